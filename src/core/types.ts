@@ -1,0 +1,326 @@
+/**
+ * Public types of the inspector engine. Plain TypeScript: no Vue, no Pinia, no DOM requirement.
+ *
+ * The log is one discriminated union on `kind` with a common header. The UI switches on `kind`
+ * exhaustively; sessions (live, relayed, or replayed from a file) all produce the same entries.
+ */
+
+/** Which way an entry travelled, from the inspector's point of view. `local` = no wire (e.g. `connecting`). */
+export type Direction = 'in' | 'out' | 'local'
+
+/** Header shared by every log entry. Entries are frozen once created. */
+export interface EntryHeader {
+  /** Stable, unique within one log (monotonic sequence number, never reused). */
+  readonly id: number
+  readonly sessionId: string
+  /** Wall clock, ms since the epoch. */
+  readonly time: number
+  /** Monotonic clock (`performance.now()`), ms; orders entries and measures latencies. */
+  readonly mono: number
+  readonly direction: Direction
+}
+
+/** Disconnect reasons of socket.io-client 4.x (plus what v2 and relays may report). */
+export type DisconnectReason
+  = | 'io server disconnect'
+    | 'io client disconnect'
+    | 'ping timeout'
+    | 'transport close'
+    | 'transport error'
+    | 'parse error'
+    | 'forced close'
+    | (string & {})
+
+export type TransportName = 'polling' | 'websocket' | 'webtransport'
+
+/** Engine.IO v4 packet types (engine.io-parser names). */
+export type EnginePacketType = 'open' | 'close' | 'ping' | 'pong' | 'message' | 'upgrade' | 'noop' | 'error'
+
+/** Socket.IO packet types (socket.io-parser's `PacketType`, by name). */
+export type SocketPacketTypeName
+  = | 'CONNECT' | 'DISCONNECT' | 'EVENT' | 'ACK' | 'CONNECT_ERROR' | 'BINARY_EVENT' | 'BINARY_ACK'
+
+export interface ConnectingEntry extends EntryHeader {
+  readonly kind: 'connecting'
+  readonly url: string
+  readonly namespace: string
+}
+export interface ConnectEntry extends EntryHeader {
+  readonly kind: 'connect'
+  readonly socketId: string
+  readonly engineId: string | undefined
+  readonly transport: TransportName | undefined
+  /** Connection state recovery restored the previous session (`socket.recovered`). */
+  readonly recovered: boolean
+}
+export interface ConnectErrorEntry extends EntryHeader {
+  readonly kind: 'connect_error'
+  readonly message: string
+  /** `err.data` (middleware rejections `next(err)` with `err.data`). */
+  readonly data: unknown
+  /** `err.description` / transport error detail, when socket.io-client gives one. */
+  readonly description: unknown
+  /** Whether socket.io will try again by itself (`socket.active`). */
+  readonly willRetry: boolean
+}
+export interface DisconnectEntry extends EntryHeader {
+  readonly kind: 'disconnect'
+  readonly socketId: string | undefined
+  readonly reason: DisconnectReason
+  /** One line in plain words: which side closed, and whether socket.io reconnects by itself. */
+  readonly explanation: string
+  readonly willReconnect: boolean
+  readonly description: unknown
+}
+export interface ReconnectAttemptEntry extends EntryHeader { readonly kind: 'reconnect_attempt', readonly attempt: number }
+export interface ReconnectErrorEntry extends EntryHeader { readonly kind: 'reconnect_error', readonly message: string }
+export interface ReconnectEntry extends EntryHeader { readonly kind: 'reconnect', readonly attempt: number }
+export interface ReconnectFailedEntry extends EntryHeader { readonly kind: 'reconnect_failed' }
+export interface UpgradeEntry extends EntryHeader {
+  readonly kind: 'upgrading' | 'upgrade' | 'upgrade_error'
+  readonly transport: TransportName | undefined
+  readonly message?: string
+}
+
+/** An event that crossed the wire (`onAny` in, `onAnyOutgoing`/the session's own emit out). */
+export interface EventEntry extends EntryHeader {
+  readonly kind: 'event'
+  readonly direction: 'in' | 'out'
+  readonly name: string
+  /** Every argument, ack callback removed. Binary stays binary (ArrayBuffer / Uint8Array / Buffer). */
+  readonly args: readonly unknown[]
+  /**
+   * Correlation id of the ack, when one was asked for: for `out`, our emit asked the server for an ack;
+   * for `in`, the server asked us (the answer is pending until `answerAck(correlationId, ...)`).
+   */
+  readonly correlationId?: string
+  readonly volatile?: boolean
+  readonly compress?: boolean
+  /** Cheap estimate of the retained size in bytes (used by the log's byte budget). */
+  readonly bytes: number
+}
+
+/** The answer to an emit that asked for an ack, or its timeout. */
+export interface AckEntry extends EntryHeader {
+  readonly kind: 'ack'
+  /** `in`: the server answered our emit; `out`: we answered the server's request. */
+  readonly direction: 'in' | 'out'
+  readonly correlationId: string
+  /** The event name of the emit this answers (for display and filtering). */
+  readonly name: string
+  readonly args: readonly unknown[]
+  /** ms between the emit and its answer (or its timeout). */
+  readonly latencyMs: number
+  /** The ack never came in time (out-going emit) or the user never answered in time (server request). */
+  readonly timedOut: boolean
+  readonly bytes: number
+}
+
+/** One Engine.IO packet, as it crossed the wire. Decoding happens on demand (see `decodeFrame`). */
+export interface FrameEntry extends EntryHeader {
+  readonly kind: 'frame'
+  readonly direction: 'in' | 'out'
+  readonly transport: TransportName | undefined
+  readonly engineType: EnginePacketType
+  /** Engine.IO packet data: text (without the leading type digit) or bytes. */
+  readonly data: string | Uint8Array | undefined
+  /** Size on the wire in bytes (text: UTF-8 length + 1 for the type digit). */
+  readonly size: number
+  readonly bytes: number
+  /** Protocol of the connection it belongs to, so the matching parser decodes it. */
+  readonly protocol: 3 | 4
+}
+
+/** A note from the inspector itself (e.g. entries dropped, decoder warnings). */
+export interface NoteEntry extends EntryHeader {
+  readonly kind: 'note'
+  readonly level: 'info' | 'warn' | 'error'
+  readonly message: string
+}
+
+export type LifecycleEntry
+  = | ConnectingEntry | ConnectEntry | ConnectErrorEntry | DisconnectEntry
+    | ReconnectAttemptEntry | ReconnectErrorEntry | ReconnectEntry | ReconnectFailedEntry | UpgradeEntry
+
+export type LogEntry = LifecycleEntry | EventEntry | AckEntry | FrameEntry | NoteEntry
+export type LogEntryKind = LogEntry['kind']
+
+/** What the UI shows in the log's direction column (and the `data-direction` test hook). */
+export type DisplayDirection = 'in' | 'out' | 'ack' | 'lifecycle'
+
+/** Entry as it is created, before the log gives it an id. */
+export type NewEntry<E extends LogEntry = LogEntry> = E extends LogEntry ? Omit<E, 'id'> : never
+
+/** High-level state of a session. */
+export type SessionStatus = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'reconnecting'
+
+/** One socket id a session had: when it began and ended, and why. */
+export interface SocketIdRecord {
+  readonly socketId: string
+  readonly engineId: string | undefined
+  readonly transport: TransportName | undefined
+  readonly recovered: boolean
+  readonly connectedAt: number
+  readonly disconnectedAt?: number
+  readonly reason?: DisconnectReason
+  readonly explanation?: string
+}
+
+/** Immutable snapshot of a session's state; a new object on every change. */
+export interface SessionSnapshot {
+  readonly id: string
+  readonly label: string
+  readonly url: string
+  readonly namespace: string
+  readonly status: SessionStatus
+  /** Read-only sessions (imported files) cannot connect or emit. */
+  readonly readonly: boolean
+  readonly socketId: string | undefined
+  readonly engineId: string | undefined
+  readonly transport: TransportName | undefined
+  readonly reconnectAttempt: number
+  readonly lastError: string | undefined
+  readonly idHistory: readonly SocketIdRecord[]
+  /** Server ack requests still waiting for the user's answer, by correlation id. */
+  readonly pendingServerAcks: readonly PendingServerAck[]
+}
+
+export interface PendingServerAck {
+  readonly correlationId: string
+  readonly name: string
+  readonly entryId: number
+  readonly receivedAt: number
+  /** When the request times out as pending (ms since the epoch). */
+  readonly expiresAt: number
+}
+
+/** Options of a live session. Everything a user debugging a server needs. */
+export interface SessionOptions {
+  /** `http(s)://host:port/namespace`; the path is the namespace. */
+  url: string
+  /** Tab label. @default namespace */
+  label?: string
+  /** Handshake path. @default '/socket.io' */
+  path?: string
+  /** @default ['polling', 'websocket'] (polling first, then upgrade) */
+  transports?: TransportName[]
+  /** @default true */
+  upgrade?: boolean
+  auth?: Record<string, unknown>
+  query?: Record<string, string>
+  /** Only where the runtime can send them (Node; browsers: polling only). */
+  extraHeaders?: Record<string, string>
+  /** @default false */
+  withCredentials?: boolean
+  /** Connection timeout, ms. @default 20000 */
+  timeout?: number
+  /** @default true */
+  reconnection?: boolean
+  /** @default Infinity */
+  reconnectionAttempts?: number
+  /** @default 1000 */
+  reconnectionDelay?: number
+  /** @default 5000 */
+  reconnectionDelayMax?: number
+  /** A Manager of its own even for the same host. @default true (set false to share one connection) */
+  forceNew?: boolean
+  /** Record raw Engine.IO frames. @default true */
+  captureFrames?: boolean
+  /** How long a server's ack request waits for the user's answer, ms. @default 60000 */
+  serverAckTimeoutMs?: number
+  /** Client library: v4 (also for v3 servers) or v2 (socket.io 2.x servers, `allowEIO3`). @default 'v4' */
+  client?: 'v4' | 'v2'
+}
+
+/** Options of one emit. */
+export interface EmitOptions {
+  /** Ask the server for an ack; the ack entry links back with the latency. */
+  ack?: boolean
+  /** ms before the ack counts as timed out. @default 10000 */
+  ackTimeoutMs?: number
+  volatile?: boolean
+  compress?: boolean
+}
+
+/** Listener map of a session (typed event emitter; `on()` returns a disposer). */
+export interface SessionEvents {
+  state: (snapshot: SessionSnapshot) => void
+}
+
+export type Disposer = () => void
+
+/**
+ * The interface the UI talks to. Live sessions, relayed sessions and imported (replayed) sessions all
+ * implement it, so the UI never asks "is this a file?".
+ */
+export interface SessionSource {
+  readonly id: string
+  snapshot(): SessionSnapshot
+  on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer
+  connect(): void
+  disconnect(): void
+  /** Disconnect then connect again, keeping the log. */
+  reconnect(): void
+  /**
+   * Emit exactly `args` (already parsed). Returns the correlation id when an ack was asked for.
+   * Fails (result, not throw) on read-only sessions, reserved names, or when not connected.
+   */
+  emit(name: string, args: readonly unknown[], options?: EmitOptions): EmitResult
+  /** Answer a server's pending ack request. */
+  answerAck(correlationId: string, args: readonly unknown[]): EmitResult
+  /** Remove every listener and close the connection. */
+  dispose(): void
+}
+
+export type EmitResult = { ok: true, correlationId?: string } | { ok: false, error: string }
+
+/** Text written by the user → what will be emitted. */
+export type ComposeResult
+  = | { ok: true, event: string, args: unknown[] }
+    | { ok: false, error: ComposeError }
+
+export interface ComposeError {
+  /** Which field is wrong. */
+  field: 'event' | 'args'
+  message: string
+  /** 1-based; present for syntax errors in the arguments. */
+  line?: number
+  column?: number
+}
+
+/** Limits of the log's ring buffer. */
+export interface LogLimits {
+  /** @default 100000 */
+  maxEntries?: number
+  /** Bytes retained by entries (estimate). @default 268435456 (256 MB) */
+  maxBytes?: number
+}
+
+/** What the ring buffer dropped to stay inside its limits. */
+export interface DropCounts { entries: number, bytes: number }
+
+/**
+ * The log every session of an inspector appends to (the merged timeline). A bounded ring buffer:
+ * O(1) append, no copy of the log; subscribers get batches.
+ */
+export interface InspectorLog {
+  readonly limits: Required<LogLimits>
+  /** Entries held now. */
+  readonly size: number
+  /** Estimated bytes held now. */
+  readonly bytes: number
+  readonly dropped: Readonly<DropCounts>
+  /** Append; returns the frozen entry with its id. */
+  append<E extends LogEntry>(entry: NewEntry<E>): E
+  /** The entry with this id, if still held. */
+  get(id: number): LogEntry | undefined
+  /** The entry at position `index` (0 = oldest held). */
+  at(index: number): LogEntry | undefined
+  /** Oldest first. */
+  [Symbol.iterator](): Iterator<LogEntry>
+  /** Entries appended since the last batch, delivered once per macrotask at most. */
+  subscribe(listener: (batch: readonly LogEntry[]) => void): Disposer
+  /** Called when entries are dropped or the log is cleared. */
+  onReset(listener: () => void): Disposer
+  clear(): void
+}
