@@ -96,6 +96,11 @@ export interface EventEntry extends EntryHeader {
   readonly correlationId?: string
   readonly volatile?: boolean
   readonly compress?: boolean
+  /**
+   * Connection state recovery offset: the extra trailing string a server with `connectionStateRecovery`
+   * appends to its events. Removed from `args` (socket.io-client hands it to listeners as one more argument).
+   */
+  readonly recoveryOffset?: string
   /** Cheap estimate of the retained size in bytes (used by the log's byte budget). */
   readonly bytes: number
 }
@@ -113,6 +118,8 @@ export interface AckEntry extends EntryHeader {
   readonly latencyMs: number
   /** The ack never came in time (out-going emit) or the user never answered in time (server request). */
   readonly timedOut: boolean
+  /** Why no answer came (`operation has timed out`, `socket has been disconnected`, …), when `timedOut`. */
+  readonly error?: string
   readonly bytes: number
 }
 

@@ -19,6 +19,20 @@ export const MAX_STREAM_RATE = 50_000
 export const QUIZ_TIMEOUT_MS = 10_000
 /** The room every admin socket joins (shared state lives in a room, never in a process variable). */
 export const ADMINS_ROOM = 'admins'
+/** Default cap on the rooms one socket may be in (its own id room not counted). */
+export const MAX_ROOMS_PER_SOCKET = 100
+/** Default chat rate limit: at most `points` chat* events per socket every `perMs` milliseconds. */
+export const CHAT_RATE_LIMIT = { points: 20, perMs: 1000 } as const
+
+/** The quiz that `quiz:start` asks; the tutorial shows both, and the server checks with `isQuizAnswerCorrect`. */
+export const QUIZ_QUESTION = 'What is 6 × 7?'
+export const QUIZ_ANSWER = 42
+/** An answer is correct when it is the number 42 or a string that reads "42" (surrounding spaces ignored). */
+export function isQuizAnswerCorrect(answer: unknown): boolean {
+  if (typeof answer === 'number')
+    return answer === QUIZ_ANSWER
+  return typeof answer === 'string' && answer.trim() === String(QUIZ_ANSWER)
+}
 
 /** Every ack that can fail carries this shape on failure. */
 /** `error` and `message` carry the same text: `message` matches the `error` event's shape. */
@@ -55,13 +69,23 @@ export interface Welcome {
 
 export interface RoomsResult { rooms: string[] }
 
+export interface Warning {
+  message: string
+  /** The offending socket's id. */
+  from: string
+  event: string
+  /** The namespace of `from`. */
+  namespace: string
+}
+
 /** Events the server sends to clients. */
 export interface ServerToClientEvents {
   'welcome': (welcome: Welcome) => void
   'presence': (presence: Presence) => void
   'chat': (message: ChatMessage) => void
   'error': (error: { message: string, event: string }) => void
-  'warning': (warning: { message: string, from: string, event: string }) => void
+  /** To the room `admins` of every demo namespace; `namespace` is where the offending socket `from` is. */
+  'warning': (warning: Warning) => void
   'echo': (...args: unknown[]) => void
   'quiz': (question: { question: string }, answer: (answer: unknown) => void) => void
   'quiz:result': (result: { answer: unknown, correct: boolean } | { timedOut: true }) => void
@@ -85,7 +109,8 @@ export interface ClientToServerEvents {
   'quiz:start': (ack?: Ack<{ question: string }>) => void
   'stream:start': (options: { rate: number, count: number }, ack?: Ack<{ rate: number, count: number }>) => void
   'stream:stop': (ack?: Ack<{ sent: number }>) => void
-  'kick': () => void
+  /** Ends with `socket.disconnect(true)`; an ack, if given, is called first with `{ok: true}`. */
+  'kick': (ack?: Ack<object>) => void
 }
 
 /** What a socket's `data` holds on the server. */

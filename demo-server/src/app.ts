@@ -1,0 +1,180 @@
+/**
+ * The demo server: the teaching tutorial's whole event set on socket.io 4.8, on '/', '/namespace1' and
+ * '/namespace2', plus admin-ui on '/admin'. `createDemoServer` only attaches to the given http.Server;
+ * `start.ts` listens and `index.ts` reads the environment.
+ */
+import type http from 'node:http'
+import type { ServerOptions, Server as UntypedServer } from 'socket.io'
+import type { DemoIo, Feature, FeatureContext } from './types'
+import { randomBytes } from 'node:crypto'
+import { Server } from 'socket.io'
+import { CHAT_RATE_LIMIT, DEMO_NAMESPACES, MAX_ROOMS_PER_SOCKET, QUIZ_TIMEOUT_MS } from '../../src/shared/demo-events'
+import { instrumentAdminUi, joinAdmins, useAdminToken, useOneSocketPerConnection } from './features/admin/index'
+import { chat } from './features/chat/index'
+import { echo } from './features/echo/index'
+import { listing } from './features/listing/index'
+import { presence } from './features/presence/index'
+import { quiz } from './features/quiz/index'
+import { rooms } from './features/rooms/index'
+import { stream } from './features/stream/index'
+import { createHttpApp, createOriginCheck, isRequestOriginAllowed, safeHttpUrl } from './http'
+
+export type { DemoIo } from './types'
+
+export interface DemoServerOptions {
+  /**
+   * `auth: {token}` that makes a socket an admin (room `admins`, `welcome.admin`).
+   * @default generated with crypto.randomBytes (exposed as `adminToken` on the result)
+   */
+  adminToken?: string
+  /**
+   * admin-ui basic-auth password of user "admin" on `/admin`.
+   * @default generated with crypto.randomBytes (exposed as `adminPassword` on the result)
+   */
+  adminPassword?: string
+  /**
+   * Browser origins allowed to connect (CORS for polling, the Origin check for WebSocket); requests
+   * without an Origin header (Node clients) and pages of this server always pass.
+   * @default 'localhost': any http(s) origin on localhost, 127.0.0.1 or [::1], any port
+   */
+  corsOrigins?: string[] | 'localhost'
+  /**
+   * Link to the inspector shown on the demo page (http/https only).
+   * @default 'http://localhost:5173'
+   */
+  inspectorUrl?: string
+  /**
+   * Where log lines go.
+   * @default console.log
+   */
+  log?: (line: string) => void
+  /**
+   * Most rooms one socket may be in, its own id room not counted.
+   * @default 100
+   */
+  maxRoomsPerSocket?: number
+  /**
+   * chat, chat:room and chat:direct together, per socket.
+   * @default { points: 20, perMs: 1000 }
+   */
+  chatRateLimit?: { points: number, perMs: number }
+  /**
+   * How long `quiz:start` waits for the answer.
+   * @default 10_000 (QUIZ_TIMEOUT_MS)
+   */
+  quizTimeoutMs?: number
+  /**
+   * bcrypt cost for the admin-ui password hash (tests use 4 to start fast).
+   * @default 10
+   */
+  bcryptRounds?: number
+  /**
+   * admin-ui's mode: 'development' sends every socket and event to the server view, 'production' only aggregates.
+   * @default 'development'
+   */
+  adminUiMode?: 'development' | 'production'
+  /**
+   * Extra socket.io server options, applied last (tests shorten pingInterval/pingTimeout/connectTimeout).
+   * @default {}
+   */
+  serverOptions?: Partial<ServerOptions>
+}
+
+export interface DemoServer {
+  io: DemoIo
+  adminToken: string
+  adminPassword: string
+  /** Disconnects every socket, closes socket.io and the http.Server it is attached to. */
+  close: () => Promise<void>
+}
+
+/** socket.io's default, set explicitly: a larger message is refused and its connection closed (1 MB). */
+export const MAX_HTTP_BUFFER_SIZE = 1e6
+export const ADMIN_NAMESPACE = '/admin'
+
+const FEATURES: Feature[] = [presence, rooms, chat, listing, echo, quiz, stream]
+
+/**
+ * Builds the demo server on `httpServer` (which may or may not be listening yet).
+ * @example
+ * const httpServer = http.createServer()
+ * const demo = createDemoServer(httpServer, { log: () => {} })
+ * httpServer.listen(3000)
+ */
+export function createDemoServer(httpServer: http.Server, options: DemoServerOptions = {}): DemoServer {
+  const adminToken = options.adminToken || randomBytes(24).toString('base64url')
+  const adminPassword = options.adminPassword || randomBytes(12).toString('base64url')
+  const log = options.log ?? ((line: string) => console.log(line))
+  const originAllowed = createOriginCheck(options.corsOrigins ?? 'localhost')
+
+  // Express first: socket.io wraps the existing 'request' listeners and keeps /socket.io/ for itself.
+  const app = createHttpApp({ inspectorUrl: safeHttpUrl(options.inspectorUrl ?? 'http://localhost:5173', 'http://localhost:5173') })
+  httpServer.on('request', app)
+
+  const io: DemoIo = new Server(httpServer, {
+    // v2's `socketIo(httpServer)` allowed any origin; v3+ needs CORS set for a page on another origin (the inspector).
+    cors: { origin: (origin, callback) => callback(null, origin === undefined || originAllowed(origin)) },
+    // CORS is a browser's polling rule; WebSocket upgrades are checked here against the same list.
+    allowRequest: (req, callback) => {
+      const ok = isRequestOriginAllowed(req, originAllowed)
+      callback(ok ? null : 'origin not allowed', ok)
+    },
+    maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+    serveClient: true,
+    ...options.serverOptions,
+  })
+
+  const ctx: FeatureContext = {
+    io,
+    log,
+    adminNamespace: ADMIN_NAMESPACE,
+    maxRoomsPerSocket: options.maxRoomsPerSocket ?? MAX_ROOMS_PER_SOCKET,
+    chatRateLimit: options.chatRateLimit ?? { ...CHAT_RATE_LIMIT },
+    quizTimeoutMs: options.quizTimeoutMs ?? QUIZ_TIMEOUT_MS,
+  }
+
+  // Only these three exist: any other namespace gets socket.io's own "Invalid namespace" (no dynamic namespaces).
+  for (const name of DEMO_NAMESPACES) {
+    const nsp = io.of(name)
+    useAdminToken(nsp, adminToken)
+    // Last middleware: once it says yes the socket connects, so a refused socket never holds the slot.
+    useOneSocketPerConnection(nsp)
+    nsp.on('connection', (socket) => {
+      // Handlers first, synchronously: a client may emit right after its CONNECT.
+      for (const feature of FEATURES) {
+        if (feature !== presence)
+          feature(socket, ctx)
+      }
+      // Join `admins` before the welcome, so `welcome.rooms` shows it. The in-memory adapter joins
+      // synchronously; others return a promise, which is awaited before the welcome.
+      const joined = joinAdmins(socket)
+      if (joined)
+        joined.then(() => presence(socket, ctx), err => log(`admin join failed for ${socket.id}: ${String(err)}`))
+      else
+        presence(socket, ctx)
+    })
+  }
+
+  instrumentAdminUi(io as unknown as UntypedServer, {
+    namespaceName: ADMIN_NAMESPACE,
+    password: adminPassword,
+    bcryptRounds: options.bcryptRounds ?? 10,
+    mode: options.adminUiMode ?? 'development',
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    io,
+    adminToken,
+    adminPassword,
+    close: () => closing ??= new Promise<void>((resolve, reject) => {
+      io.close((err) => {
+        // Closing an http.Server that never listened is not a failure of ours.
+        if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING')
+          reject(err)
+        else
+          resolve()
+      })
+    }),
+  }
+}

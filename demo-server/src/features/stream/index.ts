@@ -1,0 +1,80 @@
+/**
+ * `stream:start ({rate, count})` / `stream:stop`: `tick {seq, at}` events at a steady rate, for load and
+ * ordering demos. One timer per stream, not one per event: every timer tick sends the batch that is due
+ * by the wall clock since the start (drift correction: a late tick sends more, never fewer in total).
+ */
+import type { DemoSocket, Feature } from '../../types'
+import { MAX_STREAM_COUNT, MAX_STREAM_RATE } from '../../../../src/shared/demo-events'
+import { checkInt, checkObject, handle, ValidationError } from '../../validate'
+
+/** Timer period: 10 ms at high rates (≤ 500 ticks a batch at 50,000/s), one event a period at low ones, at most 100 ms. */
+function periodFor(rate: number): number {
+  return Math.min(100, Math.max(10, Math.floor(1000 / rate)))
+}
+
+/** Past this many packets waiting in the engine's write buffer, a batch is skipped: a slow client must not make the server buffer 100,000 ticks. */
+const MAX_BUFFERED_PACKETS = 2_000
+
+interface Stream { timer: NodeJS.Timeout, sent: number }
+
+export const stream: Feature = (socket, ctx) => {
+  let current: Stream | undefined
+
+  const finish = (notify: boolean): number => {
+    if (!current)
+      return 0
+    const { timer, sent } = current
+    clearInterval(timer)
+    current = undefined
+    if (notify && socket.connected)
+      socket.emit('stream:done', { sent })
+    return sent
+  }
+
+  handle(socket, 'stream:start', ctx.log, ([optionsArg], ack) => {
+    const options = checkObject(optionsArg, 'options')
+    const rate = checkInt(options.rate, 'rate', 1, MAX_STREAM_RATE)
+    const count = checkInt(options.count, 'count', 1, MAX_STREAM_COUNT)
+    if (current)
+      throw new ValidationError('a stream is already running on this socket; send stream:stop first')
+    ack?.({ ok: true, rate, count })
+
+    const start = performance.now()
+    const s: Stream = { timer: undefined as unknown as NodeJS.Timeout, sent: 0 }
+    const tick = (): void => {
+      if (!socket.connected)
+        return void finish(false)
+      if (bufferedPackets(socket) > MAX_BUFFERED_PACKETS)
+        return
+      // The first tick is due at once, then one every 1000/rate ms.
+      const due = Math.min(count, Math.floor((performance.now() - start) * rate / 1000) + 1)
+      while (s.sent < due) {
+        s.sent++
+        socket.emit('tick', { seq: s.sent, at: Date.now() })
+      }
+      if (s.sent >= count)
+        finish(true)
+    }
+    s.timer = setInterval(tick, periodFor(rate))
+    // A stream never keeps the process alive on its own.
+    s.timer.unref()
+    current = s
+    tick()
+  })
+
+  handle(socket, 'stream:stop', ctx.log, (_args, ack) => {
+    if (!current)
+      throw new ValidationError('no stream is running on this socket')
+    const sent = finish(true)
+    ack?.({ ok: true, sent })
+  })
+
+  // `io.close()` disconnects every socket too, so this also stops the streams on shutdown.
+  socket.on('disconnect', () => finish(false))
+}
+
+function bufferedPackets(socket: DemoSocket): number {
+  // `conn.writeBuffer` is engine.io's queue of packets not yet handed to the transport.
+  const buffer = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer
+  return Array.isArray(buffer) ? buffer.length : 0
+}

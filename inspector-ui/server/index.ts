@@ -1,0 +1,133 @@
+/**
+ * The inspector's own Node server: serves the built app (inspector-ui/dist) with the headers a devtool
+ * page should have, and hands the page its runtime configuration (demo server URL, admin-ui
+ * credentials for the demo server) in a `<meta>` tag, because the CSP forbids inline script.
+ *
+ * @example
+ * const inspector = await startInspectorServer({ port: 5173, config: { demoUrl: 'http://localhost:3000' } })
+ * console.log(inspector.url)
+ * await inspector.close()
+ */
+import type { AddressInfo } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import http from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import express from 'express'
+
+/** Mirrors inspector-ui/src/config.ts `RuntimeConfig` (kept structural: the server must not import UI code). */
+export interface InspectorRuntimeConfig {
+  demoUrl?: string
+  admin?: { url: string, namespace: string, username: string, password: string }
+  relay?: { url: string, token: string }
+}
+
+export interface InspectorServerOptions {
+  /** @default 5173; 0 = ephemeral */
+  port?: number
+  /** @default '127.0.0.1' (a devtool should not listen on the network unless asked) */
+  host?: string
+  /** @default inspector-ui/dist next to this file */
+  distDir?: string
+  /** What the page is told about its surroundings. */
+  config?: InspectorRuntimeConfig
+}
+
+export interface InspectorServer {
+  url: string
+  port: number
+  httpServer: http.Server
+  /** Per-start secret the page receives when served (relay authentication). */
+  token: string
+  close: () => Promise<void>
+}
+
+export const DEFAULT_DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+
+/**
+ * Content-Security-Policy of the served page. Script only from our origin (no inline, no eval: Monaco
+ * runs its workers from bundled files). `connect-src` must allow any http(s)/ws(s) URL: connecting to
+ * arbitrary Socket.IO servers is the point of the tool. Styles allow inline because Monaco injects
+ * `<style>` elements at run time; script is what matters for payload safety.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  `default-src 'self'`,
+  `script-src 'self'`,
+  `worker-src 'self'`,
+  `style-src 'self' 'unsafe-inline'`,
+  `img-src 'self' data:`,
+  `font-src 'self' data:`,
+  `connect-src 'self' http: https: ws: wss:`,
+  `object-src 'none'`,
+  `base-uri 'self'`,
+  `form-action 'none'`,
+  `frame-ancestors 'none'`,
+].join('; ')
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** Inserts the config meta tag into the built index.html. */
+export function injectConfig(html: string, config: InspectorRuntimeConfig): string {
+  const meta = `<meta name="sio-inspector-config" content="${escapeAttribute(JSON.stringify(config))}">`
+  return html.includes('</head>') ? html.replace('</head>', `  ${meta}\n  </head>`) : meta + html
+}
+
+export async function startInspectorServer(options: InspectorServerOptions = {}): Promise<InspectorServer> {
+  const distDir = options.distDir ?? DEFAULT_DIST_DIR
+  const indexFile = join(distDir, 'index.html')
+  if (!existsSync(indexFile))
+    throw new Error(`The inspector is not built: ${indexFile} is missing. Run \`npm run build\` first.`)
+  const token = randomBytes(24).toString('base64url')
+  const config: InspectorRuntimeConfig = { ...options.config }
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.use((_req, res, next) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value)
+    next()
+  })
+  // index.html is rendered per request (it carries the config); everything else is static and hashed.
+  const sendIndex = (_req: express.Request, res: express.Response): void => {
+    const html = injectConfig(readFileSync(indexFile, 'utf8'), config)
+    res.setHeader('Cache-Control', 'no-store')
+    res.type('html').send(html)
+  }
+  app.get('/', sendIndex)
+  app.get('/index.html', sendIndex)
+  app.use(express.static(distDir, { index: false, immutable: true, maxAge: '1y' }))
+  app.use((_req, res) => {
+    res.status(404).type('text').send('Not found')
+  })
+
+  const httpServer = http.createServer(app)
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(options.port ?? 5173, host, () => resolve())
+  })
+  const port = (httpServer.address() as AddressInfo).port
+  const shownHost = host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    httpServer,
+    token,
+    close: () => new Promise<void>((resolve) => {
+      httpServer.closeAllConnections()
+      httpServer.close(() => resolve())
+    }),
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * The relay: the page asks the inspector's own Node process to open a Socket.IO connection for it. The
+ * connection runs here with socket.io-client (v4 or v2), so it can send what a browser cannot: any
+ * header on WebSocket too, cookies for another site, an `Origin` of choice, TLS options (a custom CA,
+ * `rejectUnauthorized: false` for self-signed development certificates), and it needs no CORS. Every log
+ * entry and state change streams back to the page, where `RelaySession` shows it like a direct session.
+ *
+ * Security: the relay is a socket.io 4.8 server on the inspector's own HTTP server (127.0.0.1 by
+ * default), WebSocket only (a WebSocket handshake always carries `Origin`; a same-origin polling GET may
+ * not). `allowRequest` refuses any handshake whose `Origin` is not one of `allowedOrigins`, and a
+ * middleware refuses any socket without the per-start token (constant-time compare). A page on another
+ * site cannot get the token (it is only in the served index.html) nor pass the origin check.
+ *
+ * @example
+ * const relay = attachRelay(httpServer, { token, allowedOrigins: ['http://localhost:5173'] })
+ * // page: new RelaySession(options, { log, relay: { url: 'http://localhost:5173', token } })
+ * await relay.close()
+ */
+import type http from 'node:http'
+import type { Socket } from 'socket.io'
+import type { RelayClientEvents, RelayCommand, RelayOpenOptions, RelayResult, RelayServerEvents } from '../../src/core/relay/protocol'
+import type { InspectorLog, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
+import { timingSafeEqual } from 'node:crypto'
+import { Server } from 'socket.io'
+import { EventLog } from '../../src/core/log/event-log'
+import { RELAY_PATH } from '../../src/core/relay/protocol'
+import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire'
+import { LiveSession } from '../../src/core/session/live-session'
+import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
+
+export interface RelayOptions {
+  /** The per-start secret the page got with its config. */
+  token: string
+  /** Exact origins (`http://localhost:5173`) whose pages may use the relay. */
+  allowedOrigins: string[]
+  /** @default '/relay/socket.io' */
+  path?: string
+  /**
+   * Limits of each session's buffer in the relay (entries stream out once per macrotask; the buffer only
+   * holds what has not been sent yet and a little history). @default { maxEntries: 50_000, maxBytes: 64 MB }
+   */
+  logLimits?: { maxEntries?: number, maxBytes?: number }
+}
+
+export interface Relay {
+  /** The socket.io server (tests). */
+  io: Server
+  /** Sessions open now. */
+  readonly sessionCount: number
+  /** Dispose every session and stop accepting relay connections (the HTTP server stays up). */
+  close: () => Promise<void>
+}
+
+type RelaySocket = Socket<RelayClientEvents, RelayServerEvents>
+
+function tokenMatches(given: unknown, expected: Buffer): boolean {
+  if (typeof given !== 'string')
+    return false
+  const g = Buffer.from(given)
+  // Equal lengths for timingSafeEqual; comparing against itself keeps the time independent of where it differs.
+  if (g.length !== expected.length) {
+    timingSafeEqual(expected, expected)
+    return false
+  }
+  return timingSafeEqual(g, expected)
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function stringRecord(v: unknown, what: string): Record<string, string> | undefined {
+  if (v === undefined)
+    return undefined
+  if (!isRecord(v))
+    throw new TypeError(`${what} must be an object of strings`)
+  const out: Record<string, string> = {}
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val !== 'string')
+      throw new TypeError(`${what}.${k} must be a string`)
+    // Node refuses header values with CR/LF anyway; say so clearly instead of failing at connect time.
+    if (/[\r\n]/.test(val) || /[\r\n:]/.test(k))
+      throw new TypeError(`${what}.${k} contains a forbidden character`)
+    out[k] = val
+  }
+  return out
+}
+
+/** Check what the page sent and turn it into the session's options (headers merged, TLS kept apart). */
+export function resolveOpenOptions(raw: unknown): { options: SessionOptions, headers: Record<string, string> | undefined, tls: { ca?: string, rejectUnauthorized?: boolean } } {
+  if (!isRecord(raw) || typeof raw.url !== 'string')
+    throw new TypeError('open: options.url must be a string')
+  const o = raw as unknown as RelayOpenOptions
+  const url = new URL(o.url)
+  if (!/^(?:https?|wss?):$/.test(url.protocol))
+    throw new TypeError(`open: unsupported URL scheme ${url.protocol}`)
+  if (o.client !== undefined && o.client !== 'v4' && o.client !== 'v2')
+    throw new TypeError('open: client must be "v4" or "v2"')
+  const headers: Record<string, string> = { ...stringRecord(o.extraHeaders, 'extraHeaders') }
+  if (o.cookies !== undefined) {
+    if (typeof o.cookies !== 'string')
+      throw new TypeError('open: cookies must be a string')
+    if (o.cookies)
+      headers.Cookie = o.cookies
+  }
+  if (o.origin !== undefined) {
+    if (typeof o.origin !== 'string')
+      throw new TypeError('open: origin must be a string')
+    if (o.origin)
+      headers.Origin = o.origin
+  }
+  const tls: { ca?: string, rejectUnauthorized?: boolean } = {}
+  if (o.tls !== undefined) {
+    if (!isRecord(o.tls))
+      throw new TypeError('open: tls must be an object')
+    if (o.tls.ca !== undefined) {
+      if (typeof o.tls.ca !== 'string')
+        throw new TypeError('open: tls.ca must be a PEM string')
+      tls.ca = o.tls.ca
+    }
+    if (o.tls.rejectUnauthorized !== undefined) {
+      if (typeof o.tls.rejectUnauthorized !== 'boolean')
+        throw new TypeError('open: tls.rejectUnauthorized must be a boolean')
+      tls.rejectUnauthorized = o.tls.rejectUnauthorized
+    }
+  }
+  const { extraHeaders: _h, cookies: _c, origin: _o, tls: _t, ...rest } = o
+  const options: SessionOptions = { ...rest, forceNew: true }
+  const hasHeaders = Object.keys(headers).length > 0
+  if (hasHeaders)
+    options.extraHeaders = headers
+  return { options, headers: hasHeaders ? headers : undefined, tls }
+}
+
+/**
+ * A session in this process for one relay socket. v4 sessions get the TLS options through their Manager
+ * options: LiveSession has no option for them yet, so its (private) `managerOptions()` is extended on
+ * this instance. TODO: replace with a LiveSession option (e.g. `deps.engineOptions`) when core adds one.
+ */
+function createNodeSession(options: SessionOptions, tls: { ca?: string, rejectUnauthorized?: boolean }, log: InspectorLog, id: string): SessionSource {
+  if (options.client === 'v2')
+    return new LiveSessionV2({ ...options, ...tls }, { log, id })
+  const session = new LiveSession(options, { log, id })
+  if (tls.ca !== undefined || tls.rejectUnauthorized !== undefined) {
+    const target = session as unknown as { managerOptions: () => Record<string, unknown> }
+    const base = target.managerOptions.bind(session)
+    target.managerOptions = () => ({ ...base(), ...tls })
+  }
+  return session
+}
+
+/**
+ * Attach the relay to the inspector's HTTP server.
+ *
+ * @example
+ * attachRelay(httpServer, { token, allowedOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] })
+ */
+export function attachRelay(httpServer: http.Server, options: RelayOptions): Relay {
+  if (!options.token)
+    throw new Error('attachRelay: a token is required')
+  const expected = Buffer.from(options.token)
+  const allowed = new Set(options.allowedOrigins)
+  const sessions = new Map<string, { session: SessionSource, stop: () => void }>()
+
+  const io = new Server<RelayClientEvents, RelayServerEvents>(httpServer, {
+    path: options.path ?? RELAY_PATH,
+    transports: ['websocket'],
+    serveClient: false,
+    // The inspector's own server may carry other upgrades (none today): do not cut them.
+    destroyUpgrade: false,
+    // Arguments of a user's emit may be large (binary); the default 1 MB is the usual server's limit too.
+    maxHttpBufferSize: 100 * 1024 * 1024,
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin
+      if (typeof origin === 'string' && allowed.has(origin))
+        callback(null, true)
+      else
+        callback('origin not allowed', false)
+    },
+  })
+
+  io.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined
+    if (tokenMatches(auth?.token, expected))
+      next()
+    else
+      next(new Error('relay: missing or wrong token'))
+  })
+
+  io.on('connection', (socket: RelaySocket) => {
+    let sessionId: string | undefined
+    let session: SessionSource | undefined
+    /** The session's correlation ids → the ids the page gave those emits. */
+    const pageIds = new Map<string, string>()
+    const subs: (() => void)[] = []
+
+    const stop = (): void => {
+      for (const d of subs.splice(0)) d()
+      session?.dispose()
+      if (sessionId)
+        sessions.delete(sessionId)
+      session = undefined
+    }
+
+    const rewrite = (e: LogEntry): LogEntry => {
+      if ((e.kind === 'event' || e.kind === 'ack') && e.correlationId) {
+        const pageId = pageIds.get(e.correlationId)
+        if (pageId) {
+          if (e.kind === 'ack')
+            pageIds.delete(e.correlationId)
+          return { ...e, correlationId: pageId }
+        }
+      }
+      return e
+    }
+
+    socket.on('open', (raw, id, ack) => {
+      const reply = (r: RelayResult): void => {
+        if (typeof ack === 'function')
+          ack(r)
+      }
+      if (session) {
+        reply({ ok: false, error: 'this relay connection already has a session' })
+        return
+      }
+      try {
+        if (typeof id !== 'string' || !id || id.length > 200)
+          throw new TypeError('open: a session id is required')
+        if (sessions.has(id))
+          throw new TypeError(`open: a session ${id} is already open in the relay`)
+        const { options: sessionOptions, tls } = resolveOpenOptions(raw)
+        sessionId = id
+        const log = new EventLog(options.logLimits ?? { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 })
+        session = createNodeSession(sessionOptions, tls, log, id)
+        sessions.set(id, { session, stop })
+        subs.push(log.subscribe((batch) => {
+          socket.emit('entries', encodeEntries(batch.map(rewrite)), performance.now())
+        }))
+        subs.push(session.on('state', snap => socket.emit('state', encodeWire(snap))))
+        socket.emit('state', encodeWire(session.snapshot()))
+        reply({ ok: true })
+      }
+      catch (err) {
+        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
+      }
+    })
+
+    socket.on('command', (command: RelayCommand) => {
+      if (!session)
+        return
+      switch (command) {
+        case 'connect': session.connect()
+          break
+        case 'disconnect': session.disconnect()
+          break
+        case 'reconnect': session.reconnect()
+          break
+        case 'dispose': stop()
+          break
+      }
+    })
+
+    socket.on('emit', (name, argsText, emitOptions, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {}
+      if (!session) {
+        reply({ ok: false, error: 'no session is open on this relay connection' })
+        return
+      }
+      try {
+        const args = decodeWire(argsText)
+        if (!Array.isArray(args))
+          throw new TypeError('emit: the arguments must be an array')
+        const { pageCorrelationId, ...rest } = isRecord(emitOptions) ? emitOptions : {} as typeof emitOptions
+        const result = session.emit(String(name), args, rest)
+        if (result.ok && result.correlationId && typeof pageCorrelationId === 'string')
+          pageIds.set(result.correlationId, pageCorrelationId)
+        reply(result.ok && result.correlationId && typeof pageCorrelationId === 'string' ? { ok: true, correlationId: pageCorrelationId } : result)
+      }
+      catch (err) {
+        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
+      }
+    })
+
+    socket.on('answerAck', (correlationId, argsText, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {}
+      if (!session) {
+        reply({ ok: false, error: 'no session is open on this relay connection' })
+        return
+      }
+      try {
+        const args = decodeWire(argsText)
+        if (!Array.isArray(args))
+          throw new TypeError('answerAck: the arguments must be an array')
+        reply(session.answerAck(String(correlationId), args))
+      }
+      catch (err) {
+        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
+      }
+    })
+
+    // The page went away (closed, reloaded, relay connection lost): its connection goes with it.
+    socket.on('disconnect', () => stop())
+  })
+
+  return {
+    io,
+    get sessionCount() { return sessions.size },
+    close: async () => {
+      for (const { stop } of [...sessions.values()]) stop()
+      io.disconnectSockets(true)
+      // Not `io.close()`: it would close the inspector's HTTP server too.
+      io.engine.close()
+    },
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Runtime configuration handed to the page by whoever serves it: the inspector's Node server in
+ * production, the dev plugin in vite.config.ts in development. It travels in a `<meta>` tag because the
+ * Content-Security-Policy forbids inline script.
+ */
+export interface RuntimeConfig {
+  /** The demo server beside the inspector (`http://localhost:3000`), when there is one. */
+  demoUrl?: string
+  /** admin-ui credentials for the server view (issue 5). */
+  admin?: { url: string, namespace: string, username: string, password: string }
+  /** The local relay (issue 8). */
+  relay?: { url: string, token: string }
+}
+
+const META_NAME = 'sio-inspector-config'
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Keep only the fields with the right shape: the meta tag is input like any other. */
+function sanitize(raw: unknown): RuntimeConfig {
+  const config: RuntimeConfig = {}
+  if (!isRecord(raw))
+    return config
+  if (typeof raw.demoUrl === 'string' && raw.demoUrl)
+    config.demoUrl = raw.demoUrl
+  const admin = raw.admin
+  if (isRecord(admin) && typeof admin.url === 'string' && typeof admin.namespace === 'string'
+    && typeof admin.username === 'string' && typeof admin.password === 'string') {
+    config.admin = { url: admin.url, namespace: admin.namespace, username: admin.username, password: admin.password }
+  }
+  const relay = raw.relay
+  if (isRecord(relay) && typeof relay.url === 'string' && typeof relay.token === 'string')
+    config.relay = { url: relay.url, token: relay.token }
+  return config
+}
+
+let cached: RuntimeConfig | undefined
+
+/**
+ * Read `<meta name="sio-inspector-config" content="{json}">`. A missing or damaged tag gives `{}`.
+ *
+ * @example
+ * const { demoUrl } = loadRuntimeConfig()
+ */
+export function loadRuntimeConfig(doc: Document | undefined = globalThis.document): RuntimeConfig {
+  if (cached && doc === globalThis.document)
+    return cached
+  let config: RuntimeConfig = {}
+  // The last tag wins (a server that appends one overrides any earlier).
+  const tags = doc?.querySelectorAll(`meta[name="${META_NAME}"]`)
+  const content = tags && tags.length > 0 ? tags[tags.length - 1].getAttribute('content') : undefined
+  if (content) {
+    try {
+      config = sanitize(JSON.parse(content))
+    }
+    catch {
+      console.warn(`[inspector] the ${META_NAME} meta tag is not valid JSON; using defaults`)
+    }
+  }
+  if (doc === globalThis.document)
+    cached = config
+  return config
+}
+
+/** Tests: forget the cached config. */
+export function resetRuntimeConfig(): void {
+  cached = undefined
+}
+
+/** The URL the connect field starts with: the demo server's root namespace, else localhost:3000. */
+export function defaultConnectUrl(config: RuntimeConfig = loadRuntimeConfig()): string {
+  if (config.demoUrl)
+    return config.demoUrl.endsWith('/') ? config.demoUrl : `${config.demoUrl}/`
+  return 'http://localhost:3000/'
+}

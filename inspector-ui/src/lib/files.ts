@@ -1,0 +1,37 @@
+/** Downloads and uploads for export / import. */
+
+/** Refuse before reading: a capture this big would freeze the page while parsing. */
+export const MAX_IMPORT_BYTES = 100 * 1024 * 1024
+
+export function downloadText(filename: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  a.rel = 'noopener'
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** `sio-inspector-<label>-2026-11-25T20-41-03.json` */
+export function exportFilename(label: string, now = new Date()): string {
+  const safe = label.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'log'
+  return `sio-inspector-${safe}-${now.toISOString().replace(/[:.]/g, '-').slice(0, 19)}.json`
+}
+
+export type ReadResult = { ok: true, text: string } | { ok: false, error: string }
+
+export async function readImportFile(file: File): Promise<ReadResult> {
+  if (file.size > MAX_IMPORT_BYTES)
+    return { ok: false, error: `"${file.name}" is ${(file.size / 1024 / 1024).toFixed(0)} MB: the limit is ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split the capture or export fewer sessions.` }
+  if (file.size === 0)
+    return { ok: false, error: `"${file.name}" is empty: not an inspector export.` }
+  try {
+    return { ok: true, text: await file.text() }
+  }
+  catch (error) {
+    return { ok: false, error: `"${file.name}" could not be read: ${error instanceof Error ? error.message : String(error)}` }
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The log view's pipeline (see inspector-ui/README.md):
+ *
+ *   core EventLog ──batch (≤ 1 per macrotask)──▶ LogProjection.ids (plain array, source of truth)
+ *                                               └─ publish (≤ 1 per animation frame) ─▶ `view` (shallowRef)
+ *
+ * `ids` holds the ids of the entries that match the view's filter, oldest first, outside Vue. The view
+ * publishes `{ ids, length }`: the array is shared (appends don't disturb the `[0, length)` prefix a
+ * published view reads), and a new array is made only when the front changes (drops, clear, refilter).
+ * So publishing costs O(1), not a copy of 100,000 ids per frame.
+ */
+import type { LogFilter } from '../../../src/core'
+import type { InspectorLog, LogEntry } from '../../../src/core/types'
+import { shallowRef } from 'vue'
+import { compileFilter, filterLog } from '../../../src/core'
+
+export interface ViewIds {
+  readonly ids: readonly number[]
+  readonly length: number
+}
+
+export interface ProjectionOptions {
+  /** How publishing is deferred. @default requestAnimationFrame (setTimeout 16 ms where there is none) */
+  schedule?: (run: () => void) => void
+}
+
+const RATE_BUCKET_MS = 250
+const RATE_WINDOW_BUCKETS = 4
+
+function defaultSchedule(run: () => void): void {
+  if (typeof requestAnimationFrame === 'function')
+    requestAnimationFrame(() => run())
+  else
+    setTimeout(run, 16)
+}
+
+export class LogProjection {
+  /** What the list renders: replaced at most once per frame. */
+  readonly view = shallowRef<ViewIds>({ ids: [], length: 0 })
+  /** True while a new filter scans the existing log. */
+  readonly scanning = shallowRef(false)
+
+  private ids: number[] = []
+  private match: (entry: LogEntry) => boolean
+  private filter: LogFilter
+  /** Entries with an id ≤ this are hidden by "clear". */
+  private clearedThrough = 0
+  private paused = false
+  private publishQueued = false
+  private scan: { controller: AbortController, until: number, buffered: LogEntry[] } | undefined
+  private readonly schedule: (run: () => void) => void
+  private readonly disposers: (() => void)[] = []
+  private readonly buckets = Array.from({ length: RATE_WINDOW_BUCKETS }, () => 0)
+  private bucketAt = 0
+
+  constructor(private readonly log: InspectorLog, filter: LogFilter, options: ProjectionOptions = {}) {
+    this.schedule = options.schedule ?? defaultSchedule
+    this.filter = filter
+    this.match = compileFilter(filter)
+    this.disposers.push(log.subscribe(batch => this.onBatch(batch)))
+    this.disposers.push(log.onReset(() => this.onReset()))
+    void this.refilter()
+  }
+
+  /** Matching entries held now (including those not yet published). */
+  get total(): number {
+    return this.ids.length
+  }
+
+  setFilter(filter: LogFilter): Promise<void> {
+    this.filter = filter
+    this.match = compileFilter(filter)
+    return this.refilter()
+  }
+
+  /** Paused: new rows are not drawn (the core keeps recording, and so does `ids`). */
+  setPaused(paused: boolean): void {
+    this.paused = paused
+    if (!paused)
+      this.queuePublish()
+  }
+
+  /** Hide everything logged so far from this view (the core log keeps it). */
+  clear(): void {
+    const last = this.log.at(this.log.size - 1)
+    this.clearedThrough = last ? last.id : this.clearedThrough
+    this.ids = []
+    this.publishNow()
+  }
+
+  /** Entries per second over the last second (matching entries only). */
+  rate(now = Date.now()): number {
+    this.rollBuckets(now)
+    let sum = 0
+    for (const n of this.buckets) sum += n
+    return Math.round(sum * 1000 / (RATE_BUCKET_MS * RATE_WINDOW_BUCKETS))
+  }
+
+  dispose(): void {
+    this.scan?.controller.abort()
+    for (const off of this.disposers.splice(0)) off()
+  }
+
+  /** Publish what `ids` holds now, ignoring pause and the frame budget (tests, clear). */
+  publishNow(): void {
+    this.view.value = { ids: this.ids, length: this.ids.length }
+  }
+
+  private rollBuckets(now: number): void {
+    const slot = Math.floor(now / RATE_BUCKET_MS)
+    if (this.bucketAt === 0)
+      this.bucketAt = slot
+    const steps = Math.min(RATE_WINDOW_BUCKETS, slot - this.bucketAt)
+    for (let i = 0; i < steps; i++) {
+      this.bucketAt++
+      this.buckets[this.bucketAt % RATE_WINDOW_BUCKETS] = 0
+    }
+    this.bucketAt = slot
+  }
+
+  private onBatch(batch: readonly LogEntry[]): void {
+    if (this.scan) {
+      // The scan covers ids ≤ scan.until; keep what arrives meanwhile for afterwards.
+      for (const entry of batch) {
+        if (entry.id > this.scan.until)
+          this.scan.buffered.push(entry)
+      }
+      return
+    }
+    this.append(batch)
+  }
+
+  private append(batch: readonly LogEntry[]): void {
+    const now = Date.now()
+    this.rollBuckets(now)
+    let added = 0
+    for (const entry of batch) {
+      if (entry.id > this.clearedThrough && this.match(entry)) {
+        this.ids.push(entry.id)
+        added++
+      }
+    }
+    if (added > 0) {
+      this.buckets[this.bucketAt % RATE_WINDOW_BUCKETS] += added
+      this.queuePublish()
+    }
+  }
+
+  private onReset(): void {
+    const oldest = this.log.at(0)
+    if (!oldest) {
+      this.ids = []
+    }
+    else if (this.ids.length > 0 && this.ids[0] < oldest.id) {
+      // Ring buffer dropped the oldest entries: cut our front (ids are sorted) into a new array,
+      // so a view published earlier keeps reading a consistent prefix.
+      let lo = 0
+      let hi = this.ids.length
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1
+        if (this.ids[mid] < oldest.id)
+          lo = mid + 1
+        else hi = mid
+      }
+      this.ids = this.ids.slice(lo)
+    }
+    this.queuePublish(true)
+  }
+
+  private queuePublish(force = false): void {
+    if ((this.paused && !force) || this.publishQueued)
+      return
+    this.publishQueued = true
+    this.schedule(() => {
+      this.publishQueued = false
+      if (!this.paused || force)
+        this.publishNow()
+    })
+  }
+
+  private async refilter(): Promise<void> {
+    this.scan?.controller.abort()
+    const last = this.log.at(this.log.size - 1)
+    const scan = { controller: new AbortController(), until: last ? last.id : 0, buffered: [] as LogEntry[] }
+    this.scan = scan
+    this.scanning.value = true
+    const ids: number[] = []
+    const filter: LogFilter = this.filter
+    for await (const chunk of filterLog(this.log, filter, { signal: scan.controller.signal })) {
+      if (scan.controller.signal.aborted)
+        return
+      for (const id of chunk) {
+        if (id > this.clearedThrough && id <= scan.until)
+          ids.push(id)
+      }
+    }
+    if (scan.controller.signal.aborted || this.scan !== scan)
+      return
+    this.scan = undefined
+    this.ids = ids
+    this.scanning.value = false
+    // Entries dropped during the scan: trim; entries that arrived: append.
+    const oldest = this.log.at(0)
+    if (oldest && this.ids.length > 0 && this.ids[0] < oldest.id)
+      this.ids = this.ids.filter(id => id >= oldest.id)
+    this.append(scan.buffered)
+    this.publishNow()
+  }
+}

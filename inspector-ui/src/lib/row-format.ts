@@ -1,0 +1,94 @@
+/**
+ * What a log row shows, built only for rows on screen (bounded previews), cached by entry id
+ * (entries are immutable). The cache is bounded too.
+ */
+import type { LogEntry } from '../../../src/core/types'
+import { formatBytes, previewArgs, previewValue } from '../../../src/core'
+
+export interface RowText {
+  /** Event name, or the lifecycle kind. */
+  title: string
+  /** Argument count, for events and acks. */
+  argc: number | undefined
+  preview: string
+}
+
+const PREVIEW_CHARS = 200
+const CACHE_MAX = 4000
+const cache = new Map<number, RowText>()
+
+export function formatTime(ms: number): string {
+  const d = new Date(ms)
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
+}
+
+export function formatLatency(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`
+}
+
+function build(entry: LogEntry): RowText {
+  switch (entry.kind) {
+    case 'event':
+      return { title: entry.name, argc: entry.args.length, preview: previewArgs(entry.args, PREVIEW_CHARS) }
+    case 'ack':
+      return {
+        title: entry.name,
+        argc: entry.args.length,
+        preview: entry.timedOut ? `no answer within ${formatLatency(entry.latencyMs)}` : previewArgs(entry.args, PREVIEW_CHARS),
+      }
+    case 'connecting':
+      return { title: 'connecting', argc: undefined, preview: entry.url }
+    case 'connect':
+      return {
+        title: 'connect',
+        argc: undefined,
+        preview: `id ${entry.socketId}${entry.transport ? ` over ${entry.transport}` : ''}${entry.recovered ? ' (recovered)' : ''}`,
+      }
+    case 'connect_error':
+      return {
+        title: 'connect_error',
+        argc: undefined,
+        preview: `${entry.message}${entry.data !== undefined ? ` — data: ${previewValue(entry.data, 120)}` : ''}${entry.willRetry ? ' (will retry)' : ''}`,
+      }
+    case 'disconnect':
+      return { title: 'disconnect', argc: undefined, preview: `${entry.reason} — ${entry.explanation}` }
+    case 'reconnect_attempt':
+      return { title: 'reconnect_attempt', argc: undefined, preview: `attempt ${entry.attempt}` }
+    case 'reconnect_error':
+      return { title: 'reconnect_error', argc: undefined, preview: entry.message }
+    case 'reconnect':
+      return { title: 'reconnect', argc: undefined, preview: `after ${entry.attempt} ${entry.attempt === 1 ? 'attempt' : 'attempts'}` }
+    case 'reconnect_failed':
+      return { title: 'reconnect_failed', argc: undefined, preview: 'gave up reconnecting' }
+    case 'upgrading':
+    case 'upgrade':
+    case 'upgrade_error':
+      return { title: entry.kind, argc: undefined, preview: `${entry.transport ?? ''}${entry.message ? ` ${entry.message}` : ''}` }
+    case 'frame':
+      return {
+        title: entry.engineType,
+        argc: undefined,
+        preview: typeof entry.data === 'string'
+          ? (entry.data.length > PREVIEW_CHARS ? `${entry.data.slice(0, PREVIEW_CHARS)}…` : entry.data)
+          : entry.data ? `binary ${formatBytes(entry.data.byteLength)}` : '',
+      }
+    case 'note':
+      return { title: `note (${entry.level})`, argc: undefined, preview: entry.message }
+    default: {
+      const never: never = entry
+      return { title: String((never as LogEntry).kind), argc: undefined, preview: '' }
+    }
+  }
+}
+
+export function rowText(entry: LogEntry): RowText {
+  let text = cache.get(entry.id)
+  if (!text) {
+    text = build(entry)
+    if (cache.size >= CACHE_MAX)
+      cache.clear()
+    cache.set(entry.id, text)
+  }
+  return text
+}

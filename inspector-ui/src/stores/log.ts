@@ -1,0 +1,103 @@
+/**
+ * Indexes over the core log that several views need: event names seen (composer suggestions), the
+ * emit ↔ ack links by correlation id, and the latest connection failure per session (diagnosis).
+ * The maps are plain (outside reactivity); `version` ticks at most once per animation frame so that
+ * views reading them re-render.
+ */
+import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry } from '../../../src/core/types'
+import { defineStore } from 'pinia'
+import { shallowRef } from 'vue'
+import { getInspector } from './sessions'
+
+/** Names offered in the composer's datalist (most recent first). */
+const MAX_NAMES = 300
+
+export const useLogStore = defineStore('log', () => {
+  const log = getInspector().log
+  const version = shallowRef(0)
+  const namesSeen = shallowRef<readonly string[]>([])
+
+  const names = new Map<string, number>()
+  const emitByCorrelation = new Map<string, number>()
+  const ackByCorrelation = new Map<string, number>()
+  const lastConnectError = new Map<string, ConnectErrorEntry>()
+  let namesChanged = false
+  let queued = false
+
+  function publish(): void {
+    queued = false
+    if (namesChanged) {
+      namesChanged = false
+      namesSeen.value = [...names.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name)
+    }
+    version.value++
+  }
+
+  function queue(): void {
+    if (queued)
+      return
+    queued = true
+    if (typeof requestAnimationFrame === 'function')
+      requestAnimationFrame(publish)
+    else setTimeout(publish, 16)
+  }
+
+  function index(entry: LogEntry): void {
+    switch (entry.kind) {
+      case 'event':
+        if (!names.has(entry.name)) {
+          namesChanged = true
+          if (names.size >= MAX_NAMES) {
+            const oldest = [...names.entries()].sort((a, b) => a[1] - b[1])[0]
+            names.delete(oldest[0])
+          }
+        }
+        names.set(entry.name, entry.id)
+        if (entry.correlationId)
+          emitByCorrelation.set(entry.correlationId, entry.id)
+        break
+      case 'ack':
+        ackByCorrelation.set(entry.correlationId, entry.id)
+        break
+      case 'connect_error':
+        lastConnectError.set(entry.sessionId, entry)
+        break
+      case 'connect':
+        lastConnectError.delete(entry.sessionId)
+        break
+      default:
+        break
+    }
+  }
+
+  log.subscribe((batch) => {
+    for (const entry of batch) index(entry)
+    queue()
+  })
+
+  /** The ack entry answering an emit (or a server request), if it came. */
+  function ackOf(entry: EventEntry): AckEntry | undefined {
+    if (!entry.correlationId)
+      return undefined
+    const id = ackByCorrelation.get(entry.correlationId)
+    const found = id === undefined ? undefined : log.get(id)
+    return found?.kind === 'ack' ? found : undefined
+  }
+
+  /** The emit an ack answers. */
+  function emitOf(entry: AckEntry): EventEntry | undefined {
+    const id = emitByCorrelation.get(entry.correlationId)
+    const found = id === undefined ? undefined : log.get(id)
+    return found?.kind === 'event' ? found : undefined
+  }
+
+  function connectErrorOf(sessionId: string): ConnectErrorEntry | undefined {
+    return lastConnectError.get(sessionId)
+  }
+
+  function entry(id: number): LogEntry | undefined {
+    return log.get(id)
+  }
+
+  return { version, namesSeen, ackOf, emitOf, connectErrorOf, entry }
+})

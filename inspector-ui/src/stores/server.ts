@@ -1,0 +1,225 @@
+/**
+ * The server view's state: one `AdminClient` (core, not reactive, module scope) and what the panel
+ * shows of it. The model is a plain class updated in place (5,000 sockets, O(1) per event); this store
+ * publishes a new `shallowRef` array of rows when the model says it changed, at most every 100 ms, so a
+ * burst of admin-ui events costs one flatten and one render.
+ */
+import type { ActionResult, AdminState, ExpandedFn, SocketInfo, TreeRow } from '../../../src/core/admin'
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { AdminClient } from '../../../src/core/admin'
+import { loadRuntimeConfig } from '../config'
+import { useSessionsStore } from './sessions'
+
+/** Below this many rows (everything open), rooms and groups start open: small servers show every socket. */
+export const SMALL_TREE_ROWS = 200
+/** Rows are republished at most this often, ms. */
+export const PUBLISH_EVERY_MS = 100
+
+let client: AdminClient | undefined
+let offModel: (() => void) | undefined
+let offState: (() => void) | undefined
+
+/** The live admin client of the page, if any (tests, the tutorial). */
+export function getAdminClient(): AdminClient | undefined {
+  return client
+}
+
+export interface ActionRecord {
+  readonly label: string
+  readonly result: ActionResult
+  readonly at: number
+}
+
+export const useServerStore = defineStore('server', () => {
+  const runtime = loadRuntimeConfig()
+  const url = ref(runtime.admin?.url ?? runtime.demoUrl ?? 'http://localhost:3000')
+  const namespace = ref(runtime.admin?.namespace ?? '/admin')
+  const username = ref(runtime.admin?.username ?? 'admin')
+  const password = ref(runtime.admin?.password ?? '')
+  /** Connect on first show when the page was configured with credentials (the demo server). */
+  const autoConnect = ref(Boolean(runtime.admin))
+
+  const state = shallowRef<AdminState | undefined>()
+  const rows = shallowRef<readonly TreeRow[]>([])
+  /** User's open/closed choices by row key; everything else follows the defaults. */
+  const overrides = shallowRef<ReadonlyMap<string, boolean>>(new Map())
+  const totals = shallowRef({ sockets: 0, rooms: 0, namespaces: 0, servers: 0 })
+  const lastAction = shallowRef<ActionRecord | undefined>()
+  const busy = ref(false)
+  /** ms the last flatten took (shown in the footer; for the 5,000-socket budget). */
+  const flattenMs = ref(0)
+
+  const sessions = useSessionsStore()
+
+  /** Socket id → "my tab N" (N = 1-based tab position), for every tab that has (or had) a live id. */
+  const mine = computed(() => {
+    const map = new Map<string, number>()
+    sessions.tabs.forEach((tab, i) => {
+      if (tab.socketId)
+        map.set(tab.socketId, i + 1)
+    })
+    return map
+  })
+
+  const status = computed(() => state.value?.status ?? 'idle')
+  const features = computed(() => state.value?.features ?? [])
+  const error = computed(() => state.value?.error)
+
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let lastPublish = 0
+
+  function expandedFn(small: boolean): ExpandedFn {
+    const map = overrides.value
+    return (key, kind) => {
+      const own = map.get(key)
+      if (own !== undefined)
+        return own
+      return kind === 'server' || kind === 'namespace' || small
+    }
+  }
+
+  function publishNow(): void {
+    timer = undefined
+    lastPublish = Date.now()
+    const c = client
+    if (!c) {
+      rows.value = []
+      return
+    }
+    const model = c.model
+    const t0 = performance.now()
+    rows.value = Object.freeze(model.flatten(expandedFn(model.estimatedRows <= SMALL_TREE_ROWS)))
+    flattenMs.value = Math.round((performance.now() - t0) * 10) / 10
+    let rooms = 0
+    for (const ns of model.namespaces.values()) rooms += ns.rooms.size
+    totals.value = { sockets: model.totalSockets, rooms, namespaces: model.namespaces.size, servers: model.servers.size }
+  }
+
+  function schedule(): void {
+    if (timer !== undefined)
+      return
+    const wait = Math.max(0, PUBLISH_EVERY_MS - (Date.now() - lastPublish))
+    timer = setTimeout(publishNow, wait)
+  }
+
+  function detach(): void {
+    offModel?.()
+    offState?.()
+    offModel = offState = undefined
+    client?.dispose()
+    client = undefined
+  }
+
+  /** Connect (again) with the form's values. Resolves when connected or failed. */
+  async function connect(): Promise<void> {
+    detach()
+    autoConnect.value = false
+    const c = new AdminClient({
+      url: url.value,
+      namespace: namespace.value,
+      username: username.value || undefined,
+      password: password.value || undefined,
+    })
+    client = c
+    offState = c.on('state', (s) => {
+      if (client === c)
+        state.value = s
+    })
+    offModel = c.model.subscribe(() => {
+      if (client === c)
+        schedule()
+    })
+    state.value = c.state()
+    rows.value = []
+    lastAction.value = undefined
+    busy.value = true
+    try {
+      await c.connect()
+    }
+    finally {
+      if (client === c)
+        busy.value = false
+      schedule()
+    }
+  }
+
+  function disconnect(): void {
+    client?.disconnect()
+  }
+
+  function isOpen(row: TreeRow): boolean {
+    return row.kind !== 'socket' && row.expanded
+  }
+
+  function toggle(row: TreeRow): void {
+    if (row.kind === 'socket')
+      return
+    const next = new Map(overrides.value)
+    next.set(row.key, !isOpen(row))
+    overrides.value = next
+    publishNow()
+  }
+
+  /** Open or close every room and group (servers and namespaces stay open). */
+  function setAllRooms(open: boolean): void {
+    const next = new Map<string, boolean>()
+    for (const r of rows.value) {
+      if (r.kind === 'server' || r.kind === 'namespace')
+        next.set(r.key, true)
+    }
+    const c = client
+    if (c) {
+      for (const ns of c.model.namespaces.values()) {
+        for (const room of ns.rooms.keys()) next.set(`r:${ns.name}\u0000${room}`, open)
+        next.set(`g:${ns.name}`, open)
+      }
+    }
+    overrides.value = next
+    publishNow()
+  }
+
+  function socketInfo(nsp: string, id: string): SocketInfo | undefined {
+    return client?.model.getSocket(nsp, id)
+  }
+
+  async function act(label: string, run: (c: AdminClient) => Promise<ActionResult>): Promise<ActionResult> {
+    const c = client
+    const result: ActionResult = c ? await run(c) : { ok: false, error: 'Not connected to the admin namespace.' }
+    lastAction.value = { label, result, at: Date.now() }
+    return result
+  }
+
+  const join = (nsp: string, room: string, target: string) => act(`join ${target} → ${room}`, c => c.join(nsp, room, target))
+  const leave = (nsp: string, room: string, target: string) => act(`leave ${target} ✕ ${room}`, c => c.leave(nsp, room, target))
+  const disconnectSocket = (nsp: string, target: string, close = false) => act(`disconnect ${target}`, c => c.disconnectSocket(nsp, target, close))
+  const emitTo = (nsp: string, filter: string | undefined, event: string, args: unknown[]) => act(`emit "${event}" → ${filter || nsp}`, c => c.emitTo(nsp, filter, event, args))
+
+  return {
+    url,
+    namespace,
+    username,
+    password,
+    autoConnect,
+    state,
+    status,
+    features,
+    error,
+    rows,
+    overrides,
+    totals,
+    lastAction,
+    busy,
+    flattenMs,
+    mine,
+    connect,
+    disconnect,
+    toggle,
+    setAllRooms,
+    socketInfo,
+    join,
+    leave,
+    disconnectSocket,
+    emitTo,
+  }
+})

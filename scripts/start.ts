@@ -1,0 +1,57 @@
+/**
+ * `npm start`: the demo server and the inspector beside it, with the URLs printed.
+ *
+ * Environment: PORT (demo server, default 3000), INSPECTOR_PORT (default 5173), HOST (default
+ * 127.0.0.1), ADMIN_TOKEN, ADMIN_PASSWORD, CORS_ORIGINS (see demo-server/src/index.ts).
+ */
+import process from 'node:process'
+import { startDemoServer } from '../demo-server/src/start'
+import { startInspectorServer } from '../inspector-ui/server/index'
+import { buildIfStale } from './build-if-stale'
+
+const host = process.env.HOST ?? '127.0.0.1'
+const demoPort = Number(process.env.PORT ?? 3000)
+const inspectorPort = Number(process.env.INSPECTOR_PORT ?? 5173)
+const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host
+
+await buildIfStale()
+
+const demo = await startDemoServer({
+  port: demoPort,
+  host,
+  adminToken: process.env.ADMIN_TOKEN || undefined,
+  adminPassword: process.env.ADMIN_PASSWORD || undefined,
+  corsOrigins: process.env.CORS_ORIGINS ? process.env.CORS_ORIGINS.split(',').map(s => s.trim()).filter(Boolean) : 'localhost',
+  inspectorUrl: `http://${shownHost}:${inspectorPort}`,
+})
+const demoUrl = `http://${shownHost}:${demo.port}`
+const inspector = await startInspectorServer({
+  port: inspectorPort,
+  host,
+  config: {
+    demoUrl,
+    admin: { url: demoUrl, namespace: '/admin', username: 'admin', password: demo.adminPassword },
+  },
+})
+
+console.log(`
+  Socket.IO Inspector   ${inspector.url}/
+  Demo server           ${demoUrl}/   (namespaces /, /namespace1, /namespace2)
+  Open directly         ${inspector.url}/?url=${encodeURIComponent(`${demoUrl}/namespace1`)}
+
+  Admin token           ${demo.adminToken}   (connect with auth {"token": "..."} to join "admins")
+  Server view (admin-ui) user "admin", password ${demo.adminPassword}
+
+  Ctrl+C stops both.
+`)
+
+let stopping = false
+async function stop(): Promise<void> {
+  if (stopping)
+    return
+  stopping = true
+  await Promise.allSettled([inspector.close(), demo.close()])
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop())
+process.on('SIGTERM', () => void stop())

@@ -1,0 +1,469 @@
+/**
+ * Connection diagnostics: when a connection fails, probe the handshake URL ourselves and say why in words a
+ * user can act on. Framework-free; runs in a browser page (global `fetch`, CORS applies) and in Node (the
+ * error's `cause` tells refused / reset / TLS apart, and `pageOrigin` is sent as `Origin` to check CORS).
+ *
+ * Order of the checks, and why:
+ * 1. the client's own error when it is conclusive (`Invalid namespace`, a middleware's `next(err)`);
+ * 2. a polling handshake `GET <origin><path>/?EIO=4&transport=polling`: readable → what answered (v4, v2,
+ *    HTML, 404, an Engine.IO error); failed outright → `no-cors` retry in a browser (answers → CORS), the
+ *    error cause in Node (refused, reset, TLS); no answer → try the usual paths (a bare socket.io server
+ *    never answers other paths), else `timeout`;
+ * 3. with a v4 handshake: a CONNECT to the URL's namespace over the probe's own session (the server's
+ *    answer tells an unknown namespace and middleware rejections apart), then, if the heartbeat is short, a
+ *    wait for the server's ping (`ping-timeout`).
+ */
+import type { ConnectErrorLike, DiagnoseInput, Diagnosis, DiagnosisCode, ProbeResult, SuggestedSettings } from './types'
+import { parseEioError, parseOpenPacket, probeFetch, probeWebSocket, runsInBrowser } from './probe'
+import { DIAGNOSES } from './table'
+
+/** Handshake paths tried when the given one does not answer like Socket.IO. */
+export const COMMON_PATHS = ['/socket.io', '/socketio', '/ws', '/api/socket.io'] as const
+
+/** socket.io-client / engine.io-client error messages that come from the transport, not from the server's code. */
+const TRANSPORT_MESSAGES = new Set([
+  'xhr poll error',
+  'xhr post error',
+  'fetch read error',
+  'fetch write error',
+  'websocket error',
+  'webtransport error',
+  'probe error',
+  'server error',
+  'parser error',
+  'timeout',
+  'transport close',
+  'transport error',
+  'ping timeout',
+  'Connection error',
+])
+
+const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|HOSTNAME_MISMATCH|EPROTO)/
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT'])
+const CLOSED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED', 'HPE_INVALID_CONSTANT', 'HPE_INVALID_VERSION'])
+
+/** The pieces of a connection URL the probes need. */
+export interface Target {
+  /** `http(s)://host:port`. */
+  origin: string
+  /** `ws(s)://host:port`. */
+  wsOrigin: string
+  secure: boolean
+  /** Loopback hosts: browsers treat them as secure (no mixed-content block). */
+  loopback: boolean
+  /** The URL's path: the namespace (`/` when empty). */
+  namespace: string
+  /** Handshake path, leading slash, no trailing slash. */
+  path: string
+}
+
+/**
+ * Split a connection URL the way socket.io-client does: the URL's path is the namespace, the handshake path
+ * is an option.
+ *
+ * @example parseTarget('ws://localhost:3000/chat', '/io/').path // '/io'
+ */
+export function parseTarget(url: string, path?: string): Target {
+  const u = new URL(url)
+  const scheme = u.protocol.replace(/:$/, '')
+  if (!['http', 'https', 'ws', 'wss'].includes(scheme))
+    throw new TypeError(`unsupported scheme "${scheme}:" (use http, https, ws or wss)`)
+  const secure = scheme === 'https' || scheme === 'wss'
+  const host = u.host
+  const hostname = u.hostname.replace(/^\[|\]$/g, '')
+  let p = (path ?? '/socket.io').trim() || '/socket.io'
+  if (!p.startsWith('/'))
+    p = `/${p}`
+  p = p.replace(/\/+$/, '') || '/'
+  return {
+    origin: `${secure ? 'https' : 'http'}://${host}`,
+    wsOrigin: `${secure ? 'wss' : 'ws'}://${host}`,
+    secure,
+    loopback: hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\./.test(hostname) || hostname === '::1',
+    namespace: decodeURIComponent(u.pathname.replace(/\/+$/, '')) || '/',
+    path: p,
+  }
+}
+
+/** Engine.IO polling URL of a handshake path. */
+function pollingUrl(target: Target, path: string, eio: 3 | 4, sid?: string): string {
+  const base = path === '/' ? '' : path
+  return `${target.origin}${base}/?EIO=${eio}&transport=polling&t=${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${sid ? `&sid=${encodeURIComponent(sid)}` : ''}`
+}
+
+/** Whether a `connect_error` came from the server's code (a middleware's `next(err)`), not the transport. */
+export function isServerRejection(error: ConnectErrorLike): boolean {
+  if (error.message === 'Invalid namespace')
+    return false
+  if (error.data !== undefined)
+    return true
+  return !TRANSPORT_MESSAGES.has(error.message)
+}
+
+/** Compact, bounded JSON of a value for a detail line. */
+export function describeValue(value: unknown, max = 300): string {
+  let s: string
+  try {
+    s = JSON.stringify(value) ?? String(value)
+  }
+  catch {
+    s = String(value)
+  }
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s
+}
+
+function make(code: DiagnosisCode, detail: string, probe: ProbeResult[], extra: Partial<Diagnosis> = {}): Diagnosis {
+  return { code, title: DIAGNOSES[code].title, detail, suggestion: DIAGNOSES[code].suggestion, probe, ...extra }
+}
+
+function invalidNamespace(target: Target, probe: ProbeResult[], how: string): Diagnosis {
+  const looksLikePath = (COMMON_PATHS as readonly string[]).includes(target.namespace)
+  return make('invalid-namespace', `${how} The URL asks for the namespace "${target.namespace}" (the URL's path is the namespace); `
+    + `the server answered "Invalid namespace" because it declares no namespace of that name. Namespaces are declared by the server (io.of("${target.namespace}")).`, probe, {
+    suggestion: looksLikePath
+      ? `"${target.namespace}" looks like a handshake path, not a namespace: remove it from the URL (connect to "/") and set the path option to "${target.namespace}" instead.`
+      : DIAGNOSES['invalid-namespace'].suggestion,
+    ...(looksLikePath ? { suggestedPath: target.namespace, suggestedSettings: { path: target.namespace } } : {}),
+  })
+}
+
+function middlewareRejected(message: string, data: unknown, probe: ProbeResult[], how: string): Diagnosis {
+  const dataLine = data === undefined ? ' It sent no data with the error.' : ` Its data: ${describeValue(data)}.`
+  return make('middleware-rejected', `${how} The server's middleware rejected the connection with the message "${message}".${dataLine}`, probe)
+}
+
+/**
+ * Say why a connection failed without any network request, when the client's own error or disconnect reason
+ * is enough (an unknown namespace, a middleware rejection, a ping timeout). `undefined` when only probing
+ * can tell (transport errors such as "xhr poll error" or "websocket error").
+ *
+ * @example explainFailure({ url: 'http://localhost:3000/admin', error: { message: 'Invalid namespace' } })?.code // 'invalid-namespace'
+ */
+export function explainFailure(input: Pick<DiagnoseInput, 'url' | 'path' | 'error' | 'disconnectReason'>): Diagnosis | undefined {
+  let target: Target
+  try {
+    target = parseTarget(input.url, input.path)
+  }
+  catch {
+    return undefined
+  }
+  const error = input.error
+  if (error?.message === 'Invalid namespace')
+    return invalidNamespace(target, [], 'socket.io-client reported "Invalid namespace".')
+  if (error && isServerRejection(error))
+    return middlewareRejected(error.message, error.data, [], 'socket.io-client reported a connect_error from the server.')
+  if (input.disconnectReason === 'ping timeout' && !error)
+    return make('ping-timeout', 'The session was connected, then the server\'s heartbeat (ping) stopped arriving within pingInterval + pingTimeout, so the client closed the connection ("ping timeout").', [])
+  return undefined
+}
+
+/**
+ * Probe the server behind a failed (or suspicious) connection and say why it fails, in plain words, with a
+ * suggestion and, where one helps, settings to apply. Never throws; every request is time-limited.
+ *
+ * @example
+ * const d = await diagnoseConnection({ url: 'http://127.0.0.1:3000/', error: { message: 'xhr poll error' } })
+ * d.code // e.g. 'no-socketio-at-path'
+ * d.suggestedPath // e.g. '/custom-io'
+ */
+export async function diagnoseConnection(input: DiagnoseInput): Promise<Diagnosis> {
+  const probe: ProbeResult[] = []
+  let target: Target
+  try {
+    target = parseTarget(input.url, input.path)
+  }
+  catch (error) {
+    return make('unknown', `The URL "${input.url}" cannot be used: ${(error as Error).message}.`, probe, {
+      title: 'The URL is not valid',
+      suggestion: 'Enter a URL such as http://localhost:3000/ (its path is the namespace).',
+    })
+  }
+  const known = explainFailure(input)
+  // Conclusive client errors need no probe (the server already said what is wrong).
+  if (known && known.code !== 'ping-timeout')
+    return known
+
+  const timeoutMs = input.timeoutMs ?? 4000
+  const inBrowser = runsInBrowser()
+  const pageOrigin = input.pageOrigin
+  const pageSecure = pageOrigin?.startsWith('https:') ?? false
+  const mixed = pageSecure && !target.secure
+
+  // A browser blocks http/ws from an https page outright (loopback hosts excepted); no request would tell more.
+  if (mixed && !target.loopback && inBrowser) {
+    return make('mixed-content', `This page is served over https (${pageOrigin}) and the server is ${target.origin}, which is not secure; the browser blocks such requests.`, probe, {
+      suggestedSettings: { relay: true },
+    })
+  }
+
+  const handshake = await probeFetch({ purpose: 'handshake', url: pollingUrl(target, target.path, 4), origin: pageOrigin, timeoutMs })
+  probe.push(handshake.result)
+  const hs = handshake.result
+
+  if (hs.outcome === 'answered')
+    return afterAnswer(input, target, handshake.body, probe, timeoutMs)
+
+  if (hs.outcome === 'timeout') {
+    // A bare socket.io (or engine.io) server never answers paths it does not own: look for the right one.
+    const found = await scanPaths(input, target, probe, timeoutMs)
+    if (found)
+      return found
+    return make('timeout', `${target.origin} accepted the connection but sent no answer to the handshake at "${target.path}" within ${timeoutMs} ms, and none of the usual paths answered either.`, probe)
+  }
+
+  // The request failed outright.
+  if (inBrowser) {
+    const opaque = await probeFetch({ purpose: 'no-cors', url: pollingUrl(target, target.path, 4), mode: 'no-cors', timeoutMs })
+    probe.push(opaque.result)
+    if (opaque.result.outcome === 'opaque')
+      return corsRejected(target, probe, timeoutMs, pageOrigin, 'The server answered the handshake request, but without permission for this page\'s origin to read it (no matching Access-Control-Allow-Origin).')
+    if (mixed) {
+      return make('mixed-content', `This page is served over https (${pageOrigin}) and the server is ${target.origin}, which is not secure; the request failed, most likely blocked as mixed content.`, probe, {
+        suggestedSettings: { relay: true },
+      })
+    }
+    // Browsers give no reason for a failed request: refused, reset and a bad certificate all look alike.
+    if (target.secure) {
+      return make('unreachable', `The request to ${target.origin} failed before any answer. The browser does not say why: nothing may be listening there, `
+        + `the connection may have been closed, or the certificate may not be trusted (self-signed, expired, or for another host).`, probe, {
+        suggestion: `Open ${target.origin}${target.path}/?EIO=4&transport=polling in a browser tab: a certificate warning means the certificate is not trusted (accept it, or connect through the relay); `
+          + 'otherwise check that the server is running on this host and port.',
+        suggestedSettings: { relay: true },
+      })
+    }
+    return make('unreachable', `The request to ${target.origin} failed before any answer. The browser does not say why: most often nothing is listening on that port, `
+      + 'but a server that closes the connection without answering looks the same from a page.', probe)
+  }
+
+  // Node: the error's cause tells.
+  const code = hs.errorCode ?? ''
+  if (TLS_CODE.test(code) || /certificate|self[- ]signed|ssl|tls/i.test(hs.error ?? '')) {
+    const wrongVersion = /WRONG_VERSION_NUMBER|wrong version number/i.test(`${code} ${hs.error}`)
+    return make('tls-error', wrongVersion
+      ? `${target.origin} does not speak TLS on this port (${code || hs.error}): it is probably a plain http server.`
+      : `The TLS connection to ${target.origin} failed: ${hs.error}${code ? ` (${code})` : ''}.`, probe, {
+      ...(wrongVersion
+        ? { suggestion: `Use ${target.origin.replace(/^https/, 'http')} (http, not https).` }
+        : {}),
+    })
+  }
+  if (REFUSED_CODES.has(code)) {
+    return make('unreachable', code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+      ? `The host name of ${target.origin} could not be resolved (${code}).`
+      : `Nothing is listening at ${target.origin}: the connection was refused (${code}).`, probe)
+  }
+  if (CLOSED_CODES.has(code) || /other side closed|socket hang up|closed/i.test(hs.error ?? '')) {
+    return make('handshake-closed', `${target.origin} accepted the connection, then closed it without answering the handshake (${code || hs.error}).`, probe)
+  }
+  return make('unknown', `The handshake request to ${target.origin} failed: ${hs.error ?? 'no reason given'}${code ? ` (${code})` : ''}.`, probe, {
+    title: 'The handshake request failed',
+    suggestion: 'Check the URL and that the server is running; the probe details below show the exact error.',
+  })
+}
+
+/** Diagnose from a readable answer to the EIO=4 handshake at the given path. */
+async function afterAnswer(input: DiagnoseInput, target: Target, body: string, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis> {
+  const hs = probe[probe.length - 1]
+  const pageOrigin = input.pageOrigin
+  const kind = hs.looksLike
+
+  if (kind === 'eio3-open') {
+    return make('server-v2', `The server answered the v4 handshake at "${target.path}" in the Engine.IO 3 format (length-prefixed "${body.slice(0, 24)}…"): it runs socket.io 2.x, which the v4 client cannot talk to.`, probe, {
+      suggestedSettings: { client: 'v2' },
+    })
+  }
+
+  if (kind === 'eio-error') {
+    const eioError = parseEioError(body)!
+    if (eioError.code === 5) {
+      // "Unsupported protocol version" to EIO=4: an Engine.IO 3 server that checks the version. Ask in its own.
+      const v3 = await probeFetch({ purpose: 'handshake-eio3', url: pollingUrl(target, target.path, 3), origin: pageOrigin, timeoutMs })
+      probe.push(v3.result)
+      if (v3.result.looksLike === 'eio3-open') {
+        return make('server-v2', `The server refused the v4 handshake ("${eioError.message}") and answered the v3 one: it runs socket.io 2.x, which the v4 client cannot talk to.`, probe, {
+          suggestedSettings: { client: 'v2' },
+        })
+      }
+    }
+    if (eioError.code === 4) {
+      return middlewareRejected(eioError.message || 'Forbidden', undefined, probe, `The server refused the handshake itself (HTTP ${hs.status}, Engine.IO error 4; its allowRequest option or a proxy decides this).`)
+    }
+    if (eioError.code === 0 && /transport/i.test(eioError.message)) {
+      return make('unknown', `The server at "${target.path}" runs Socket.IO but refuses HTTP long-polling ("${eioError.message}"): it only accepts WebSocket.`, probe, {
+        title: 'The server accepts WebSocket only',
+        suggestion: 'Set the transports to WebSocket only.',
+        suggestedSettings: { transports: ['websocket'] },
+      })
+    }
+    return make('unknown', `The server at "${target.path}" answered the handshake with the Engine.IO error ${eioError.code} "${eioError.message}" (HTTP ${hs.status}).`, probe, {
+      title: 'The server refused the handshake',
+      suggestion: 'Check the server\'s engine options (transports, allowRequest, allowEIO3) and any proxy in front of it.',
+    })
+  }
+
+  if (kind !== 'eio4-open') {
+    const found = await scanPaths(input, target, probe, timeoutMs)
+    if (found)
+      return found
+    const what = kind === 'html' ? 'an HTML page' : `"${(hs.bodyStart ?? '').slice(0, 60)}"`
+    return make('not-a-socketio-server', `${target.origin} answers HTTP (status ${hs.status}, ${what}) at "${target.path}", and none of the handshake paths tried (${candidatePaths(target, input.candidatePaths).join(', ')}) answers like Socket.IO.`, probe)
+  }
+
+  // A v4 handshake. In Node, check the CORS answer the browser would get.
+  if (pageOrigin && !runsInBrowser() && !allowsOrigin(hs.allowOrigin, pageOrigin)) {
+    return corsRejected(target, probe, timeoutMs, pageOrigin, `The server answers the handshake, but its Access-Control-Allow-Origin is ${hs.allowOrigin ? `"${hs.allowOrigin}"` : 'missing'}, so a page at ${pageOrigin} may not read it.`)
+  }
+
+  const open = parseOpenPacket(body)!
+  const session = await probeSession(input, target, open, probe, timeoutMs)
+  if (session)
+    return session
+
+  const error = input.error
+  const detail = `The server at ${target.origin} answers the Socket.IO v4 handshake at "${target.path}" and accepted a connection to the namespace "${target.namespace}" from the inspector's probe.`
+  if (input.disconnectReason === 'ping timeout') {
+    return make('ping-timeout', `${detail} The session was connected, then the server's heartbeat stopped arriving in time ("ping timeout"); it answers again now.`, probe)
+  }
+  if (error) {
+    return make('unknown', `${detail} The client's error was "${error.message}"${error.description !== undefined ? ` (${describeValue(error.description, 120)})` : ''}.`, probe, {
+      title: 'The server answers; the client\'s connection failed anyway',
+      suggestion: error.message === 'websocket error'
+        ? 'The WebSocket connection failed while polling works: a proxy may block WebSocket. Try polling only, or check the proxy.'
+        : DIAGNOSES.unknown.suggestion,
+    })
+  }
+  return make('unknown', detail, probe)
+}
+
+function allowsOrigin(allowOrigin: string | null | undefined, pageOrigin: string): boolean {
+  return allowOrigin === '*' || allowOrigin === pageOrigin
+}
+
+/** CORS rejection of polling; a WebSocket probe (where the runtime has one) tells which way around it works. */
+async function corsRejected(target: Target, probe: ProbeResult[], timeoutMs: number, pageOrigin: string | undefined, detail: string): Promise<Diagnosis> {
+  const ws = await probeWebSocket(`${target.wsOrigin}${target.path === '/' ? '' : target.path}/?EIO=4&transport=websocket`, timeoutMs)
+  if (ws)
+    probe.push(ws)
+  const wsWorks = ws?.looksLike === 'eio4-open'
+  const settings: SuggestedSettings = wsWorks ? { transports: ['websocket'] } : { relay: true }
+  const where = pageOrigin ? ` (this page: ${pageOrigin})` : ''
+  return make('cors-rejected', `${detail}${where} HTTP long-polling from this page is rejected by the server's CORS settings.${wsWorks ? ' A WebSocket-only connection works (the probe got the handshake).' : ws ? ' A WebSocket probe did not get a handshake either.' : ''}`, probe, {
+    suggestion: wsWorks
+      ? 'Set the transports to WebSocket only (WebSocket needs no CORS), or connect through the inspector\'s relay, or add this page\'s origin to the server\'s cors option.'
+      : DIAGNOSES['cors-rejected'].suggestion,
+    suggestedSettings: settings,
+  })
+}
+
+/**
+ * Handshake paths worth trying, most likely first: the URL's own path (people paste the handshake path into
+ * the URL, where socket.io-client takes it for the namespace), the usual paths, and the caller's extra ones.
+ */
+export function candidatePaths(target: Target, extra: readonly string[] = []): string[] {
+  const fromUrl = target.namespace !== '/' ? [target.namespace] : []
+  const all = [...fromUrl, ...COMMON_PATHS, ...extra.map(p => parseTarget('http://x/', p).path)]
+  return [...new Set(all)].filter(p => p !== target.path)
+}
+
+/** Try the candidate handshake paths at once; a diagnosis when one answers like Socket.IO. */
+async function scanPaths(input: DiagnoseInput, target: Target, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis | undefined> {
+  const candidates = candidatePaths(target, input.candidatePaths)
+  const answers = await Promise.all(candidates.map(p => probeFetch({ purpose: 'path', url: pollingUrl(target, p, 4), origin: input.pageOrigin, timeoutMs })))
+  answers.forEach(a => probe.push(a.result))
+  const index = answers.findIndex(a => a.result.looksLike === 'eio4-open' || a.result.looksLike === 'eio3-open'
+    || (a.result.looksLike === 'eio-error' && parseEioError(a.body)?.code === 5))
+  if (index < 0)
+    return undefined
+  const path = candidates[index]
+  const v2 = answers[index].result.looksLike !== 'eio4-open'
+  const inUrl = path === target.namespace
+  const v2Note = v2 ? ' That server is socket.io 2.x: use the v2 client too.' : ''
+  return make('no-socketio-at-path', `Nothing answers like Socket.IO at the handshake path "${target.path}" on ${target.origin}, but "${path}" does${v2 ? ' (a socket.io 2.x server)' : ''}.`
+    + (inUrl ? ` "${path}" is in the URL, where it is taken for the namespace, not the handshake path.` : ''), probe, {
+    suggestion: inUrl
+      ? `Set the path option to "${path}" and remove "${path}" from the URL (connect to the namespace "/", or to the namespace you want).${v2Note}`
+      : `Set the path option to "${path}". ${DIAGNOSES['no-socketio-at-path'].suggestion}${v2Note}`,
+    suggestedPath: path,
+    suggestedSettings: v2 ? { path, client: 'v2' } : { path },
+  })
+}
+
+/** Split an EIO4 polling payload into packets. */
+function packetsOf(body: string): string[] {
+  return body ? body.split('\x1E') : []
+}
+
+/**
+ * Use the probe's own Engine.IO session: CONNECT to the URL's namespace and read the server's answer, then,
+ * when the heartbeat is short enough, wait for a ping. A diagnosis when something is wrong.
+ */
+async function probeSession(input: DiagnoseInput, target: Target, open: NonNullable<ReturnType<typeof parseOpenPacket>>, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis | undefined> {
+  const pageOrigin = input.pageOrigin
+  const url = () => pollingUrl(target, target.path, 4, open.sid)
+  const nsp = target.namespace === '/' ? '' : `${target.namespace},`
+  const close = async () => {
+    const r = await probeFetch({ purpose: 'close', method: 'POST', url: url(), body: '1', origin: pageOrigin, timeoutMs: Math.min(timeoutMs, 1000) })
+    probe.push(r.result)
+  }
+  const post = await probeFetch({ purpose: 'namespace', method: 'POST', url: url(), body: `40${nsp}`, origin: pageOrigin, timeoutMs })
+  probe.push(post.result)
+  if (post.result.outcome !== 'answered' || (post.result.status ?? 0) >= 400)
+    return undefined // Inconclusive (e.g. a proxy without sticky sessions); the handshake itself worked.
+
+  // The CONNECT answer; skip pings and noops (two reads at most).
+  let connectReply: string | undefined
+  for (let i = 0; i < 3 && connectReply === undefined; i++) {
+    const get = await probeFetch({ purpose: 'namespace', url: url(), origin: pageOrigin, timeoutMs })
+    probe.push(get.result)
+    if (get.result.outcome === 'timeout') {
+      return make('ping-timeout', `The server answered the handshake at "${target.path}", then stopped answering: the connection request to the namespace "${target.namespace}" got no reply within ${timeoutMs} ms. `
+        + 'A client sees this as a connection that opens and then times out (no CONNECT reply, then "ping timeout").', probe)
+    }
+    if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
+      return undefined
+    connectReply = packetsOf(get.body).find(p => p.startsWith('40') || p.startsWith('44'))
+  }
+  if (connectReply?.startsWith('44')) {
+    void close()
+    const json = connectReply.slice(2 + nsp.length)
+    let payload: { message?: unknown, data?: unknown } = {}
+    try {
+      payload = JSON.parse(json) as typeof payload
+    }
+    catch {}
+    const message = String(payload.message ?? json)
+    if (message === 'Invalid namespace')
+      return invalidNamespace(target, probe, 'The inspector\'s probe connected to the server and asked for the namespace; the server refused it.')
+    const how = input.error
+      ? `The client's error was "${input.error.message}". The inspector's probe (sent without auth) got the server's refusal too.`
+      : 'The inspector\'s probe (sent without auth) was refused by the server.'
+    return middlewareRejected(message, payload.data, probe, how)
+  }
+  if (connectReply === undefined) {
+    void close()
+    return undefined
+  }
+
+  // Connected. Wait for the server's heartbeat when it is short enough (or when a ping timeout is the question).
+  const heartbeat = open.pingInterval + open.pingTimeout
+  const maxWait = input.disconnectReason === 'ping timeout' ? 60_000 : (input.maxPingWaitMs ?? 3000)
+  if (heartbeat > maxWait) {
+    await close()
+    return undefined
+  }
+  const deadline = Date.now() + heartbeat + 500
+  while (Date.now() < deadline) {
+    const get = await probeFetch({ purpose: 'ping', url: url(), origin: pageOrigin, timeoutMs: Math.max(50, deadline - Date.now()) })
+    probe.push(get.result)
+    if (get.result.outcome === 'timeout')
+      break
+    if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
+      return undefined
+    if (packetsOf(get.body).includes('2')) {
+      await close()
+      return undefined
+    }
+  }
+  return make('ping-timeout', `The server answered the handshake and accepted the connection to "${target.namespace}", then sent no heartbeat (ping) within pingInterval + pingTimeout `
+    + `(${open.pingInterval} + ${open.pingTimeout} ms). A client closes such a connection with "ping timeout".`, probe)
+}

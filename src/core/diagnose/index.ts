@@ -1,0 +1,6 @@
+export { candidatePaths, COMMON_PATHS, describeValue, diagnoseConnection, explainFailure, isServerRejection, parseTarget } from './diagnose'
+export type { Target } from './diagnose'
+export { classifyBody, errorCodeOf, parseEioError, parseOpenPacket, probeFetch, probeWebSocket } from './probe'
+export { DIAGNOSES, DIAGNOSIS_CODES } from './table'
+export type { DiagnosisText } from './table'
+export type { BodyKind, ConnectErrorLike, DiagnoseInput, Diagnosis, DiagnosisCode, ProbeResult, SuggestedSettings } from './types'

@@ -1,0 +1,253 @@
+/**
+ * The probe requests of the diagnostics: plain `fetch` (browser and Node) with a time limit, and a reading of
+ * what came back. Nothing here throws; every outcome is a `ProbeResult`.
+ */
+import type { BodyKind, ProbeResult } from './types'
+
+/** Body characters kept in a probe result. */
+const BODY_KEEP = 200
+/** Body characters read to classify an answer (a handshake is ~120; an HTML page can be megabytes). */
+const BODY_READ = 4096
+
+/** Whether this runtime enforces CORS on `fetch` (a browser page or worker). */
+export function runsInBrowser(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== 'undefined'
+    || typeof (globalThis as { importScripts?: unknown }).importScripts === 'function'
+}
+
+/**
+ * How a handshake answer looks.
+ *
+ * @example classifyBody('97:0{"sid":"a"}2:40', 'text/plain') // 'eio3-open'
+ */
+export function classifyBody(body: string, contentType?: string | null): BodyKind {
+  if (/^0\{/.test(body) && /"sid"\s*:/.test(body))
+    return 'eio4-open'
+  // EIO3 polling payload: `<length>:<packet>`; the first packet is the open packet `0{...}`.
+  // EIO3 binary-capable encoding starts with bytes 0x00 <digits> 0xff; we only read text.
+  if (/^\d+:0\{/.test(body))
+    return 'eio3-open'
+  if (/^\s*\{\s*"code"\s*:\s*\d+\s*,\s*"message"\s*:/.test(body))
+    return 'eio-error'
+  if ((contentType ?? '').includes('text/html') || /^\s*<(?:!doctype|html|head|body|pre|h1|p)\b/i.test(body))
+    return 'html'
+  return 'other'
+}
+
+/** `{ code, message }` of an Engine.IO error answer, if the body is one. */
+export function parseEioError(body: string): { code: number, message: string } | undefined {
+  try {
+    const v = JSON.parse(body) as unknown
+    if (v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'number')
+      return { code: (v as { code: number }).code, message: String((v as { message?: unknown }).message ?? '') }
+  }
+  catch {}
+  return undefined
+}
+
+/** The open packet of an Engine.IO v4 handshake (`0{...}`), if the body starts with one. */
+export function parseOpenPacket(body: string): { sid: string, pingInterval: number, pingTimeout: number, upgrades: string[] } | undefined {
+  const first = body.split('\x1E')[0]
+  if (!first.startsWith('0{'))
+    return undefined
+  try {
+    const v = JSON.parse(first.slice(1)) as Record<string, unknown>
+    if (typeof v.sid !== 'string')
+      return undefined
+    return {
+      sid: v.sid,
+      pingInterval: typeof v.pingInterval === 'number' ? v.pingInterval : 25000,
+      pingTimeout: typeof v.pingTimeout === 'number' ? v.pingTimeout : 20000,
+      upgrades: Array.isArray(v.upgrades) ? v.upgrades.map(String) : [],
+    }
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * Node's reason for a failed `fetch` (`err.cause.code`: `ECONNREFUSED`, `UND_ERR_SOCKET`,
+ * `DEPTH_ZERO_SELF_SIGNED_CERT`, ...). Browsers give none.
+ */
+export function errorCodeOf(error: unknown): string | undefined {
+  const seen = new Set<unknown>()
+  let e: unknown = error
+  // Walk `cause` (and the first of an AggregateError's `errors`) a few levels deep.
+  for (let i = 0; i < 5 && e && typeof e === 'object' && !seen.has(e); i++) {
+    seen.add(e)
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && code !== 'ERR_INVALID_STATE')
+      return code
+    const errors = (e as { errors?: unknown }).errors
+    e = (e as { cause?: unknown }).cause ?? (Array.isArray(errors) ? errors[0] : undefined)
+  }
+  return undefined
+}
+
+/** Message of the deepest `cause` (Node puts the useful text there). */
+function deepMessage(error: unknown): string {
+  let e: unknown = error
+  let message = String((error as { message?: unknown })?.message ?? error)
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const m = (e as { message?: unknown }).message
+    if (typeof m === 'string' && m)
+      message = m
+    e = (e as { cause?: unknown }).cause
+  }
+  return message
+}
+
+export interface ProbeRequest {
+  purpose: ProbeResult['purpose']
+  url: string
+  method?: 'GET' | 'POST'
+  body?: string
+  mode?: 'cors' | 'no-cors'
+  /** Sent as `Origin` where the runtime lets us (Node); browsers send their own. */
+  origin?: string
+  timeoutMs: number
+}
+
+/** A probe's result and, when readable, the whole (capped) body. */
+export interface ProbeAnswer {
+  result: ProbeResult
+  body: string
+}
+
+/** Read at most `max` characters of a response body, then cancel the rest. */
+async function readCapped(response: Response, max: number): Promise<string> {
+  if (!response.body)
+    return ''
+  const reader = response.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  try {
+    while (text.length < max) {
+      const { done, value } = await reader.read()
+      if (done)
+        break
+      text += decoder.decode(value, { stream: true })
+    }
+  }
+  finally {
+    reader.cancel().catch(() => {})
+  }
+  return text.slice(0, max)
+}
+
+/**
+ * One probe request with a time limit. Never throws.
+ *
+ * @example
+ * const { result } = await probeFetch({ purpose: 'handshake', url: 'http://127.0.0.1:3000/socket.io/?EIO=4&transport=polling', timeoutMs: 4000 })
+ * result.outcome // 'answered'
+ */
+export async function probeFetch(request: ProbeRequest): Promise<ProbeAnswer> {
+  const method = request.method ?? 'GET'
+  const result: ProbeResult = { purpose: request.purpose, method, url: request.url, outcome: 'network-error' }
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, request.timeoutMs)
+  try {
+    const headers: Record<string, string> = {}
+    if (request.body !== undefined)
+      headers['content-type'] = 'text/plain;charset=UTF-8'
+    // Browsers drop a forbidden `Origin` header silently; Node sends it, so the server's CORS answer is real.
+    if (request.origin && !runsInBrowser())
+      headers.origin = request.origin
+    const response = await fetch(request.url, {
+      method,
+      body: request.body,
+      headers,
+      mode: request.mode ?? 'cors',
+      cache: 'no-store',
+      credentials: 'omit',
+      redirect: 'follow',
+      signal: controller.signal,
+    })
+    if (response.type === 'opaque') {
+      result.outcome = 'opaque'
+      return { result, body: '' }
+    }
+    result.outcome = 'answered'
+    result.status = response.status
+    result.contentType = response.headers.get('content-type') ?? undefined
+    result.allowOrigin = response.headers.get('access-control-allow-origin')
+    const body = await readCapped(response, BODY_READ)
+    result.bodyStart = body.slice(0, BODY_KEEP)
+    result.looksLike = classifyBody(body, result.contentType)
+    return { result, body }
+  }
+  catch (error) {
+    if (timedOut) {
+      result.outcome = result.status === undefined ? 'timeout' : 'answered'
+      if (result.status === undefined)
+        result.error = `no answer within ${request.timeoutMs} ms`
+    }
+    else {
+      result.outcome = result.status === undefined ? 'network-error' : 'answered'
+      result.errorCode = errorCodeOf(error)
+      result.error = deepMessage(error)
+    }
+    return { result, body: result.bodyStart ?? '' }
+  }
+  finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Open a WebSocket to the Engine.IO endpoint and wait for its open packet, where the runtime has a global
+ * `WebSocket` (browsers, Node 22+). Resolves `undefined` where there is none.
+ */
+export async function probeWebSocket(url: string, timeoutMs: number): Promise<ProbeResult | undefined> {
+  const WS = (globalThis as { WebSocket?: typeof WebSocket }).WebSocket
+  if (typeof WS !== 'function')
+    return undefined
+  const result: ProbeResult = { purpose: 'websocket', method: 'WS', url, outcome: 'network-error' }
+  return new Promise<ProbeResult>((resolve) => {
+    let socket: WebSocket | undefined
+    const finish = () => {
+      clearTimeout(timer)
+      try {
+        socket?.close()
+      }
+      catch {}
+      resolve(result)
+    }
+    const timer = setTimeout(() => {
+      result.outcome = 'timeout'
+      result.error = `no answer within ${timeoutMs} ms`
+      finish()
+    }, timeoutMs)
+    try {
+      socket = new WS(url)
+    }
+    catch (error) {
+      result.error = String((error as Error)?.message ?? error)
+      finish()
+      return
+    }
+    socket.onmessage = (event) => {
+      const text = typeof event.data === 'string' ? event.data : ''
+      result.outcome = 'answered'
+      result.bodyStart = text.slice(0, BODY_KEEP)
+      result.looksLike = classifyBody(text)
+      finish()
+    }
+    socket.onerror = () => {
+      result.error = 'WebSocket error'
+      finish()
+    }
+    socket.onclose = (event) => {
+      if (result.outcome !== 'answered') {
+        result.error = `closed (code ${event.code})`
+        finish()
+      }
+    }
+  })
+}

@@ -1,0 +1,500 @@
+import type { LogEntry, LogEntryKind, SessionSnapshot } from '../types'
+import { isBinary, toBytes } from '../log/preview'
+
+/**
+ * Capture files: a versioned envelope `{ format: 'sio-inspector', version: 1, exportedAt, entryCount,
+ * sessions, entries }`, or NDJSON (a header line with the same fields but `layout: 'ndjson'`, then one entry
+ * per line). Values JSON cannot hold are tagged objects with a `$t` key:
+ *
+ * | value | tag |
+ * |---|---|
+ * | binary (Buffer, ArrayBuffer, typed arrays) | `{"$t":"bin","b64":"…"}` (comes back as `Uint8Array`) |
+ * | `undefined` | `{"$t":"undef"}` |
+ * | `NaN`, `Infinity`, `-Infinity`, `-0` | `{"$t":"num","v":"NaN"}` … |
+ * | `Date` | `{"$t":"date","v":"2024-01-01T00:00:00.000Z"}` (`v: null` for an invalid date) |
+ * | `BigInt` | `{"$t":"bigint","v":"123"}` |
+ * | `Error` | `{"$t":"error","name":"…","message":"…","stack":"…"}` |
+ * | a user object that has its own `$t` key | `{"$t":"obj","v":[["$t", …], [key, value], …]}` |
+ */
+export const CAPTURE_FORMAT = 'sio-inspector'
+export const CAPTURE_VERSION = 1
+
+export interface CaptureHeader {
+  format: typeof CAPTURE_FORMAT
+  version: number
+  layout?: 'json' | 'ndjson'
+  exportedAt: string
+  entryCount: number
+  sessions: SessionSnapshot[]
+}
+
+export type ImportResult
+  = | { ok: true, sessions: SessionSnapshot[], entries: LogEntry[] }
+    | { ok: false, error: string }
+
+// ------------------------------------------------------------------ base64
+
+const hasBuffer = typeof (globalThis as { Buffer?: unknown }).Buffer === 'function'
+
+function bytesToBase64(bytes: Uint8Array): string {
+  if (hasBuffer)
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+  let bin = ''
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
+  return btoa(bin)
+}
+
+function base64ToBytes(b64: string): Uint8Array {
+  if (!/^[A-Z0-9+/]*={0,2}$/i.test(b64) || b64.length % 4 === 1)
+    throw new Error('invalid base64')
+  if (hasBuffer) {
+    const buf = Buffer.from(b64, 'base64')
+    return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
+  }
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+// ------------------------------------------------------------------ encode
+
+const UNDEF = Object.freeze({ $t: 'undef' })
+
+/**
+ * JSON.stringify replacer: reads the raw value (`this[key]`, before `toJSON`) and tags what JSON can't hold.
+ * JSON.stringify does the walking (native, safe for 3,000-deep values).
+ */
+function replacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key]
+  switch (typeof raw) {
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return UNDEF
+    case 'number':
+      if (Number.isNaN(raw))
+        return { $t: 'num', v: 'NaN' }
+      if (raw === Infinity)
+        return { $t: 'num', v: 'Infinity' }
+      if (raw === -Infinity)
+        return { $t: 'num', v: '-Infinity' }
+      if (Object.is(raw, -0))
+        return { $t: 'num', v: '-0' }
+      return raw
+    case 'bigint':
+      return { $t: 'bigint', v: raw.toString() }
+    case 'object':
+      if (raw === null)
+        return null
+      if (isBinary(raw))
+        return { $t: 'bin', b64: bytesToBase64(toBytes(raw)) }
+      if (raw instanceof Date)
+        return { $t: 'date', v: Number.isNaN(raw.getTime()) ? null : raw.toISOString() }
+      if (raw instanceof Error) {
+        const out: Record<string, unknown> = { $t: 'error', name: raw.name, message: raw.message }
+        if (typeof raw.stack === 'string')
+          out.stack = raw.stack
+        return out
+      }
+      if (!Array.isArray(raw) && Object.prototype.hasOwnProperty.call(raw, '$t'))
+        return { $t: 'obj', v: Object.entries(raw) }
+      return value === raw ? raw : value
+  }
+  return value
+}
+
+function stringifyTagged(value: unknown): string {
+  try {
+    return JSON.stringify(value, replacer)
+  }
+  catch (err) {
+    throw new Error(`cannot export: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+function header(entryCount: number, sessions: SessionSnapshot[], layout: 'json' | 'ndjson'): CaptureHeader {
+  return { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, layout, exportedAt: new Date().toISOString(), entryCount, sessions }
+}
+
+/**
+ * Export entries (and the sessions they belong to) as one JSON document, one entry per line.
+ * @example
+ * const text = exportLog(inspector.log, inspector.list().map(s => s.snapshot()))
+ * await fs.writeFile('capture.sio.json', text)
+ */
+export function exportLog(entries: Iterable<LogEntry>, sessions: SessionSnapshot[]): string {
+  const lines: string[] = []
+  for (const e of entries) lines.push(stringifyTagged(e))
+  const head = stringifyTagged(header(lines.length, sessions, 'json'))
+  // `{…header…,"entries":[` + entries + `]}`: the header object minus its closing brace.
+  return `${head.slice(0, -1)},"entries":[\n${lines.join(',\n')}\n]}\n`
+}
+
+/**
+ * Export as NDJSON: a header line, then one entry per line (streams well, survives partial writes).
+ * @example exportNdjson(log, sessions).split('\n')[0] // '{"format":"sio-inspector","version":1,"layout":"ndjson",…}'
+ */
+export function exportNdjson(entries: Iterable<LogEntry>, sessions: SessionSnapshot[]): string {
+  const lines: string[] = []
+  for (const e of entries) lines.push(stringifyTagged(e))
+  return `${stringifyTagged(header(lines.length, sessions, 'ndjson'))}\n${lines.join('\n')}${lines.length ? '\n' : ''}`
+}
+
+// ------------------------------------------------------------------ decode
+
+function setOwn(target: any, key: string | number, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else
+    target[key] = value
+}
+
+const ERROR_TYPES: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+}
+
+function decodeTag(v: Record<string, unknown>): { value: unknown, children?: object } {
+  switch (v.$t) {
+    case 'undef':
+      return { value: undefined }
+    case 'num':
+      switch (v.v) {
+        case 'NaN': return { value: Number.NaN }
+        case 'Infinity': return { value: Infinity }
+        case '-Infinity': return { value: -Infinity }
+        case '-0': return { value: -0 }
+      }
+      throw new Error(`bad number tag ${JSON.stringify(v.v)}`)
+    case 'bigint':
+      if (typeof v.v !== 'string' || !/^-?\d+$/.test(v.v))
+        throw new Error('bad bigint tag')
+      return { value: BigInt(v.v) }
+    case 'bin':
+      if (typeof v.b64 !== 'string')
+        throw new Error('bad binary tag')
+      return { value: base64ToBytes(v.b64) }
+    case 'date':
+      if (v.v !== null && typeof v.v !== 'string')
+        throw new Error('bad date tag')
+      return { value: new Date(v.v === null ? Number.NaN : v.v) }
+    case 'error': {
+      const message = typeof v.message === 'string' ? v.message : ''
+      const Ctor = typeof v.name === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TYPES, v.name) ? ERROR_TYPES[v.name] : Error
+      const err = new Ctor(message)
+      if (typeof v.name === 'string' && err.name !== v.name)
+        err.name = v.name
+      if (typeof v.stack === 'string')
+        err.stack = v.stack
+      else
+        delete err.stack
+      return { value: err }
+    }
+    case 'obj': {
+      if (!Array.isArray(v.v))
+        throw new Error('bad object tag')
+      const o: Record<string, unknown> = {}
+      for (const pair of v.v) {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string')
+          throw new Error('bad object tag entry')
+        setOwn(o, pair[0], pair[1])
+      }
+      return { value: o, children: o }
+    }
+  }
+  throw new Error(`unknown tag ${JSON.stringify(v.$t)}`)
+}
+
+/** Undo the tags of `stringifyTagged`, in place, iteratively (no recursion: any depth). */
+export function reviveTagged(root: unknown): unknown {
+  const box: Record<string, unknown> = { v: root }
+  const stack: [any, string | number][] = [[box, 'v']]
+  while (stack.length > 0) {
+    const [parent, key] = stack.pop()!
+    const v = parent[key]
+    if (v === null || typeof v !== 'object')
+      continue
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v, i])
+      continue
+    }
+    if (typeof (v as { $t?: unknown }).$t === 'string') {
+      const { value, children } = decodeTag(v as Record<string, unknown>)
+      setOwn(parent, key, value)
+      if (children) {
+        for (const k of Object.keys(children)) stack.push([children, k])
+      }
+      continue
+    }
+    for (const k of Object.keys(v)) stack.push([v, k])
+  }
+  return box.v
+}
+
+// ------------------------------------------------------------------ validation
+
+type Check = 'string' | 'number' | 'boolean' | 'array' | 'string?' | 'number?' | 'boolean?' | 'any' | 'data'
+
+const COMMON: Record<string, Check> = { id: 'number', sessionId: 'string', time: 'number', mono: 'number', direction: 'string' }
+
+const KIND_FIELDS: Record<LogEntryKind, Record<string, Check>> = {
+  connecting: { url: 'string', namespace: 'string' },
+  connect: { socketId: 'string', engineId: 'string?', transport: 'string?', recovered: 'boolean' },
+  connect_error: { message: 'string', data: 'any', description: 'any', willRetry: 'boolean' },
+  disconnect: { socketId: 'string?', reason: 'string', explanation: 'string', willReconnect: 'boolean', description: 'any' },
+  reconnect_attempt: { attempt: 'number' },
+  reconnect_error: { message: 'string' },
+  reconnect: { attempt: 'number' },
+  reconnect_failed: {},
+  upgrading: { transport: 'string?', message: 'string?' },
+  upgrade: { transport: 'string?', message: 'string?' },
+  upgrade_error: { transport: 'string?', message: 'string?' },
+  event: { name: 'string', args: 'array', correlationId: 'string?', volatile: 'boolean?', compress: 'boolean?', recoveryOffset: 'string?', bytes: 'number' },
+  ack: { correlationId: 'string', name: 'string', args: 'array', latencyMs: 'number', timedOut: 'boolean', error: 'string?', bytes: 'number' },
+  frame: { transport: 'string?', engineType: 'string', data: 'data', size: 'number', bytes: 'number', protocol: 'number' },
+  note: { level: 'string', message: 'string' },
+}
+
+const DIRECTIONS = new Set(['in', 'out', 'local'])
+const ENGINE_TYPES = new Set(['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop', 'error'])
+
+function checkField(value: unknown, check: Check): boolean {
+  switch (check) {
+    case 'string': return typeof value === 'string'
+    case 'number': return typeof value === 'number'
+    case 'boolean': return typeof value === 'boolean'
+    case 'array': return Array.isArray(value)
+    case 'string?': return value === undefined || typeof value === 'string'
+    case 'number?': return value === undefined || typeof value === 'number'
+    case 'boolean?': return value === undefined || typeof value === 'boolean'
+    case 'data': return value === undefined || typeof value === 'string' || value instanceof Uint8Array
+    case 'any': return true
+  }
+}
+
+/** Why `e` is not a valid entry, or undefined when it is. */
+function entryProblem(e: unknown): string | undefined {
+  if (!e || typeof e !== 'object' || Array.isArray(e))
+    return 'not an object'
+  const r = e as Record<string, unknown>
+  if (typeof r.kind !== 'string')
+    return 'missing kind'
+  if (!Object.prototype.hasOwnProperty.call(KIND_FIELDS, r.kind))
+    return `unknown kind '${r.kind}'`
+  for (const [field, check] of Object.entries(COMMON)) {
+    if (!checkField(r[field], check))
+      return `${field} must be a ${check}`
+  }
+  if (!DIRECTIONS.has(r.direction as string))
+    return `invalid direction '${String(r.direction)}'`
+  for (const [field, check] of Object.entries(KIND_FIELDS[r.kind as LogEntryKind])) {
+    if (!checkField(r[field], check))
+      return `${r.kind}.${field} must be ${check.endsWith('?') ? `a ${check.slice(0, -1)} or absent` : check === 'data' ? 'text or bytes' : `a ${check}`}`
+  }
+  if (r.kind === 'frame' && !ENGINE_TYPES.has(r.engineType as string))
+    return `unknown engine packet type '${String(r.engineType)}'`
+  return undefined
+}
+
+function sessionProblem(s: unknown): string | undefined {
+  if (!s || typeof s !== 'object' || Array.isArray(s))
+    return 'not an object'
+  const r = s as Record<string, unknown>
+  for (const f of ['id', 'url', 'namespace', 'status'] as const) {
+    if (typeof r[f] !== 'string')
+      return `${f} must be a string`
+  }
+  if (r.idHistory !== undefined && !Array.isArray(r.idHistory))
+    return 'idHistory must be an array'
+  return undefined
+}
+
+function normaliseSession(raw: Record<string, unknown>): SessionSnapshot {
+  return {
+    id: raw.id as string,
+    label: typeof raw.label === 'string' ? raw.label : raw.namespace as string,
+    url: raw.url as string,
+    namespace: raw.namespace as string,
+    status: raw.status as SessionSnapshot['status'],
+    readonly: true,
+    socketId: typeof raw.socketId === 'string' ? raw.socketId : undefined,
+    engineId: typeof raw.engineId === 'string' ? raw.engineId : undefined,
+    transport: typeof raw.transport === 'string' ? raw.transport as SessionSnapshot['transport'] : undefined,
+    reconnectAttempt: typeof raw.reconnectAttempt === 'number' ? raw.reconnectAttempt : 0,
+    lastError: typeof raw.lastError === 'string' ? raw.lastError : undefined,
+    idHistory: Array.isArray(raw.idHistory) ? raw.idHistory as SessionSnapshot['idHistory'] : [],
+    pendingServerAcks: [],
+  }
+}
+
+function lineOfPosition(text: string, pos: number): number {
+  let line = 1
+  for (let i = 0; i < pos && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10)
+      line++
+  }
+  return line
+}
+
+function countLines(text: string): number {
+  return lineOfPosition(text, text.length)
+}
+
+/** Where JSON.parse failed: 'truncated at line N' or 'damaged at line N (…)'. */
+function jsonFailure(text: string, err: unknown, lineOffset = 0): string {
+  const msg = err instanceof Error ? err.message : String(err)
+  if (/end of (?:JSON )?input|Unterminated string/i.test(msg))
+    return `truncated at line ${lineOffset + countLines(text.trimEnd())}`
+  const m = /position (\d+)/.exec(msg)
+  const line = m ? lineOffset + lineOfPosition(text, Number(m[1])) : lineOffset + 1
+  return `damaged at line ${line} (${msg})`
+}
+
+function isOurHeader(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && (v as { format?: unknown }).format === CAPTURE_FORMAT
+}
+
+const NOT_OURS = 'not a Socket.IO Inspector export'
+
+/**
+ * Read a capture written by `exportLog` or `exportNdjson`. Validates every entry; never throws.
+ * Sessions come back as read-only snapshots (`readonly: true`, no pending acks); entries keep their ids.
+ * @example
+ * const r = importCapture(text)
+ * if (!r.ok) alert(r.error) // e.g. 'entry 17: unknown kind \'x\''
+ */
+export function importCapture(text: string, opts: { maxBytes?: number } = {}): ImportResult {
+  try {
+    return importUnsafe(text, opts)
+  }
+  catch (err) {
+    return { ok: false, error: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` }
+  }
+}
+
+function importUnsafe(text: string, opts: { maxBytes?: number }): ImportResult {
+  if (typeof text !== 'string')
+    return { ok: false, error: NOT_OURS }
+  if (opts.maxBytes !== undefined && text.length > opts.maxBytes)
+    return { ok: false, error: `file too large (${text.length} characters, the limit is ${opts.maxBytes})` }
+  const body = text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text
+  if (body.trim() === '')
+    return { ok: false, error: `empty file: ${NOT_OURS}` }
+  if (body.trimStart()[0] !== '{')
+    return { ok: false, error: NOT_OURS }
+
+  let headerRaw: Record<string, unknown>
+  let rawEntries: unknown[]
+  const firstNl = body.indexOf('\n')
+  const firstLine = firstNl < 0 ? body : body.slice(0, firstNl)
+  let first: unknown
+  try {
+    first = JSON.parse(firstLine)
+  }
+  catch {}
+
+  if (isOurHeader(first) && first.layout === 'ndjson') {
+    headerRaw = first
+    const v = versionProblem(headerRaw)
+    if (v)
+      return { ok: false, error: v }
+    rawEntries = []
+    const lines = body.split('\n')
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i].trim()
+      if (line === '')
+        continue
+      try {
+        rawEntries.push(JSON.parse(line))
+      }
+      catch (err) {
+        const isLast = lines.slice(i + 1).every(l => l.trim() === '')
+        return { ok: false, error: isLast ? `truncated at line ${i + 1}` : `line ${i + 1}: invalid JSON (${err instanceof Error ? err.message : String(err)})` }
+      }
+    }
+    if (typeof headerRaw.entryCount === 'number' && rawEntries.length < headerRaw.entryCount)
+    {
+      let lastLine = lines.length
+      while (lastLine > 1 && lines[lastLine - 1].trim() === '') lastLine--
+      return { ok: false, error: `truncated at line ${lastLine + 1}: ${rawEntries.length} of ${headerRaw.entryCount} entries` }
+    }
+  }
+  else {
+    let doc: unknown
+    try {
+      doc = JSON.parse(body)
+    }
+    catch (err) {
+      const looksOurs = /"format"\s*:\s*"sio-inspector"/.test(body.slice(0, 200))
+      return { ok: false, error: looksOurs ? jsonFailure(body, err) : NOT_OURS }
+    }
+    if (!isOurHeader(doc))
+      return { ok: false, error: NOT_OURS }
+    headerRaw = doc
+    const v = versionProblem(headerRaw)
+    if (v)
+      return { ok: false, error: v }
+    if (!Array.isArray(headerRaw.entries))
+      return { ok: false, error: 'damaged: "entries" is not an array' }
+    rawEntries = headerRaw.entries
+    if (typeof headerRaw.entryCount === 'number' && rawEntries.length !== headerRaw.entryCount)
+      return { ok: false, error: `damaged: ${rawEntries.length} entries, the header says ${headerRaw.entryCount}` }
+  }
+
+  if (!Array.isArray(headerRaw.sessions))
+    return { ok: false, error: 'damaged: "sessions" is not an array' }
+  const sessions: SessionSnapshot[] = []
+  const known = new Set<string>()
+  for (let i = 0; i < headerRaw.sessions.length; i++) {
+    let s: unknown
+    try {
+      s = reviveTagged(headerRaw.sessions[i])
+    }
+    catch (err) {
+      return { ok: false, error: `session ${i + 1}: ${err instanceof Error ? err.message : String(err)}` }
+    }
+    const p = sessionProblem(s)
+    if (p)
+      return { ok: false, error: `session ${i + 1}: ${p}` }
+    const snap = normaliseSession(s as Record<string, unknown>)
+    known.add(snap.id)
+    sessions.push(snap)
+  }
+
+  const entries: LogEntry[] = []
+  for (let i = 0; i < rawEntries.length; i++) {
+    let e: unknown
+    try {
+      e = reviveTagged(rawEntries[i])
+    }
+    catch (err) {
+      return { ok: false, error: `entry ${i + 1}: ${err instanceof Error ? err.message : String(err)}` }
+    }
+    const p = entryProblem(e)
+    if (p)
+      return { ok: false, error: `entry ${i + 1}: ${p}` }
+    const entry = e as LogEntry
+    if (!known.has(entry.sessionId)) {
+      // An entry of a session the file does not describe: give it a minimal read-only session.
+      known.add(entry.sessionId)
+      sessions.push(normaliseSession({ id: entry.sessionId, url: '', namespace: '/', status: 'disconnected' }))
+    }
+    entries.push(entry)
+  }
+  return { ok: true, sessions, entries }
+}
+
+function versionProblem(h: Record<string, unknown>): string | undefined {
+  if (h.version === CAPTURE_VERSION)
+    return undefined
+  if (typeof h.version === 'number')
+    return `version ${h.version} not supported (this inspector reads version ${CAPTURE_VERSION})`
+  return 'damaged: the header has no version'
+}

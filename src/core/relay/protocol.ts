@@ -1,0 +1,53 @@
+/**
+ * The contract between the page (`RelaySession`) and the relay in the inspector's Node process
+ * (inspector-ui/server/relay.ts). One relay connection carries one session.
+ *
+ * Values that may hold binary, `undefined` or `NaN` (entries, snapshots, emit arguments) travel as text
+ * in the wire format of ./wire.ts.
+ */
+import type { EmitOptions, EmitResult, SessionOptions } from '../types'
+
+/** The relay's handshake path on the inspector's HTTP server. */
+export const RELAY_PATH = '/relay/socket.io'
+
+/** What the page asks the relay to open: a session, plus what only Node can send. */
+export interface RelayOpenOptions extends SessionOptions {
+  /** Any headers, on polling and WebSocket (`Authorization`, `X-Api-Key`…). */
+  extraHeaders?: Record<string, string>
+  /** Sent as the `Cookie` header (`a=1; b=2`). */
+  cookies?: string
+  /** Sent as the `Origin` header (servers that check it, CORS allow-lists). */
+  origin?: string
+  /** TLS options for `https`/`wss` servers. */
+  tls?: {
+    /** PEM of a CA (or self-signed certificate) to trust. */
+    ca?: string
+    /** `false` accepts any certificate (self-signed development servers). @default true */
+    rejectUnauthorized?: boolean
+  }
+}
+
+export type RelayCommand = 'connect' | 'disconnect' | 'reconnect' | 'dispose'
+
+export type RelayResult = { ok: true } | { ok: false, error: string }
+
+/** Page → relay. */
+export interface RelayClientEvents {
+  /** First message: open the session (not connected yet). `sessionId` becomes the session's id. */
+  'open': (options: RelayOpenOptions, sessionId: string, ack: (result: RelayResult) => void) => void
+  'command': (command: RelayCommand) => void
+  /**
+   * Emit `decodeWire(argsText)`. `pageCorrelationId` is the id the page already gave the emit: the relay
+   * rewrites the session's own correlation id to it in the entries it streams.
+   */
+  'emit': (name: string, argsText: string, options: EmitOptions & { pageCorrelationId?: string }, ack: (result: EmitResult) => void) => void
+  'answerAck': (correlationId: string, argsText: string, ack: (result: EmitResult) => void) => void
+}
+
+/** Relay → page. */
+export interface RelayServerEvents {
+  /** A batch of entries (`encodeEntries`), and the relay's `performance.now()` when it was sent. */
+  entries: (text: string, sentMono: number) => void
+  /** The session's snapshot (`encodeWire`). */
+  state: (text: string) => void
+}

@@ -1,0 +1,787 @@
+import type { EnginePacketV2, EngineV2, ManagerOptionsV2, PacketV2, SocketV2 } from 'socket.io-client-v2'
+/// <reference path="./socket.io-client-v2.d.ts" />
+/**
+ * A live session over socket.io-client 2.x (`socket.io-client-v2`), for socket.io 2.x servers and v3/v4
+ * servers started with `allowEIO3: true`. It records exactly the entries a v4 `LiveSession` records, mapped
+ * from v2's API:
+ *
+ * - Lifecycle: v2 emits every event on the Socket (the Manager forwards `connect_error`,
+ *   `reconnect_attempt`, `reconnect`, `reconnect_error`, `reconnect_failed` with `emitAll`). A namespace
+ *   middleware's refusal arrives as an `error` (ERROR packet) before `connect`: it is logged as `connect_error`.
+ * - Incoming events: v2 has no `onAny`, so the socket's `onevent(packet)` is wrapped; it sees every EVENT
+ *   and BINARY_EVENT packet with all arguments, and `packet.id` when the server asked for an ack. Nobody
+ *   answers that ack for the user: `answerAck` builds the answer with the socket's own `ack(id)`.
+ * - Our acks: v2 has no `socket.timeout()`; the timeout is a timer that removes the pending callback
+ *   from `socket.acks`, as v4's `timeout()` does, so a late answer is ignored.
+ * - Raw frames: the engine's `packet` / `packetCreate` (engine.io-client 3.x, EIO3: the client pings),
+ *   re-attached to the new engine on every (re)connection, with `protocol: 3` on each FrameEntry.
+ *
+ * @example
+ * const log = new EventLog()
+ * const s = new LiveSessionV2({ url: 'http://localhost:3002/namespace1', client: 'v2' }, { log })
+ * s.on('state', snap => console.log(snap.status, snap.socketId))
+ * s.connect()
+ * s.emit('echo', ['hi'], { ack: true })
+ * s.dispose()
+ */
+import type {
+  AckEntry,
+  ConnectEntry,
+  ConnectErrorEntry,
+  ConnectingEntry,
+  DisconnectEntry,
+  DisconnectReason,
+  Disposer,
+  EmitOptions,
+  EmitResult,
+  EnginePacketType,
+  EventEntry,
+  FrameEntry,
+  InspectorLog,
+  LogEntry,
+  NewEntry,
+  NoteEntry,
+  PendingServerAck,
+  ReconnectAttemptEntry,
+  ReconnectEntry,
+  ReconnectErrorEntry,
+  ReconnectFailedEntry,
+  SessionEvents,
+  SessionOptions,
+  SessionSnapshot,
+  SessionSource,
+  SessionStatus,
+  SocketIdRecord,
+  TransportName,
+  UpgradeEntry,
+} from '../types'
+import ioV2 from 'socket.io-client-v2'
+import { estimateBytes, isBinary } from '../log/preview'
+import { explainConnectError, explainDisconnect } from './explain'
+import { RESERVED_EVENTS_V2 } from './reserved-v2'
+
+/** Node-only connection options the relay adds (socket.io-client 2.x passes them to engine.io-client 3.x). */
+export interface NodeConnectionOptions {
+  extraHeaders?: Record<string, string>
+  ca?: string
+  rejectUnauthorized?: boolean
+}
+
+const DEFAULT_ACK_TIMEOUT_MS = 10_000
+const DEFAULT_SERVER_ACK_TIMEOUT_MS = 60_000
+/** Per-entry overhead counted on top of the payload estimate (as LiveSession counts it). */
+const ENTRY_OVERHEAD = 120
+
+interface PendingOwnAck {
+  name: string
+  sentMono: number
+  timer: ReturnType<typeof setTimeout>
+  ackId: number
+}
+
+interface PendingServerAckState extends PendingServerAck {
+  packetId: number
+  mono: number
+  timer: ReturnType<typeof setTimeout>
+}
+
+type Listener = (...args: any[]) => void
+
+function errorMessage(err: unknown): string {
+  if (typeof err === 'string')
+    return err
+  if (err instanceof Error)
+    return err.message
+  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
+    return (err as { message: string }).message
+  return String(err)
+}
+
+/** Bytes of a Buffer/ArrayBuffer/typed array as a Uint8Array of its own (engine buffers may be pooled). */
+function copyBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (data instanceof ArrayBuffer)
+    return new Uint8Array(data.slice(0))
+  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)
+}
+
+let utf8: TextEncoder | undefined
+function utf8Length(text: string): number {
+  // ASCII fast path: most frames are JSON without non-ASCII characters.
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7F]*$/.test(text))
+    return text.length
+  utf8 ??= new TextEncoder()
+  return utf8.encode(text).byteLength
+}
+
+/**
+ * A bounded, plain copy of an error detail: never keep XHR objects, requests or sockets alive in the log
+ * (and keep entries serialisable for the relay and export).
+ */
+function plainDetail(v: unknown, depth = 0): unknown {
+  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    return v
+  if (v instanceof Error) {
+    const out: Record<string, unknown> = { name: v.name, message: v.message }
+    const ext = v as Error & { description?: unknown, type?: unknown }
+    if (ext.type !== undefined)
+      out.type = plainDetail(ext.type, depth + 1)
+    if (ext.description !== undefined && depth < 3)
+      out.description = plainDetail(ext.description, depth + 1)
+    return out
+  }
+  if (typeof v === 'object' && depth < 3) {
+    const proto = Object.getPrototypeOf(v)
+    if (proto !== Object.prototype && proto !== null && !Array.isArray(v))
+      return `[${(v as object).constructor?.name ?? 'object'}]`
+    try {
+      return JSON.parse(JSON.stringify(v)) as unknown
+    }
+    catch {
+      return String(v)
+    }
+  }
+  return String(v)
+}
+
+let anonymous = 0
+
+/** socket.io-parser 3.x packet types the session writes itself. */
+const ACK = 3
+const BINARY_ACK = 6
+
+/**
+ * Whether `value` holds binary at any depth. socket.io-client 2.x asks `has-binary2`, which knows Buffer
+ * and ArrayBuffer but not typed arrays: a lone `Uint8Array` would go out as JSON (`{"0":1}`). The session
+ * decides instead, and tells the socket (`binary(true)` / a BINARY_ACK), so any binary goes as bytes.
+ */
+function containsBinary(value: unknown): boolean {
+  const stack: unknown[] = [value]
+  const seen = new Set<object>()
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (v === null || typeof v !== 'object')
+      continue
+    if (isBinary(v))
+      return true
+    if (seen.has(v))
+      continue
+    seen.add(v)
+    if (Array.isArray(v))
+      stack.push(...v)
+    else
+      stack.push(...Object.values(v))
+  }
+  return false
+}
+
+export class LiveSessionV2 implements SessionSource {
+  readonly id: string
+  readonly url: string
+  private readonly origin: string
+  private readonly options: SessionOptions & NodeConnectionOptions
+  private readonly log: InspectorLog
+  private readonly namespace: string
+  private readonly listeners = new Set<SessionEvents['state']>()
+
+  private socket: SocketV2 | undefined
+  private engine: EngineV2 | undefined
+  /** Disposers of the socket's and manager's subscriptions (run on dispose). */
+  private subs: Disposer[] = []
+  /** Disposers of the current engine's subscriptions (run when a new engine replaces it). */
+  private engineSubs: Disposer[] = []
+  private originalOnevent: ((packet: PacketV2) => void) | undefined
+
+  private status: SessionStatus = 'idle'
+  private socketId: string | undefined
+  private engineId: string | undefined
+  private transport: TransportName | undefined
+  private reconnectAttempt = 0
+  private lastError: string | undefined
+  private idHistory: SocketIdRecord[] = []
+  private readonly ownAcks = new Map<string, PendingOwnAck>()
+  private readonly serverAcks = new Map<string, PendingServerAckState>()
+  private correlationSeq = 0
+  private disposed = false
+  private everConnected = false
+  private warnedVolatile = false
+  private current: SessionSnapshot
+
+  constructor(options: SessionOptions & NodeConnectionOptions, deps: { log: InspectorLog, id?: string }) {
+    this.log = deps.log
+    this.id = deps.id ?? `live-v2-${++anonymous}`
+    let parsed: URL
+    try {
+      parsed = new URL(options.url)
+    }
+    catch {
+      throw new TypeError(`Invalid URL: ${JSON.stringify(options.url)} (expected http(s)://host:port/namespace)`)
+    }
+    if (!/^(?:https?|wss?):$/.test(parsed.protocol))
+      throw new TypeError(`Unsupported URL scheme ${parsed.protocol} (use http, https, ws or wss)`)
+    this.namespace = decodeURIComponent(parsed.pathname || '/') || '/'
+    this.origin = parsed.origin
+    this.url = `${parsed.origin}${this.namespace === '/' ? '' : this.namespace}`
+    // Query parameters written in the URL count as `query` (the option wins), as LiveSession reads them.
+    const query: Record<string, string> = {}
+    for (const [k, v] of parsed.searchParams) query[k] = v
+    Object.assign(query, options.query)
+    this.options = { ...options, ...(Object.keys(query).length ? { query } : {}) }
+    this.current = this.buildSnapshot()
+  }
+
+  snapshot(): SessionSnapshot {
+    return this.current
+  }
+
+  on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer {
+    if (event !== 'state')
+      return () => {}
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  connect(): void {
+    if (this.disposed)
+      return
+    if (this.socket?.connected)
+      return
+    this.append<ConnectingEntry>({ kind: 'connecting', direction: 'local', url: this.url, namespace: this.namespace })
+    this.setState({ status: 'connecting', lastError: undefined })
+    if (!this.socket)
+      this.createSocket()
+    this.socket!.open()
+    this.attachEngine()
+  }
+
+  disconnect(): void {
+    const socket = this.socket
+    if (!socket || this.disposed)
+      return
+    const wasConnected = socket.connected
+    socket.disconnect()
+    // A socket that was still connecting emits no `disconnect`: close the status ourselves.
+    if (!wasConnected && this.status !== 'disconnected' && this.status !== 'idle') {
+      this.note('info', 'Stopped connecting (socket.disconnect() while not connected).')
+      this.setState({ status: 'disconnected' })
+    }
+  }
+
+  reconnect(): void {
+    if (this.disposed)
+      return
+    this.disconnect()
+    this.connect()
+  }
+
+  emit(name: string, args: readonly unknown[], options: EmitOptions = {}): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: 'This session is closed (disposed).' }
+    if (typeof name !== 'string' || name === '')
+      return { ok: false, error: 'The event name is empty.' }
+    if (RESERVED_EVENTS_V2.has(name))
+      return { ok: false, error: `"${name}" is reserved by Socket.IO (2.x) and cannot be emitted.` }
+    const socket = this.socket
+    if (!socket?.connected) {
+      return {
+        ok: false,
+        error: this.everConnected
+          ? `Not sent: the session is ${this.status}. Socket.IO would buffer it until the next connection; the inspector does not.`
+          : 'Not sent: the session has never connected. Connect first.',
+      }
+    }
+    if (options.volatile && !this.warnedVolatile) {
+      this.warnedVolatile = true
+      this.note('warn', 'socket.io-client 2.x has no volatile emits: sent as a normal emit')
+    }
+    const list = [...args]
+    const correlationId = options.ack ? `${this.id}.o${++this.correlationSeq}` : undefined
+    // Logged before the emit so that the entry precedes its frames (packetCreate fires synchronously).
+    this.append<EventEntry>({
+      kind: 'event',
+      direction: 'out',
+      name,
+      args: Object.freeze([...list]),
+      correlationId,
+      compress: options.compress,
+      bytes: ENTRY_OVERHEAD + estimateBytes(list),
+    })
+    if (options.compress !== undefined)
+      socket.compress(options.compress)
+    socket.binary(containsBinary(list))
+    if (correlationId) {
+      const ackId = socket.ids
+      const sentMono = performance.now()
+      const timeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS
+      const timer = setTimeout(() => {
+        if (!this.ownAcks.delete(correlationId))
+          return
+        // Like v4's `socket.timeout()`: forget the callback, a late answer is ignored.
+        if (this.socket)
+          delete this.socket.acks[ackId]
+        this.append<AckEntry>({
+          kind: 'ack',
+          direction: 'in',
+          correlationId,
+          name,
+          args: [],
+          latencyMs: performance.now() - sentMono,
+          timedOut: true,
+          error: 'operation has timed out',
+          bytes: ENTRY_OVERHEAD,
+        })
+      }, timeoutMs)
+      ;(timer as { unref?: () => void }).unref?.()
+      this.ownAcks.set(correlationId, { name, sentMono, timer, ackId })
+      socket.emit(name, ...list, (...answer: unknown[]) => {
+        const pending = this.ownAcks.get(correlationId)
+        if (!pending)
+          return
+        this.ownAcks.delete(correlationId)
+        clearTimeout(pending.timer)
+        this.append<AckEntry>({
+          kind: 'ack',
+          direction: 'in',
+          correlationId,
+          name,
+          args: answer,
+          latencyMs: performance.now() - pending.sentMono,
+          timedOut: false,
+          bytes: ENTRY_OVERHEAD + estimateBytes(answer),
+        })
+      })
+      return { ok: true, correlationId }
+    }
+    socket.emit(name, ...list)
+    return { ok: true }
+  }
+
+  answerAck(correlationId: string, args: readonly unknown[]): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: 'This session is closed (disposed).' }
+    const pending = this.serverAcks.get(correlationId)
+    if (!pending)
+      return { ok: false, error: `No pending ack request ${correlationId} (already answered, expired, or unknown).` }
+    const socket = this.socket
+    if (!socket?.connected)
+      return { ok: false, error: 'Not sent: the session is not connected.' }
+    this.serverAcks.delete(correlationId)
+    clearTimeout(pending.timer)
+    const list = [...args]
+    this.append<AckEntry>({
+      kind: 'ack',
+      direction: 'out',
+      correlationId,
+      name: pending.name,
+      args: Object.freeze([...list]),
+      latencyMs: performance.now() - pending.mono,
+      timedOut: false,
+      bytes: ENTRY_OVERHEAD + estimateBytes(list),
+    })
+    try {
+      // What the socket's own `ack(id)` sends, with the binary check of `containsBinary`.
+      socket.packet({ type: containsBinary(list) ? BINARY_ACK : ACK, id: pending.packetId, data: list, nsp: socket.nsp })
+    }
+    catch (err) {
+      this.note('error', `answering "${pending.name}" failed: ${errorMessage(err)}`)
+      this.publish()
+      return { ok: false, error: errorMessage(err) }
+    }
+    this.publish()
+    return { ok: true, correlationId }
+  }
+
+  dispose(): void {
+    if (this.disposed)
+      return
+    this.disposed = true
+    for (const p of this.ownAcks.values()) clearTimeout(p.timer)
+    this.ownAcks.clear()
+    for (const p of this.serverAcks.values()) clearTimeout(p.timer)
+    this.serverAcks.clear()
+    const socket = this.socket
+    this.detachEngine()
+    for (const d of this.subs.splice(0)) d()
+    if (socket) {
+      if (this.originalOnevent)
+        socket.onevent = this.originalOnevent
+      socket.disconnect()
+      // `disconnect()` closes the Manager once no socket uses it; make sure of it (a shared Manager
+      // created with forceNew: false keeps serving the other sessions' sockets).
+      if (this.options.forceNew !== false)
+        socket.io.close()
+    }
+    this.socket = undefined
+    this.listeners.clear()
+  }
+
+  // --- internals -------------------------------------------------------------------------------------
+
+  private createSocket(): void {
+    const o = this.options
+    if (o.auth && Object.keys(o.auth).length > 0)
+      this.note('warn', 'socket.io 2.x has no auth payload: the `auth` option is not sent (use `query` instead)')
+    const opts: ManagerOptionsV2 = {
+      autoConnect: false,
+      forceNew: o.forceNew !== false,
+      path: o.path ?? '/socket.io',
+      transports: o.transports ?? ['polling', 'websocket'],
+      upgrade: o.upgrade ?? true,
+      reconnection: o.reconnection ?? true,
+      reconnectionAttempts: o.reconnectionAttempts ?? Infinity,
+      reconnectionDelay: o.reconnectionDelay ?? 1000,
+      reconnectionDelayMax: o.reconnectionDelayMax ?? 5000,
+      timeout: o.timeout ?? 20_000,
+      withCredentials: o.withCredentials ?? false,
+      ...(o.query ? { query: { ...o.query } } : {}),
+      ...(o.extraHeaders && Object.keys(o.extraHeaders).length > 0 ? { extraHeaders: { ...o.extraHeaders } } : {}),
+      ...(o.ca !== undefined ? { ca: o.ca } : {}),
+      ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+    }
+    const socket = ioV2(this.url, opts)
+    this.socket = socket
+    this.wrapOnevent(socket)
+
+    const on = (event: string, listener: Listener): void => {
+      socket.on(event, listener)
+      this.subs.push(() => socket.off(event, listener))
+    }
+
+    on('connect', () => {
+      const engine = socket.io.engine
+      this.attachEngine()
+      this.everConnected = true
+      const record: SocketIdRecord = {
+        socketId: socket.id ?? '',
+        engineId: engine?.id ?? undefined,
+        transport: engine?.transport?.name,
+        recovered: false,
+        connectedAt: Date.now(),
+      }
+      this.idHistory = [...this.idHistory, record]
+      this.append<ConnectEntry>({
+        kind: 'connect',
+        direction: 'in',
+        socketId: record.socketId,
+        engineId: record.engineId,
+        transport: record.transport,
+        recovered: false,
+      })
+      this.setState({
+        status: 'connected',
+        socketId: record.socketId,
+        engineId: record.engineId,
+        transport: record.transport,
+        reconnectAttempt: 0,
+        lastError: undefined,
+      })
+    })
+
+    on('connect_error', (err: unknown) => this.onConnectError(err, this.willRetry()))
+
+    on('error', (data: unknown) => {
+      // Before `connect`: a namespace middleware refused us (ERROR packet); v4 calls that `connect_error`.
+      if (!socket.connected) {
+        this.onConnectError(data, false)
+        return
+      }
+      this.note('error', `socket error: ${errorMessage(data)}`)
+    })
+
+    on('disconnect', (reason: DisconnectReason) => {
+      const ex = explainDisconnect(reason)
+      const willReconnect = ex.willReconnect && (this.options.reconnection ?? true) && !this.disposed
+      const explanation = ex.willReconnect && !willReconnect
+        ? ex.explanation.replace(/; socket\.io reconnects by itself\.$/, '; reconnection is off, so the session stays disconnected.')
+        : ex.explanation
+      this.expirePendingServerAcks(`socket disconnected (${reason}) before the answer`)
+      const socketId = this.socketId
+      const now = Date.now()
+      this.idHistory = this.idHistory.map((r, i) => i === this.idHistory.length - 1 && r.disconnectedAt === undefined
+        ? { ...r, disconnectedAt: now, reason, explanation }
+        : r)
+      this.append<DisconnectEntry>({
+        kind: 'disconnect',
+        direction: reason === 'io client disconnect' ? 'out' : 'in',
+        socketId,
+        reason,
+        explanation,
+        willReconnect,
+        description: undefined,
+      })
+      this.setState({ status: willReconnect ? 'reconnecting' : 'disconnected', socketId: undefined })
+    })
+
+    on('reconnect_attempt', (attempt: number) => {
+      this.append<ReconnectAttemptEntry>({ kind: 'reconnect_attempt', direction: 'local', attempt })
+      this.setState({ status: 'reconnecting', reconnectAttempt: attempt })
+      // The Manager makes the new engine right after emitting this event: attach to it in a microtask.
+      queueMicrotask(() => this.attachEngine())
+    })
+
+    on('reconnect_error', (err: unknown) => {
+      this.append<ReconnectErrorEntry>({ kind: 'reconnect_error', direction: 'local', message: errorMessage(err) })
+    })
+
+    on('reconnect', (attempt: number) => {
+      this.append<ReconnectEntry>({ kind: 'reconnect', direction: 'local', attempt })
+    })
+
+    on('reconnect_failed', () => {
+      this.append<ReconnectFailedEntry>({ kind: 'reconnect_failed', direction: 'local' })
+      this.setState({ status: 'disconnected' })
+    })
+  }
+
+  private willRetry(): boolean {
+    if (this.disposed || !(this.options.reconnection ?? true))
+      return false
+    const max = this.options.reconnectionAttempts ?? Infinity
+    return this.reconnectAttempt < max
+  }
+
+  private onConnectError(err: unknown, willRetry: boolean): void {
+    const message = errorMessage(err)
+    const e = err && typeof err === 'object' ? err as { data?: unknown, description?: unknown } : undefined
+    // v2 middleware errors arrive as the ERROR packet's data itself: a string (`next(new Error('x'))`
+    // sends 'x'), or the object given as `err.data`.
+    const data = err && typeof err === 'object' && !(err instanceof Error) ? err : e?.data
+    this.append<ConnectErrorEntry>({
+      kind: 'connect_error',
+      direction: 'in',
+      message,
+      data: plainDetail(data),
+      description: e?.description === undefined ? explainConnectError(err) : plainDetail(e.description),
+      willRetry,
+    })
+    this.setState({ status: willRetry ? 'reconnecting' : 'disconnected', lastError: message })
+  }
+
+  /** Replace the socket's `onevent` to see every incoming EVENT/BINARY_EVENT with its ack id. */
+  private wrapOnevent(socket: SocketV2): void {
+    const original = socket.onevent
+    this.originalOnevent = original
+    socket.onevent = (packet: PacketV2) => {
+      try {
+        this.recordIncoming(packet)
+      }
+      catch (err) {
+        this.note('error', `could not record an incoming event: ${errorMessage(err)}`)
+      }
+      original.call(socket, packet)
+    }
+  }
+
+  private recordIncoming(packet: PacketV2): void {
+    const data: unknown[] = Array.isArray(packet.data) ? packet.data : []
+    // Copy before the socket pushes its ack callback onto `packet.data`.
+    const name = String(data[0])
+    const args = data.slice(1)
+    let correlationId: string | undefined
+    if (packet.id !== undefined && packet.id !== null)
+      correlationId = `${this.id}.i${++this.correlationSeq}`
+    const entry = this.append<EventEntry>({
+      kind: 'event',
+      direction: 'in',
+      name,
+      args,
+      correlationId,
+      bytes: ENTRY_OVERHEAD + estimateBytes(args),
+    })
+    if (correlationId && packet.id !== undefined) {
+      const mono = performance.now()
+      const receivedAt = Date.now()
+      const timeoutMs = this.options.serverAckTimeoutMs ?? DEFAULT_SERVER_ACK_TIMEOUT_MS
+      const id = correlationId
+      const timer = setTimeout(() => {
+        const pending = this.serverAcks.get(id)
+        if (!pending)
+          return
+        this.serverAcks.delete(id)
+        this.append<AckEntry>({
+          kind: 'ack',
+          direction: 'out',
+          correlationId: id,
+          name,
+          args: [],
+          latencyMs: performance.now() - pending.mono,
+          timedOut: true,
+          error: `not answered within ${timeoutMs} ms`,
+          bytes: ENTRY_OVERHEAD,
+        })
+        this.publish()
+      }, timeoutMs)
+      ;(timer as { unref?: () => void }).unref?.()
+      this.serverAcks.set(id, {
+        correlationId: id,
+        name,
+        entryId: entry.id,
+        receivedAt,
+        expiresAt: receivedAt + timeoutMs,
+        packetId: packet.id,
+        mono,
+        timer,
+      })
+      this.publish()
+    }
+  }
+
+  /** The server forgets its ack callbacks when the socket goes: expire what is still pending. */
+  private expirePendingServerAcks(reason: string): void {
+    if (this.serverAcks.size === 0)
+      return
+    for (const p of this.serverAcks.values()) {
+      clearTimeout(p.timer)
+      this.append<AckEntry>({
+        kind: 'ack',
+        direction: 'out',
+        correlationId: p.correlationId,
+        name: p.name,
+        args: [],
+        latencyMs: performance.now() - p.mono,
+        timedOut: true,
+        error: reason,
+        bytes: ENTRY_OVERHEAD,
+      })
+    }
+    this.serverAcks.clear()
+  }
+
+  /** Follow the Manager's current engine (a new one on every (re)connection). */
+  private attachEngine(): void {
+    const engine = this.socket?.io.engine
+    if (!engine || engine === this.engine)
+      return
+    this.detachEngine()
+    this.engine = engine
+    const on = (event: string, listener: Listener): void => {
+      engine.on(event, listener)
+      this.engineSubs.push(() => engine.off(event, listener))
+    }
+    if (this.options.captureFrames !== false) {
+      on('packet', (p: EnginePacketV2) => this.recordFrame('in', p, engine))
+      on('packetCreate', (p: EnginePacketV2) => this.recordFrame('out', p, engine))
+    }
+    on('handshake', (data: { sid?: string }) => {
+      if (typeof data?.sid === 'string')
+        this.setState({ engineId: data.sid, transport: engine.transport?.name })
+    })
+    on('upgrading', (t: { name?: TransportName }) => {
+      this.append<UpgradeEntry>({ kind: 'upgrading', direction: 'local', transport: t?.name })
+    })
+    on('upgrade', (t: { name?: TransportName }) => {
+      this.append<UpgradeEntry>({ kind: 'upgrade', direction: 'local', transport: t?.name })
+      this.setState({ transport: t?.name })
+    })
+    on('upgradeError', (err: unknown) => {
+      this.append<UpgradeEntry>({ kind: 'upgrade_error', direction: 'local', transport: undefined, message: errorMessage(err) })
+    })
+  }
+
+  private detachEngine(): void {
+    for (const d of this.engineSubs.splice(0)) d()
+    this.engine = undefined
+  }
+
+  private recordFrame(direction: 'in' | 'out', packet: EnginePacketV2, engine: EngineV2): void {
+    const raw = packet.data
+    let data: string | Uint8Array | undefined
+    let size: number
+    if (raw === undefined || raw === null) {
+      data = undefined
+      size = 1
+    }
+    else if (typeof raw === 'string') {
+      data = raw
+      size = utf8Length(raw) + 1
+    }
+    else {
+      data = copyBytes(raw as ArrayBuffer | ArrayBufferView)
+      // EIO3 sends binary with its type byte in front (websocket) or base64 behind `b4` (polling).
+      size = data.byteLength + 1
+    }
+    this.append<FrameEntry>({
+      kind: 'frame',
+      direction,
+      transport: engine.transport?.name,
+      engineType: packet.type as EnginePacketType,
+      data,
+      size,
+      bytes: ENTRY_OVERHEAD + (typeof data === 'string' ? data.length * 2 : size),
+      protocol: 3,
+    })
+  }
+
+  private note(level: NoteEntry['level'], message: string): void {
+    this.append<NoteEntry>({ kind: 'note', direction: 'local', level, message })
+  }
+
+  private append<E extends LogEntry>(fields: Omit<E, 'id' | 'sessionId' | 'time' | 'mono'>): E {
+    const entry = { ...fields, sessionId: this.id, time: Date.now(), mono: performance.now() } as unknown as NewEntry<E>
+    return this.log.append<E>(entry)
+  }
+
+  private setState(patch: Partial<{
+    status: SessionStatus
+    socketId: string | undefined
+    engineId: string | undefined
+    transport: TransportName | undefined
+    reconnectAttempt: number
+    lastError: string | undefined
+  }>): void {
+    if ('status' in patch)
+      this.status = patch.status!
+    if ('socketId' in patch)
+      this.socketId = patch.socketId
+    if ('engineId' in patch)
+      this.engineId = patch.engineId
+    if ('transport' in patch)
+      this.transport = patch.transport
+    if ('reconnectAttempt' in patch)
+      this.reconnectAttempt = patch.reconnectAttempt!
+    if ('lastError' in patch)
+      this.lastError = patch.lastError
+    this.publish()
+  }
+
+  private buildSnapshot(): SessionSnapshot {
+    const pending: PendingServerAck[] = [...this.serverAcks.values()].map(p => ({
+      correlationId: p.correlationId,
+      name: p.name,
+      entryId: p.entryId,
+      receivedAt: p.receivedAt,
+      expiresAt: p.expiresAt,
+    }))
+    return Object.freeze({
+      id: this.id,
+      label: this.options.label ?? this.namespace,
+      url: this.url,
+      namespace: this.namespace,
+      status: this.status,
+      readonly: false,
+      socketId: this.socketId,
+      engineId: this.engineId,
+      transport: this.transport,
+      reconnectAttempt: this.reconnectAttempt,
+      lastError: this.lastError,
+      idHistory: Object.freeze(this.idHistory.map(r => Object.freeze({ ...r }))),
+      pendingServerAcks: Object.freeze(pending),
+    })
+  }
+
+  private publish(): void {
+    if (this.disposed)
+      return
+    this.current = this.buildSnapshot()
+    for (const l of [...this.listeners]) {
+      try {
+        l(this.current)
+      }
+      catch (err) {
+        console.error('[inspector] a session state listener threw', err)
+      }
+    }
+  }
+}

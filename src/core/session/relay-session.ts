@@ -1,0 +1,326 @@
+/**
+ * A session whose connection runs in the inspector's Node process (the relay, inspector-ui/server/relay.ts)
+ * instead of the page. It talks to the relay over socket.io-client v4 and appends every entry the relay
+ * streams into the page's own log (the log gives them its ids), and mirrors the relayed session's
+ * snapshots, so the UI cannot tell it from a direct session.
+ *
+ * Use it when the browser cannot connect by itself: headers on WebSocket (`Authorization`), cookies of
+ * another site, a server that checks `Origin` or has no CORS for the inspector, self-signed TLS.
+ *
+ * Emits and ack answers are checked here first (state, reserved names), so `emit` can answer at once with
+ * a correlation id the page chose; the relay rewrites its session's id to it in what it streams back.
+ *
+ * @example
+ * const s = new RelaySession(
+ *   { url: 'https://api.example.test/chat', extraHeaders: { Authorization: 'Bearer x' }, tls: { rejectUnauthorized: false } },
+ *   { log, relay: loadRuntimeConfig().relay! },
+ * )
+ * s.connect()
+ */
+import type { Socket } from 'socket.io-client'
+import type { RelayClientEvents, RelayOpenOptions, RelayResult, RelayServerEvents } from '../relay/protocol'
+import type {
+  ConnectErrorEntry,
+  Disposer,
+  EmitOptions,
+  EmitResult,
+  InspectorLog,
+  LogEntry,
+  NewEntry,
+  NoteEntry,
+  SessionEvents,
+  SessionSnapshot,
+  SessionSource,
+  SessionStatus,
+} from '../types'
+import { io } from 'socket.io-client'
+import { RESERVED_EVENTS } from '../composer/parse'
+import { RELAY_PATH } from '../relay/protocol'
+import { decodeEntries, decodeWire, encodeWire } from '../relay/wire'
+import { RESERVED_EVENTS_V2 } from './reserved-v2'
+
+/** Where the relay is: what the inspector's server put into the page's config. */
+export interface RelayEndpoint {
+  /** The inspector's origin (`http://localhost:5173`). */
+  url: string
+  token: string
+  /** @default '/relay/socket.io' */
+  path?: string
+  /**
+   * Headers on the connection to the relay. Node only (tests): a browser sends its own `Origin` and
+   * cannot set headers on a WebSocket.
+   */
+  extraHeaders?: Record<string, string>
+}
+
+export interface RelaySessionDeps {
+  log: InspectorLog
+  relay: RelayEndpoint
+  id?: string
+}
+
+let anonymous = 0
+
+function namespaceOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname || '/') || '/'
+  }
+  catch {
+    return '/'
+  }
+}
+
+export class RelaySession implements SessionSource {
+  readonly id: string
+  private readonly options: RelayOpenOptions
+  private readonly log: InspectorLog
+  private readonly relay: RelayEndpoint
+  private readonly listeners = new Set<SessionEvents['state']>()
+  private socket: Socket<RelayServerEvents, RelayClientEvents> | undefined
+  private snap: SessionSnapshot
+  private disposed = false
+  private seq = 0
+  /** The relay refused or lost us: no relayed session exists any more. */
+  private broken = false
+
+  constructor(options: RelayOpenOptions, deps: RelaySessionDeps) {
+    this.options = { ...options }
+    this.log = deps.log
+    this.relay = deps.relay
+    this.id = deps.id ?? `relay${++anonymous}`
+    const namespace = namespaceOf(options.url)
+    this.snap = Object.freeze({
+      id: this.id,
+      label: options.label ?? namespace,
+      url: options.url,
+      namespace,
+      status: 'idle',
+      readonly: false,
+      socketId: undefined,
+      engineId: undefined,
+      transport: undefined,
+      reconnectAttempt: 0,
+      lastError: undefined,
+      idHistory: Object.freeze([]),
+      pendingServerAcks: Object.freeze([]),
+    })
+  }
+
+  snapshot(): SessionSnapshot {
+    return this.snap
+  }
+
+  on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer {
+    if (event !== 'state')
+      return () => {}
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  connect(): void {
+    if (this.disposed)
+      return
+    if (this.broken) {
+      // The relay dropped the previous relayed session: open a new one.
+      this.broken = false
+      this.socket?.disconnect()
+      this.socket = undefined
+    }
+    const socket = this.ensureRelay()
+    if (this.snap.status === 'idle' || this.snap.status === 'disconnected')
+      this.patch({ status: 'connecting' })
+    socket.emit('command', 'connect')
+  }
+
+  disconnect(): void {
+    if (this.disposed || !this.socket || this.broken)
+      return
+    this.socket.emit('command', 'disconnect')
+  }
+
+  reconnect(): void {
+    if (this.disposed)
+      return
+    if (!this.socket || this.broken) {
+      this.connect()
+      return
+    }
+    this.socket.emit('command', 'reconnect')
+  }
+
+  emit(name: string, args: readonly unknown[], options: EmitOptions = {}): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: 'This session is closed (disposed).' }
+    if (typeof name !== 'string' || name === '')
+      return { ok: false, error: 'The event name is empty.' }
+    const reserved = this.options.client === 'v2' ? RESERVED_EVENTS_V2.has(name) : RESERVED_EVENTS.includes(name)
+    if (reserved)
+      return { ok: false, error: `"${name}" is reserved by Socket.IO and cannot be emitted.` }
+    const socket = this.socket
+    if (!socket || this.snap.status !== 'connected')
+      return { ok: false, error: `Not sent: the session is ${this.snap.status}. Connect first.` }
+    let text: string
+    try {
+      text = encodeWire([...args])
+    }
+    catch (err) {
+      return { ok: false, error: `cannot send these arguments through the relay: ${err instanceof Error ? err.message : String(err)}` }
+    }
+    const correlationId = options.ack ? `${this.id}.r${++this.seq}` : undefined
+    socket.emit('emit', name, text, { ...options, ...(correlationId ? { pageCorrelationId: correlationId } : {}) }, (result) => {
+      if (!result.ok)
+        this.note('error', `emit "${name}" failed in the relay: ${result.error}`)
+    })
+    return correlationId ? { ok: true, correlationId } : { ok: true }
+  }
+
+  answerAck(correlationId: string, args: readonly unknown[]): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: 'This session is closed (disposed).' }
+    if (!this.snap.pendingServerAcks.some(p => p.correlationId === correlationId))
+      return { ok: false, error: `No pending ack request ${correlationId} (already answered, expired, or unknown).` }
+    const socket = this.socket
+    if (!socket)
+      return { ok: false, error: 'Not sent: the relay is not connected.' }
+    let text: string
+    try {
+      text = encodeWire([...args])
+    }
+    catch (err) {
+      return { ok: false, error: `cannot send these arguments through the relay: ${err instanceof Error ? err.message : String(err)}` }
+    }
+    socket.emit('answerAck', correlationId, text, (result) => {
+      if (!result.ok)
+        this.note('error', `answering "${correlationId}" failed in the relay: ${result.error}`)
+    })
+    return { ok: true, correlationId }
+  }
+
+  dispose(): void {
+    if (this.disposed)
+      return
+    this.disposed = true
+    const socket = this.socket
+    this.socket = undefined
+    if (socket) {
+      socket.emit('command', 'dispose')
+      socket.disconnect()
+      socket.removeAllListeners()
+    }
+    this.listeners.clear()
+  }
+
+  // --- internals -------------------------------------------------------------------------------------
+
+  private ensureRelay(): Socket<RelayServerEvents, RelayClientEvents> {
+    if (this.socket)
+      return this.socket
+    const socket: Socket<RelayServerEvents, RelayClientEvents> = io(this.relay.url, {
+      path: this.relay.path ?? RELAY_PATH,
+      // WebSocket only: its handshake always carries the page's Origin, which the relay checks.
+      transports: ['websocket'],
+      auth: { token: this.relay.token },
+      forceNew: true,
+      // A relayed session lives as long as its relay connection: no silent reconnection to a new one.
+      reconnection: false,
+      ...(this.relay.extraHeaders ? { extraHeaders: { ...this.relay.extraHeaders } } : {}),
+    })
+    this.socket = socket
+
+    socket.on('entries', (text, sentMono) => {
+      if (socket !== this.socket)
+        return
+      let entries: LogEntry[]
+      try {
+        entries = decodeEntries(text)
+      }
+      catch (err) {
+        this.note('error', `the relay sent entries that could not be read: ${err instanceof Error ? err.message : String(err)}`)
+        return
+      }
+      // The relay's monotonic clock is not ours: shift its times so latencies within a batch hold and the
+      // entries sort with this page's own.
+      const offset = typeof sentMono === 'number' ? performance.now() - sentMono : 0
+      for (const e of entries) {
+        const { id: _id, ...rest } = e
+        this.log.append({ ...rest, sessionId: this.id, mono: e.mono + offset } as NewEntry)
+      }
+    })
+
+    socket.on('state', (text) => {
+      if (socket !== this.socket)
+        return
+      try {
+        const snap = decodeWire(text) as SessionSnapshot
+        if (snap && typeof snap === 'object' && typeof snap.status === 'string')
+          this.setSnapshot({ ...snap, id: this.id, label: this.options.label ?? snap.label })
+      }
+      catch (err) {
+        this.note('error', `the relay sent a state that could not be read: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    })
+
+    socket.on('connect_error', (err) => {
+      if (socket !== this.socket)
+        return
+      this.fail(`The relay refused the connection or could not be reached: ${err.message}`, err.message)
+    })
+
+    socket.on('disconnect', (reason) => {
+      if (socket !== this.socket || this.disposed)
+        return
+      this.fail(`The connection to the relay closed (${reason}): the relayed connection is gone.`, `relay: ${reason}`)
+    })
+
+    const options: RelayOpenOptions = { ...this.options }
+    socket.emit('open', options, this.id, (result: RelayResult) => {
+      if (!result.ok && socket === this.socket)
+        this.fail(`The relay could not open the session: ${result.error}`, result.error)
+    })
+    return socket
+  }
+
+  /** The relay refused or lost us: show it as a connection error and mark the session disconnected. */
+  private fail(description: string, message: string): void {
+    if (this.broken)
+      return
+    this.broken = true
+    this.append<ConnectErrorEntry>({
+      kind: 'connect_error',
+      direction: 'local',
+      message,
+      data: undefined,
+      description,
+      willRetry: false,
+    })
+    this.patch({ status: 'disconnected', lastError: message, socketId: undefined, pendingServerAcks: Object.freeze([]) })
+  }
+
+  private note(level: NoteEntry['level'], message: string): void {
+    this.append<NoteEntry>({ kind: 'note', direction: 'local', level, message })
+  }
+
+  private append<E extends LogEntry>(fields: Omit<E, 'id' | 'sessionId' | 'time' | 'mono'>): void {
+    this.log.append({ ...fields, sessionId: this.id, time: Date.now(), mono: performance.now() } as unknown as NewEntry<E>)
+  }
+
+  private patch(p: Partial<{ status: SessionStatus, lastError: string | undefined, socketId: string | undefined, pendingServerAcks: SessionSnapshot['pendingServerAcks'] }>): void {
+    this.setSnapshot({ ...this.snap, ...p })
+  }
+
+  private setSnapshot(s: SessionSnapshot): void {
+    if (this.disposed)
+      return
+    this.snap = Object.freeze(s)
+    for (const l of [...this.listeners]) {
+      try {
+        l(this.snap)
+      }
+      catch (err) {
+        console.error('[inspector] a session state listener threw', err)
+      }
+    }
+  }
+}

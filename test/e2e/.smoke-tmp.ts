@@ -1,0 +1,30 @@
+import { chromium } from 'playwright-core'
+import { startDemoServer } from '../../demo-server/src/start'
+import { startInspectorServer } from '../../inspector-ui/server/index'
+
+const demo = await startDemoServer({ port: 0, host: '127.0.0.1', log: () => {} })
+const demoUrl = `http://127.0.0.1:${demo.port}`
+const inspector = await startInspectorServer({ port: 0, config: { demoUrl } })
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], headless: true })
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } })
+page.on('pageerror', e => console.log('pageerror', e.message))
+page.on('console', m => console.log('console', m.type(), m.text()))
+await page.goto(`http://127.0.0.1:${inspector.port}/`)
+await page.screenshot({ path: '/tmp/smoke/0.png' })
+await page.getByTestId('connect-button').click()
+await page.waitForSelector('[data-testid=session-tab][data-state=connected]', { timeout: 10000 })
+console.log('id', await page.getByTestId('socket-id').textContent())
+await page.getByTestId('emit-event').fill('chat')
+await page.waitForSelector('[data-testid=emit-args][data-ready=true]', { timeout: 15000 })
+await page.getByTestId('emit-args').click()
+await page.keyboard.press('Control+A')
+await page.keyboard.type('["hello"]')
+await page.getByTestId('emit-ack').check()
+await page.getByTestId('emit-send').click()
+await page.waitForSelector('[data-testid=log-row][data-direction=ack]', { timeout: 5000 }).catch(async (e) => { await page.screenshot({ path: '/tmp/smoke/err.png' }); console.log(await page.locator('[data-testid=log-row]').evaluateAll(els => els.map(e => e.textContent))); throw e })
+await page.locator('[data-testid=log-row][data-event=welcome]').click()
+await page.screenshot({ path: '/tmp/smoke/1.png' })
+await page.getByTestId('frames-tab').click()
+await page.locator('[data-testid=frame-row]').nth(2).click()
+await page.screenshot({ path: '/tmp/smoke/2.png' })
+await browser.close(); await inspector.close(); await demo.close()

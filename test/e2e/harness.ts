@@ -1,0 +1,110 @@
+/**
+ * End-to-end harness: real Chromium (Debian's package, driven by playwright-core), a demo server on an
+ * ephemeral port, and the built inspector served by its own Node server, configured to point at that
+ * demo server (with the admin-ui credentials filled in).
+ *
+ * @example
+ * describeE2E('connect', () => {
+ *   let stack: Stack
+ *   beforeAll(async () => { stack = await startStack() })
+ *   afterAll(() => stack.close())
+ *   it('shows the socket id', async () => {
+ *     const page = await stack.newPage()
+ *     await page.getByTestId('connect-button').click()
+ *   })
+ * })
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { DemoServerOptions } from '../../demo-server/src/app'
+import type { InspectorRuntimeConfig, InspectorServer } from '../../inspector-ui/server/index'
+import { chromium } from 'playwright-core'
+import { describe, inject } from 'vitest'
+import { startDemoServer } from '../../demo-server/src/start'
+import { startInspectorServer } from '../../inspector-ui/server/index'
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+
+const chromiumPath = inject('e2eChromium')
+/** `describe` when Chromium is there, else `describe.skip` (global-setup printed why). */
+export const describeE2E: typeof describe = chromiumPath ? describe : describe.skip
+
+export type DemoHandle = Awaited<ReturnType<typeof startDemoServer>>
+
+export interface Stack {
+  inspectorUrl: string
+  inspector: InspectorServer
+  demo: DemoHandle
+  browser: Browser
+  /** A fresh browser context (own localStorage) and page, 1280x800, at `inspectorUrl + path`. */
+  newPage: (path?: string, options?: { colorScheme?: 'light' | 'dark', locale?: string }) => Promise<Page>
+  /** Collects page errors and console errors of every page opened through `newPage`. */
+  pageErrors: string[]
+  close: () => Promise<void>
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!chromiumPath)
+    throw new Error('Chromium is not available (see the e2e global setup message).')
+  return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS, headless: true })
+}
+
+export interface StackOptions {
+  demo?: DemoServerOptions
+  /** Extra runtime config for the page (merged over the demo server's). */
+  config?: InspectorRuntimeConfig
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const demo = await startDemoServer({ port: 0, host: '127.0.0.1', log: () => {}, ...options.demo })
+  const demoUrl = `http://127.0.0.1:${demo.port}`
+  const inspector = await startInspectorServer({
+    port: 0,
+    config: {
+      demoUrl,
+      admin: { url: demoUrl, namespace: '/admin', username: 'admin', password: demo.adminPassword },
+      ...options.config,
+    },
+  })
+  const inspectorUrl = `http://127.0.0.1:${inspector.port}`
+  const browser = await launchBrowser()
+  const contexts: BrowserContext[] = []
+  const pageErrors: string[] = []
+  return {
+    inspectorUrl,
+    inspector,
+    demo,
+    browser,
+    pageErrors,
+    async newPage(path = '/', pageOptions = {}) {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        colorScheme: pageOptions.colorScheme ?? 'light',
+        locale: pageOptions.locale ?? 'en-US',
+        acceptDownloads: true,
+      })
+      contexts.push(context)
+      const page = await context.newPage()
+      page.on('pageerror', error => pageErrors.push(`pageerror: ${error.message}`))
+      page.on('console', (message) => {
+        if (message.type() === 'error')
+          pageErrors.push(`console: ${message.text()}`)
+      })
+      await page.goto(inspectorUrl + path)
+      return page
+    },
+    async close() {
+      await Promise.allSettled(contexts.map(context => context.close()))
+      await browser.close().catch(() => {})
+      await Promise.allSettled([inspector.close(), demo.close()])
+    },
+  }
+}
