@@ -15,6 +15,7 @@ import http from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
+import { attachRelay } from './relay'
 
 /** Mirrors inspector-ui/src/config.ts `RuntimeConfig` (kept structural: the server must not import UI code). */
 export interface InspectorRuntimeConfig {
@@ -120,14 +121,22 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   })
   const port = (httpServer.address() as AddressInfo).port
   const shownHost = host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host
+  // --- relay (issue 8, helper "relay"): the page's connections run here when it asks; see ./relay.ts.
+  // Only pages served by this server may use it (their origins), with the per-start token.
+  const ownOrigins = new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`])
+  if (!['127.0.0.1', '::1', '0.0.0.0', '::'].includes(host))
+    ownOrigins.add(`http://${host.includes(':') ? `[${host}]` : host}:${port}`)
+  const relay = attachRelay(httpServer, { token, allowedOrigins: [...ownOrigins] })
+  config.relay = { url: `http://${shownHost}:${port}`, token }
+  // --- end relay ---
   return {
     url: `http://${shownHost}:${port}`,
     port,
     httpServer,
     token,
-    close: () => new Promise<void>((resolve) => {
+    close: () => relay.close().then(() => new Promise<void>((resolve) => {
       httpServer.closeAllConnections()
       httpServer.close(() => resolve())
-    }),
+    })),
   }
 }

@@ -6,7 +6,7 @@ import type { Diagnosis } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import { io as ioc } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { classifyBody, DIAGNOSES, DIAGNOSIS_CODES, diagnoseConnection, explainFailure, parseTarget } from '../../src/core/diagnose'
+import { classifyBody, diagnoseConnection, DIAGNOSES, DIAGNOSIS_CODES, explainFailure, parseTarget } from '../../src/core/diagnose'
 import {
   ALLOWED_ORIGIN,
   MIDDLEWARE_ERROR,

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { EventLog } from '../../src/core/log/event-log'
 import { eventEntry, noteEntry } from './fixtures/entries'
 
-describe('EventLog', () => {
+describe('eventLog', () => {
   it('assigns monotonic ids, freezes entries, and finds them by id and by index', () => {
     const log = new EventLog()
     const a = log.append(eventEntry('a', [1]))
@@ -59,7 +59,9 @@ describe('EventLog', () => {
 
   it('uses the given scheduler once per pending batch and skips entries dropped before delivery', () => {
     const flushes: (() => void)[] = []
-    const schedule = vi.fn((flush: () => void) => { flushes.push(flush) })
+    const schedule = vi.fn((flush: () => void) => {
+      flushes.push(flush)
+    })
     const log = new EventLog({ maxEntries: 5 }, { schedule })
     const batches: number[][] = []
     const resets = vi.fn()

@@ -81,7 +81,7 @@ describe('export and import', () => {
       throw new Error(r.error)
     expect(r.entries).toHaveLength(log.size)
     expect(r.entries).toStrictEqual([...log].map(structuredCloneBinary))
-    const back = (r.entries[2] as { args: [typeof tricky] }).args[0]
+    const back = (r.entries[2] as unknown as { args: [typeof tricky] }).args[0]
     expect(Object.is(back.negZero, -0)).toBe(true)
     expect(back.big).toBe(tricky.big)
     expect(back.err).toBeInstanceOf(Error)
@@ -91,7 +91,7 @@ describe('export and import', () => {
     expect(Object.keys(back.proto)).toEqual(['__proto__'])
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined()
     expect(r.entries[3]).toMatchObject({ args: [new Uint8Array(Buffer.from('buffer!'))] })
-    expect((r.entries[3] as { args: unknown[] }).args[0]).toBeInstanceOf(Uint8Array)
+    expect((r.entries[3] as unknown as { args: unknown[] }).args[0]).toBeInstanceOf(Uint8Array)
     expect(r.sessions).toEqual([{ ...session, readonly: true }])
   })
 
@@ -113,7 +113,7 @@ describe('export and import', () => {
     const r = importCapture(exportLog(log, [session]))
     expect(r.ok).toBe(true)
     if (r.ok) {
-      let v = (r.entries[0] as { args: unknown[] }).args[0] as { d?: unknown, bottom?: unknown }
+      let v = (r.entries[0] as unknown as { args: unknown[] }).args[0] as { d?: unknown, bottom?: unknown }
       let depth = 0
       while (v.d) {
         v = v.d as typeof v

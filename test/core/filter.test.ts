@@ -9,7 +9,7 @@ let log: EventLog
 
 async function ids(filter: Parameters<typeof filterLog>[1], opts?: Parameters<typeof filterLog>[2]): Promise<number[]> {
   const out: number[] = []
-  for await (const chunk of filterLog(log, filter, opts)) out.push(...chunk)
+  for await (const chunk of filterLog(log, filter, { chunkSize: 25_000, ...opts })) out.push(...chunk)
   return out
 }
 

@@ -1,5 +1,5 @@
-import type { TestServer } from './fixtures/servers'
 import type { EventEntry, SessionSource } from '../../src/core/types'
+import type { TestServer } from './fixtures/servers'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { exportLog } from '../../src/core/export/format'
 import { Inspector } from '../../src/core/inspector'
@@ -14,7 +14,7 @@ afterAll(async () => {
   await server.close()
 })
 
-describe('Inspector', () => {
+describe('inspector', () => {
   it('creates sessions with short unique ids, lists them, and announces changes', () => {
     const inspector = new Inspector()
     const seen: string[][] = []

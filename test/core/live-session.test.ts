@@ -1,10 +1,10 @@
-import type { TestServer } from './fixtures/servers'
 import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionOptions, SocketPacketTypeName } from '../../src/core/types'
+import type { DEEP_BINARY, TestServer } from './fixtures/servers'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { decodeFrame } from '../../src/core/decode/frame'
 import { EventLog } from '../../src/core/log/event-log'
 import { LiveSession, ManagerPool } from '../../src/core/session/live-session'
-import { DEEP_BINARY, delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
+import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 
 let server: TestServer
 const sessions: LiveSession[] = []
@@ -12,11 +12,11 @@ const sessions: LiveSession[] = []
 beforeAll(async () => {
   server = await startFixtureServer()
 })
-afterAll(async () => {
-  await server.close()
-})
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose()
+})
+afterAll(async () => {
+  await server.close()
 })
 
 let n = 0
@@ -39,8 +39,9 @@ async function connected(options: Partial<SessionOptions> & { nsp?: string } = {
   return r
 }
 
-const ofKind = <K extends LogEntry['kind']>(log: EventLog, kind: K): Extract<LogEntry, { kind: K }>[] =>
-  [...log].filter(e => e.kind === kind) as Extract<LogEntry, { kind: K }>[]
+function ofKind<K extends LogEntry['kind']>(log: EventLog, kind: K): Extract<LogEntry, { kind: K }>[] {
+  return [...log].filter(e => e.kind === kind) as Extract<LogEntry, { kind: K }>[]
+}
 
 describe('lifecycle', () => {
   it('logs connecting, then connect with the socket id, engine id, transport and a new id-history record', async () => {

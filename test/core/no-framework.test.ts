@@ -16,8 +16,7 @@ function files(dir: string): string[] {
 function specifiers(source: string): string[] {
   const out: string[] = []
   const patterns = [
-    /\bimport\s+(?:type\s+)?[^'"]*?from\s*['"]([^'"]+)['"]/g,
-    /\bexport\s+(?:type\s+)?[^'"]*?from\s*['"]([^'"]+)['"]/g,
+    /\b(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]/g,
     /\bimport\s*['"]([^'"]+)['"]/g,
     /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,

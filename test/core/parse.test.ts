@@ -25,10 +25,10 @@ describe('parseComposer', () => {
     expect(parseComposer(event, text)).toEqual(expected)
   })
 
-  it.each([
+  it.each<[string, string, string, 'event' | 'args', RegExp]>([
     ['an empty name', '', '1', 'event', /empty/],
     ['a whitespace-only name', '   ', '1', 'event', /empty/],
-    ...RESERVED_EVENTS.map(name => [`the reserved name ${name}`, name, '', 'event', /reserved/] as const),
+    ...RESERVED_EVENTS.map((name): [string, string, string, 'event' | 'args', RegExp] => [`the reserved name ${name}`, name, '', 'event', /reserved/]),
     ['invalid base64', 'b', '{$binary: "###"}', 'args', /\$binary is not valid base64/],
     ['an odd number of hex digits', 'b', '[1, {$hex: "abc"}]', 'args', /args\[1\]: \$hex needs an even number/],
     ['a $hex that is not a string', 'b', '{$hex: 12}', 'args', /must be a string/],

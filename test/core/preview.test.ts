@@ -9,7 +9,7 @@ function deep(n: number): unknown {
 
 describe('previewArgs', () => {
   it('shows every argument on one line', () => {
-    expect(previewArgs(['hello', { n: 1, 'a b': [true, null] }, 42])).toBe('"hello", {n: 1, "a b": [true, null]}, 42')
+    expect(previewArgs(['hello', { 'n': 1, 'a b': [true, null] }, 42])).toBe('"hello", {n: 1, "a b": [true, null]}, 42')
     expect(previewArgs(['multi\nline'])).toBe('"multi\\nline"')
     expect(previewArgs([])).toBe('')
   })
@@ -81,7 +81,7 @@ describe('binary helpers', () => {
 
 describe('toEmitLine', () => {
   it('writes a ready socket.emit line with every argument', () => {
-    expect(toEmitLine('chat', ['hi', { n: 1, 'a-b': [null, true] }])).toBe('socket.emit("chat", "hi", { n: 1, "a-b": [null, true] })')
+    expect(toEmitLine('chat', ['hi', { 'n': 1, 'a-b': [null, true] }])).toBe('socket.emit("chat", "hi", { n: 1, "a-b": [null, true] })')
     expect(toEmitLine('x', [])).toBe('socket.emit("x")')
   })
 

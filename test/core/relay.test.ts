@@ -74,10 +74,7 @@ function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry)
       return Promise.resolve(e as E)
   }
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error('timed out waiting for an entry'))
-    }, timeoutMs)
+    let timer: ReturnType<typeof setTimeout> | undefined
     const stop = log.subscribe((batch) => {
       const hit = batch.find(pred)
       if (hit) {
@@ -86,6 +83,10 @@ function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry)
         resolve(hit as E)
       }
     })
+    timer = setTimeout(() => {
+      stop()
+      reject(new Error('timed out waiting for an entry'))
+    }, timeoutMs)
   })
 }
 
@@ -93,10 +94,7 @@ function waitForState(s: SessionSource, pred: (snap: SessionSnapshot) => boolean
   if (pred(s.snapshot()))
     return Promise.resolve(s.snapshot())
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error(`timed out waiting for a state (now ${s.snapshot().status}, ${s.snapshot().lastError})`))
-    }, timeoutMs)
+    let timer: ReturnType<typeof setTimeout> | undefined
     const stop = s.on('state', (snap) => {
       if (pred(snap)) {
         clearTimeout(timer)
@@ -104,6 +102,10 @@ function waitForState(s: SessionSource, pred: (snap: SessionSnapshot) => boolean
         resolve(snap)
       }
     })
+    timer = setTimeout(() => {
+      stop()
+      reject(new Error(`timed out waiting for a state (now ${s.snapshot().status}, ${s.snapshot().lastError})`))
+    }, timeoutMs)
   })
 }
 
@@ -148,7 +150,7 @@ describe('the relay refuses', () => {
   })
 
   it('a connection from another origin, and one without an Origin', async () => {
-    for (const extraHeaders of [{ Origin: 'http://evil.test' }, {}]) {
+    for (const extraHeaders of [{ Origin: 'http://evil.test' }, {}] as Record<string, string>[]) {
       const { s, log } = relayed({ url: 'http://127.0.0.1:1/' }, { ...endpoint, extraHeaders })
       s.connect()
       const err = await waitForEntry<ConnectErrorEntry>(log, e => e.kind === 'connect_error')
@@ -249,9 +251,21 @@ describe('through the relay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sio-relay-tls-'))
     closers.push(() => rmSync(dir, { recursive: true, force: true }))
     execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
     ], { stdio: 'ignore' })
     const cert = readFileSync(join(dir, 'cert.pem'), 'utf8')
     const t = await target(() => true, https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }))

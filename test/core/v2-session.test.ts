@@ -15,11 +15,11 @@ beforeAll(async () => {
   // A namespace whose middleware refuses everyone (v2 sends an ERROR packet).
   demo.io.of('/private').use((_socket, next) => next(new Error('not allowed here')))
 })
-afterAll(async () => {
-  await demo.close()
-})
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose()
+})
+afterAll(async () => {
+  await demo.close()
 })
 
 function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry) => boolean, timeoutMs = 5000): Promise<E> {
@@ -28,10 +28,7 @@ function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry)
       return Promise.resolve(e as E)
   }
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error('timed out waiting for an entry'))
-    }, timeoutMs)
+    let timer: ReturnType<typeof setTimeout> | undefined
     const stop = log.subscribe((batch) => {
       const hit = batch.find(pred)
       if (hit) {
@@ -40,6 +37,10 @@ function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry)
         resolve(hit as E)
       }
     })
+    timer = setTimeout(() => {
+      stop()
+      reject(new Error('timed out waiting for an entry'))
+    }, timeoutMs)
   })
 }
 
@@ -47,10 +48,7 @@ function waitForState(s: SessionSource, pred: (snap: SessionSnapshot) => boolean
   if (pred(s.snapshot()))
     return Promise.resolve(s.snapshot())
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop()
-      reject(new Error(`timed out waiting for a state (now ${s.snapshot().status})`))
-    }, timeoutMs)
+    let timer: ReturnType<typeof setTimeout> | undefined
     const stop = s.on('state', (snap) => {
       if (pred(snap)) {
         clearTimeout(timer)
@@ -58,11 +56,16 @@ function waitForState(s: SessionSource, pred: (snap: SessionSnapshot) => boolean
         resolve(snap)
       }
     })
+    timer = setTimeout(() => {
+      stop()
+      reject(new Error(`timed out waiting for a state (now ${s.snapshot().status})`))
+    }, timeoutMs)
   })
 }
 
-const ofKind = <K extends LogEntry['kind']>(log: EventLog, kind: K): Extract<LogEntry, { kind: K }>[] =>
-  [...log].filter(e => e.kind === kind) as Extract<LogEntry, { kind: K }>[]
+function ofKind<K extends LogEntry['kind']>(log: EventLog, kind: K): Extract<LogEntry, { kind: K }>[] {
+  return [...log].filter(e => e.kind === kind) as Extract<LogEntry, { kind: K }>[]
+}
 
 let n = 0
 async function connected(nsp = '/namespace1', options: Partial<SessionOptions> = {}): Promise<{ s: LiveSessionV2, log: EventLog }> {
@@ -117,6 +120,22 @@ describe('liveSessionV2 lifecycle', () => {
     // The new engine's handshake is captured too.
     const opens = ofKind(log, 'frame').filter(f => f.engineType === 'open')
     expect(opens).toHaveLength(2)
+  })
+
+  it('disconnects on request (io client disconnect) and connects again with a new id, keeping the log', async () => {
+    const { s, log } = await connected('/namespace2')
+    const first = s.snapshot().socketId
+    s.disconnect()
+    const d = await waitForEntry<DisconnectEntry>(log, e => e.kind === 'disconnect')
+    expect(d).toMatchObject({ reason: 'io client disconnect', direction: 'out', willReconnect: false })
+    expect(s.snapshot().status).toBe('disconnected')
+    expect(s.emit('echo', []).ok).toBe(false)
+    s.connect()
+    s.connect() // a second call while connecting is a no-op
+    const snap = await waitForState(s, x => x.status === 'connected' && x.socketId !== first)
+    expect(snap.idHistory).toHaveLength(2)
+    expect(ofKind(log, 'connecting')).toHaveLength(2)
+    expect(ofKind(log, 'frame').filter(f => f.engineType === 'open')).toHaveLength(2)
   })
 
   it('reports a namespace middleware refusal (v2 ERROR packet) as connect_error', async () => {

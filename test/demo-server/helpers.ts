@@ -10,9 +10,11 @@ import { startDemoServer } from '../../demo-server/src/start'
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
+/** Anything with once/off: socket.io-client sockets (typed or not), Managers, Node EventEmitters. */
 interface Emitter {
-  once: (event: string, listener: (...args: any[]) => void) => unknown
-  off: (event: string, listener: (...args: any[]) => void) => unknown
+  // Method syntax on purpose: bivariant, so typed sockets with narrower event maps fit.
+  once(event: any, listener: (...args: any[]) => void): unknown
+  off(event: any, listener?: (...args: any[]) => void): unknown
 }
 
 /**
@@ -47,7 +49,7 @@ export async function expectSilence(emitter: Emitter, event: string, ms = 150): 
 }
 
 /** Collects every emission of `event` into an array. */
-export function collect<T = any>(emitter: { on: (event: string, listener: (...args: any[]) => void) => unknown }, event: string): T[] {
+export function collect<T = any>(emitter: { on(event: any, listener: (...args: any[]) => void): unknown }, event: string): T[] {
   const seen: T[] = []
   emitter.on(event, (...args: unknown[]) => seen.push((args.length === 1 ? args[0] : args) as T))
   return seen

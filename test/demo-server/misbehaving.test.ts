@@ -6,8 +6,8 @@
 import type { ChatMessage } from '../../src/shared/demo-events'
 import type { ClientSocket } from './helpers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RawClient } from './raw'
 import { sleep, TestBed } from './helpers'
+import { RawClient } from './raw'
 
 const CHAT_POINTS = 50
 const bed = new TestBed()

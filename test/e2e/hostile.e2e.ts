@@ -8,7 +8,7 @@ import type { DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { HostileKind, HostileServer } from '../fixtures/hostile-server'
 import type { Stack } from './harness'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { DIAGNOSES } from '../../src/core/diagnose'
 import {
   MIDDLEWARE_ERROR,
@@ -55,7 +55,7 @@ async function waitForTabState(page: Page, state: string, timeout = 15_000): Pro
 async function waitForDiagnosis(page: Page, text: string | RegExp, timeout = 30_000): Promise<string> {
   const el = page.getByTestId('connect-diagnosis').filter({ hasText: text })
   await el.first().waitFor({ timeout })
-  return el.first().innerText()
+  return (await el.first().textContent()) ?? ''
 }
 
 /** A page round trip, bounded: the page's main thread must answer within `ms` (a liveness check). */
@@ -98,10 +98,10 @@ describeE2E('the inspector against a hostile server', () => {
       expect(await hostile.send(kind)).toBe(1)
     const xssRow = page.getByTestId('log-row').filter({ hasText: '<img src=x onerror=window.__pwned=1>' }).first()
     await xssRow.waitFor({ timeout: 15_000 })
-    expect(await xssRow.innerText()).toContain('<img')
+    expect((await xssRow.textContent())).toContain('<img')
     const keysRow = page.locator('[data-testid=log-row][data-event=xss-keys]').first()
     await keysRow.waitFor({ timeout: 15_000 })
-    expect(await keysRow.innerText()).toContain('<img')
+    expect((await keysRow.textContent())).toContain('<img')
     // No payload became markup: no element the payloads would create, body still displayed.
     expect(await page.locator('.log-row img, .log-row script, .log-row svg').count()).toBe(0)
     expect(await page.evaluate(() => getComputedStyle(document.body).display)).not.toBe('none')
@@ -114,11 +114,13 @@ describeE2E('the inspector against a hostile server', () => {
     await page.locator('[data-testid=log-row][data-event=big-string]').first().waitFor({ timeout: 30_000 })
     expect(await roundTrip(page)).toBe(true)
 
-    // Everything else, the flood last.
-    for (const kind of HOSTILE_KINDS.filter(k => !k.startsWith('xss') && !k.startsWith('big-') && k !== 'flood'))
+    // Everything else, one kind at a time (the log is a virtual list: only rows on screen exist), the flood last.
+    const lastEventOf: Partial<Record<HostileKind, string>> = { 'many-names': 'name-199' }
+    for (const kind of HOSTILE_KINDS.filter(k => !k.startsWith('xss') && !k.startsWith('big-') && k !== 'flood').concat('big-array')) {
       await hostile.send(kind)
-    for (const event of ['deep-object', 'big-array', 'proto-key', 'lone-surrogates', 'invalid-utf8', 'zero-args', 'fifty-args'])
-      await page.locator(`[data-testid=log-row][data-event=${event}]`).first().waitFor({ timeout: 30_000 })
+      await page.locator(`[data-testid=log-row][data-event=${lastEventOf[kind] ?? kind}]`).first().waitFor({ timeout: 30_000 })
+    }
+    expect(await roundTrip(page)).toBe(true)
     await hostile.send('flood')
     // The newest row (autoscroll) is the last flood event.
     await page.locator('[data-testid=log-row][data-event=flood]').filter({ hasText: String(FLOOD_COUNT - 1) }).first().waitFor({ timeout: 60_000 })
@@ -190,7 +192,7 @@ describeE2E('the inspector against broken servers', () => {
     await waitForTabState(page, 'connected', 30_000)
     await hello.nth(1).waitFor({ timeout: 15_000 })
     expect(await hello.count()).toBe(2)
-    expect(await page.locator('[data-testid=log-row][data-event=hello]').first().innerText()).toContain('generation')
+    expect(await page.locator('[data-testid=log-row][data-event=hello]').first().textContent()).toContain('generation')
   })
 
   // Each case: the fixture, the URL to type, the diagnosis code the browser-side probe ends in, extra text.

@@ -126,6 +126,8 @@ describe('tutorial runner against the demo server', () => {
   it('step 11 receives the v4 error event', async () => {
     const r = await run('v2')
     expect(r.lines[0].value).toContain('roomId')
+    expect(r.lines[1].value).toContain('v4-demo')
+    expect(await roomsOf('/', socketOf('A')?.socketId)).toEqual([])
   })
 
   it('every step can run again', async () => {

@@ -45,6 +45,11 @@ export class LogProjection {
   private filter: LogFilter
   /** Entries with an id ≤ this are hidden by "clear". */
   private clearedThrough = 0
+  /**
+   * Highest id this view has considered. A batch can carry entries the scan of a new filter already
+   * saw (the log appends at once and delivers the batch a macrotask later): skip those.
+   */
+  private seenThrough = 0
   private paused = false
   private publishQueued = false
   private scan: { controller: AbortController, until: number, buffered: LogEntry[] } | undefined
@@ -135,6 +140,9 @@ export class LogProjection {
     this.rollBuckets(now)
     let added = 0
     for (const entry of batch) {
+      if (entry.id <= this.seenThrough)
+        continue
+      this.seenThrough = entry.id
       if (entry.id > this.clearedThrough && this.match(entry)) {
         this.ids.push(entry.id)
         added++
@@ -183,6 +191,7 @@ export class LogProjection {
     const last = this.log.at(this.log.size - 1)
     const scan = { controller: new AbortController(), until: last ? last.id : 0, buffered: [] as LogEntry[] }
     this.scan = scan
+    this.seenThrough = 0
     this.scanning.value = true
     const ids: number[] = []
     const filter: LogFilter = this.filter
@@ -198,6 +207,7 @@ export class LogProjection {
       return
     this.scan = undefined
     this.ids = ids
+    this.seenThrough = Math.max(this.seenThrough, scan.until)
     this.scanning.value = false
     // Entries dropped during the scan: trim; entries that arrived: append.
     const oldest = this.log.at(0)

@@ -412,7 +412,10 @@ const RUNNERS: Record<StepId, Runner> = {
       if (!r.ok)
         throw new StepError(`enter: ${r.error}`)
       const err = await until(() => errors.entries[0] as EventEntry | undefined, ACK_TIMEOUT_MS, 'the error event')
+      // A room of its own for a moment, so the list shows how a Map of Sets travels (as an object of arrays).
+      expectOk('enter', await emitAck(ctx, a.id, 'enter', ['v4-demo']))
       const rooms = expectOk('list:rooms', await emitAck(ctx, a.id, 'list:rooms', []))
+      expectOk('leave', await emitAck(ctx, a.id, 'leave', ['v4-demo']))
       return [
         { label: L.errorEvent, value: show(err.args[0]), ok: true },
         { label: L.listRooms, value: show(rooms.rooms) },

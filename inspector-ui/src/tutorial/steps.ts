@@ -225,8 +225,8 @@ export const STEPS: readonly TutorialStep[] = [
     title: { en: 'Where the tutorial\'s v2 code differs in v4', ko: '튜토리얼의 v2 코드가 v4에서 다른 점' },
     body: [
       {
-        en: 'The demo server follows the tutorial\'s ideas the v4 way. The run sends `enter` with an empty room and no ack: v4 really sends the `error` event the server emits (v2 reserved it and dropped it), then lists the rooms (`adapter.rooms` is a `Map` of `Set`s now).',
-        ko: '데모 서버는 튜토리얼의 개념을 v4 방식으로 구현합니다. 실행하면 빈 룸 이름으로 ack 없이 `enter`를 보냅니다. v4는 서버가 보낸 `error` 이벤트를 실제로 전달합니다(v2에서는 예약어라 버려졌습니다). 그다음 룸 목록을 봅니다(`adapter.rooms`는 이제 `Set`을 담은 `Map`입니다).',
+        en: 'The demo server follows the tutorial\'s ideas the v4 way. The run sends `enter` with an empty room and no ack: v4 really sends the `error` event the server emits (v2 reserved it and dropped it), then enters `v4-demo` for a moment and lists the rooms (`adapter.rooms` is a `Map` of `Set`s now; over the wire it becomes an object of arrays).',
+        ko: '데모 서버는 튜토리얼의 개념을 v4 방식으로 구현합니다. 실행하면 빈 룸 이름으로 ack 없이 `enter`를 보냅니다. v4는 서버가 보낸 `error` 이벤트를 실제로 전달합니다(v2에서는 예약어라 버려졌습니다). 그다음 잠시 `v4-demo`에 들어가 룸 목록을 봅니다(`adapter.rooms`는 이제 `Set`을 담은 `Map`이고, 전송될 때는 배열을 담은 객체가 됩니다).',
       },
     ],
     run: { en: 'Provoke an error event, list rooms', ko: 'error 이벤트 일으키기, 룸 목록 보기' },

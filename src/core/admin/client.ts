@@ -415,10 +415,7 @@ export class AdminClient {
 
   private waitFor(event: string, match: (args: readonly unknown[]) => boolean, timeoutMs = 3000): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.observers.delete(obs)
-        resolve(false)
-      }, timeoutMs)
+      let timer: ReturnType<typeof setTimeout> | undefined
       const obs: Observer = (ev, args) => {
         if (ev === event && match(args)) {
           clearTimeout(timer)
@@ -426,6 +423,10 @@ export class AdminClient {
           resolve(true)
         }
       }
+      timer = setTimeout(() => {
+        this.observers.delete(obs)
+        resolve(false)
+      }, timeoutMs)
       this.observers.add(obs)
     })
   }

@@ -378,8 +378,8 @@ async function scanPaths(input: DiagnoseInput, target: Target, probe: ProbeResul
   const v2 = answers[index].result.looksLike !== 'eio4-open'
   const inUrl = path === target.namespace
   const v2Note = v2 ? ' That server is socket.io 2.x: use the v2 client too.' : ''
-  return make('no-socketio-at-path', `Nothing answers like Socket.IO at the handshake path "${target.path}" on ${target.origin}, but "${path}" does${v2 ? ' (a socket.io 2.x server)' : ''}.`
-    + (inUrl ? ` "${path}" is in the URL, where it is taken for the namespace, not the handshake path.` : ''), probe, {
+  return make('no-socketio-at-path', `Nothing answers like Socket.IO at the handshake path "${target.path}" on ${target.origin}, but "${path}" does${v2 ? ' (a socket.io 2.x server)' : ''}.${
+    inUrl ? ` "${path}" is in the URL, where it is taken for the namespace, not the handshake path.` : ''}`, probe, {
     suggestion: inUrl
       ? `Set the path option to "${path}" and remove "${path}" from the URL (connect to the namespace "/", or to the namespace you want).${v2Note}`
       : `Set the path option to "${path}". ${DIAGNOSES['no-socketio-at-path'].suggestion}${v2Note}`,

@@ -211,6 +211,7 @@ export async function probeWebSocket(url: string, timeoutMs: number): Promise<Pr
   const result: ProbeResult = { purpose: 'websocket', method: 'WS', url, outcome: 'network-error' }
   return new Promise<ProbeResult>((resolve) => {
     let socket: WebSocket | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     const finish = () => {
       clearTimeout(timer)
       try {
@@ -219,7 +220,7 @@ export async function probeWebSocket(url: string, timeoutMs: number): Promise<Pr
       catch {}
       resolve(result)
     }
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       result.outcome = 'timeout'
       result.error = `no answer within ${timeoutMs} ms`
       finish()

@@ -419,8 +419,7 @@ function importUnsafe(text: string, opts: { maxBytes?: number }): ImportResult {
         return { ok: false, error: isLast ? `truncated at line ${i + 1}` : `line ${i + 1}: invalid JSON (${err instanceof Error ? err.message : String(err)})` }
       }
     }
-    if (typeof headerRaw.entryCount === 'number' && rawEntries.length < headerRaw.entryCount)
-    {
+    if (typeof headerRaw.entryCount === 'number' && rawEntries.length < headerRaw.entryCount) {
       let lastLine = lines.length
       while (lastLine > 1 && lines[lastLine - 1].trim() === '') lastLine--
       return { ok: false, error: `truncated at line ${lastLine + 1}: ${rawEntries.length} of ${headerRaw.entryCount} entries` }

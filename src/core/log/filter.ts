@@ -71,6 +71,8 @@ const TEXT_NODE_BUDGET = 2000
 const TEXT_STRING_BUDGET = 65_536
 
 function valueContains(root: unknown, needle: string): boolean {
+  // Numbers print as digits, signs, dots, `e`, `n`, `Infinity`/`NaN`: skip them when the needle can't match.
+  const numeric = /^[\d\-+.einftya]+$/.test(needle)
   let budget = TEXT_NODE_BUDGET
   const stack: unknown[] = [root]
   while (stack.length > 0) {
@@ -84,8 +86,11 @@ function valueContains(root: unknown, needle: string): boolean {
         break
       case 'number':
       case 'bigint':
+        if (numeric && String(v).toLowerCase().includes(needle))
+          return true
+        break
       case 'boolean':
-        if (String(v).toLowerCase().includes(needle))
+        if (String(v).includes(needle))
           return true
         break
       case 'object':

@@ -34,14 +34,14 @@ export type RelayResult = { ok: true } | { ok: false, error: string }
 /** Page → relay. */
 export interface RelayClientEvents {
   /** First message: open the session (not connected yet). `sessionId` becomes the session's id. */
-  'open': (options: RelayOpenOptions, sessionId: string, ack: (result: RelayResult) => void) => void
-  'command': (command: RelayCommand) => void
+  open: (options: RelayOpenOptions, sessionId: string, ack: (result: RelayResult) => void) => void
+  command: (command: RelayCommand) => void
   /**
    * Emit `decodeWire(argsText)`. `pageCorrelationId` is the id the page already gave the emit: the relay
    * rewrites the session's own correlation id to it in the entries it streams.
    */
-  'emit': (name: string, argsText: string, options: EmitOptions & { pageCorrelationId?: string }, ack: (result: EmitResult) => void) => void
-  'answerAck': (correlationId: string, argsText: string, ack: (result: EmitResult) => void) => void
+  emit: (name: string, argsText: string, options: EmitOptions & { pageCorrelationId?: string }, ack: (result: EmitResult) => void) => void
+  answerAck: (correlationId: string, argsText: string, ack: (result: EmitResult) => void) => void
 }
 
 /** Relay → page. */

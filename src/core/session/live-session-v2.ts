@@ -248,6 +248,9 @@ export class LiveSessionV2 implements SessionSource {
       return
     if (this.socket?.connected)
       return
+    // Already on its way (first attempt or socket.io's own reconnection loop): like v4's `socket.active`.
+    if (this.socket && (this.socket.io.reconnecting || this.socket.io.readyState === 'opening'))
+      return
     this.append<ConnectingEntry>({ kind: 'connecting', direction: 'local', url: this.url, namespace: this.namespace })
     this.setState({ status: 'connecting', lastError: undefined })
     if (!this.socket)

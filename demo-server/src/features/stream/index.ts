@@ -39,6 +39,9 @@ export const stream: Feature = (socket, ctx) => {
       throw new ValidationError('a stream is already running on this socket; send stream:stop first')
     ack?.({ ok: true, rate, count })
 
+    const period = periodFor(rate)
+    // Catching up after a stall is capped at 4 periods' worth a tick, so one stream never blocks the loop for long.
+    const maxPerTick = Math.max(1, Math.ceil(rate * period / 1000)) * 4
     const start = performance.now()
     const s: Stream = { timer: undefined as unknown as NodeJS.Timeout, sent: 0 }
     const tick = (): void => {
@@ -47,7 +50,7 @@ export const stream: Feature = (socket, ctx) => {
       if (bufferedPackets(socket) > MAX_BUFFERED_PACKETS)
         return
       // The first tick is due at once, then one every 1000/rate ms.
-      const due = Math.min(count, Math.floor((performance.now() - start) * rate / 1000) + 1)
+      const due = Math.min(count, Math.floor((performance.now() - start) * rate / 1000) + 1, s.sent + maxPerTick)
       while (s.sent < due) {
         s.sent++
         socket.emit('tick', { seq: s.sent, at: Date.now() })
@@ -55,7 +58,7 @@ export const stream: Feature = (socket, ctx) => {
       if (s.sent >= count)
         finish(true)
     }
-    s.timer = setInterval(tick, periodFor(rate))
+    s.timer = setInterval(tick, period)
     // A stream never keeps the process alive on its own.
     s.timer.unref()
     current = s

@@ -1,0 +1,162 @@
+// @vitest-environment happy-dom
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { useComposerStore } from '../../inspector-ui/src/stores/composer'
+import { useConnectStore } from '../../inspector-ui/src/stores/connect'
+import { getInspector, resetInspector, tabState, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
+
+/** Nothing listens there: sessions try and fail, which is all these tests need. */
+const NOWHERE = 'http://127.0.0.1:9/'
+
+function kinds(sessionId: string): string[] {
+  return [...getInspector().log].filter(e => e.sessionId === sessionId).map(e => e.kind)
+}
+
+beforeEach(() => {
+  localStorage.clear()
+  setActivePinia(createPinia())
+})
+afterEach(() => {
+  resetInspector()
+})
+
+describe('sessions store', () => {
+  it('opens a session as a tab with its snapshot and makes it active', () => {
+    const sessions = useSessionsStore()
+    const id = sessions.openSession({ url: NOWHERE, reconnection: false }, { connect: false })
+    expect(sessions.tabs.map(t => t.id)).toEqual([id])
+    expect(sessions.activeId).toBe(id)
+    expect(sessions.activeView).toBe('session')
+    expect(tabState(sessions.snapshotOf(id)!)).toBe('disconnected')
+  })
+
+  it('replaces the tabs array when a session changes state (shallow, never mutated)', () => {
+    const sessions = useSessionsStore()
+    const id = sessions.openSession({ url: NOWHERE, reconnection: false }, { connect: false })
+    const before = sessions.tabs
+    sessions.connect(id)
+    expect(sessions.tabs).not.toBe(before)
+    expect(sessions.snapshotOf(id)!.status).toBe('connecting')
+    expect(Object.isFrozen(sessions.tabs[0]) || sessions.tabs[0] !== before[0]).toBe(true)
+  })
+
+  it('closing a tab disposes its session and activates a neighbour', () => {
+    const sessions = useSessionsStore()
+    const a = sessions.openSession({ url: NOWHERE }, { connect: false })
+    const b = sessions.openSession({ url: NOWHERE }, { connect: false })
+    sessions.closeSession(b)
+    expect(getInspector().get(b)).toBeUndefined()
+    expect(sessions.tabs.map(t => t.id)).toEqual([a])
+    expect(sessions.activeId).toBe(a)
+  })
+
+  it('keeps tab order when a session is replaced', () => {
+    const sessions = useSessionsStore()
+    const a = sessions.openSession({ url: NOWHERE }, { connect: false })
+    const b = sessions.openSession({ url: NOWHERE }, { connect: false })
+    const c = sessions.openSession({ url: NOWHERE }, { connect: false })
+    const b2 = sessions.replaceSession(b, { url: `${NOWHERE}namespace1`, reconnection: false }, { connect: false })
+    expect(sessions.tabs.map(t => t.id)).toEqual([a, b2, c])
+  })
+
+  it('refuses to emit on a session that is not connected, as a result', () => {
+    const sessions = useSessionsStore()
+    const id = sessions.openSession({ url: NOWHERE }, { connect: false })
+    const result = sessions.emit(id, 'chat', ['hi'])
+    expect(result.ok).toBe(false)
+    expect(sessions.emit('nope', 'chat', []).ok).toBe(false)
+  })
+
+  it('shows imported sessions as tabs', () => {
+    const sessions = useSessionsStore()
+    const id = sessions.openSession({ url: NOWHERE }, { connect: false })
+    const { exportLog } = { exportLog: undefined as unknown }
+    void exportLog
+    expect(sessions.tabs).toHaveLength(1)
+    expect(getInspector().list()).toHaveLength(1)
+    expect(id).toBeTruthy()
+  })
+})
+
+describe('connect store', () => {
+  it('connecting a fresh tab to another URL replaces its session once, with one connecting entry', () => {
+    const sessions = useSessionsStore()
+    const connect = useConnectStore()
+    const draft = connect.newTab()
+    const form = connect.formFor(draft)
+    form.url = `${NOWHERE}namespace1`
+    form.reconnection = false
+    const id = connect.connect(draft)!
+    expect(id).not.toBe(draft)
+    expect(sessions.tabs.map(t => t.id)).toEqual([id])
+    expect(kinds(id).filter(k => k === 'connecting')).toHaveLength(1)
+  })
+
+  it('reports invalid fields and opens nothing', () => {
+    const sessions = useSessionsStore()
+    const connect = useConnectStore()
+    const form = connect.formFor(undefined)
+    form.url = 'localhost:3000'
+    form.auth = '{token: '
+    form.timeout = '-1'
+    expect(connect.connect(undefined)).toBeUndefined()
+    const errors = connect.errorsFor(undefined)
+    expect(errors.url).toMatch(/scheme|URL/)
+    expect(errors.auth).toMatch(/JSON5/)
+    expect(errors.timeout).toMatch(/whole number/)
+    expect(sessions.tabs).toHaveLength(0)
+  })
+
+  it('remembers the last connections in versioned localStorage', () => {
+    const connect = useConnectStore()
+    const form = connect.formFor(undefined)
+    form.url = `${NOWHERE}namespace2`
+    connect.connect(undefined)
+    const stored = JSON.parse(localStorage.getItem('sio-inspector-v1-recent')!)
+    expect(stored[0].url).toBe(`${NOWHERE}namespace2`)
+  })
+})
+
+describe('composer store', () => {
+  it('sends nothing while the arguments are invalid and says why', () => {
+    const sessions = useSessionsStore()
+    const composer = useComposerStore()
+    const id = sessions.openSession({ url: NOWHERE }, { connect: false })
+    composer.event = 'chat'
+    composer.args = '["unclosed'
+    const outcome = composer.send(id)
+    expect(outcome.ok).toBe(false)
+    expect(composer.error?.field).toBe('args')
+    expect(composer.error?.line).toBe(1)
+    expect(kinds(id)).not.toContain('event')
+    expect(composer.history).toHaveLength(0)
+  })
+
+  it('refuses reserved event names', () => {
+    const composer = useComposerStore()
+    composer.event = 'disconnect'
+    composer.args = '[]'
+    expect(composer.error?.field).toBe('event')
+  })
+
+  it('keeps saved messages across stores and sets damaged storage aside with a report', async () => {
+    const composer = useComposerStore()
+    composer.event = 'chat'
+    composer.args = '["hi"]'
+    expect(composer.save('greeting')).toBeUndefined()
+    expect(composer.save('  ')).toMatch(/name/)
+
+    setActivePinia(createPinia())
+    expect(useComposerStore().saved.map(s => s.name)).toEqual(['greeting'])
+
+    localStorage.setItem('sio-inspector-v1-history', '{not json')
+    const { storageProblems } = await import('../../inspector-ui/src/lib/storage')
+    const before = storageProblems.value.length
+    setActivePinia(createPinia())
+    expect(useComposerStore().history).toEqual([])
+    expect(storageProblems.value.length).toBe(before + 1)
+    const problem = storageProblems.value.at(-1)!
+    expect(problem.key).toBe('sio-inspector-v1-history')
+    expect(localStorage.getItem(problem.movedTo!)).toBe('{not json')
+  })
+})
