@@ -33,6 +33,12 @@ export interface IngestResult {
   droppedFromLog: number | null
 }
 
+/** JS heap plus the ArrayBuffers it keeps alive (binary payloads live outside the heap). */
+function retainedNow(): number {
+  const usage = process.memoryUsage()
+  return usage.heapUsed + usage.arrayBuffers
+}
+
 function finish(result: Omit<IngestResult, 'variant' | 'payload' | 'sent'>): never {
   console.log(JSON.stringify({ variant, payload, sent: count, ...result }))
   process.exit(0)
@@ -97,7 +103,7 @@ async function runCore(captureFrames: boolean): Promise<void> {
     }, 5)
   })
   gc()
-  const heapBefore = process.memoryUsage().heapUsed
+  const heapBefore = retainedNow()
   const start = performance.now()
   const eluStart = performance.eventLoopUtilization()
   session.emit('bench:stream', [{ payload, count }], { ack: true, ackTimeoutMs: 600_000 })
@@ -113,7 +119,7 @@ async function runCore(captureFrames: boolean): Promise<void> {
   const elu = performance.eventLoopUtilization(eluStart).utilization
   gc()
   // Per event received (frames included in the `frames` variant): what one event costs to keep.
-  const retained = (process.memoryUsage().heapUsed - heapBefore) / Math.max(1, received)
+  const retained = (retainedNow() - heapBefore) / Math.max(1, received)
   finish({
     received,
     lost: count - received,

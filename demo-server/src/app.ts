@@ -92,7 +92,8 @@ export interface DemoServer {
 export const MAX_HTTP_BUFFER_SIZE = 1e6
 export const ADMIN_NAMESPACE = '/admin'
 
-const FEATURES: Feature[] = [presence, rooms, chat, listing, echo, quiz, stream]
+/** Event handlers, attached to every socket as it connects; `presence` (welcome, lifecycle, kick) comes after. */
+const HANDLERS: Feature[] = [rooms, chat, listing, echo, quiz, stream]
 
 /**
  * Builds the demo server on `httpServer` (which may or may not be listening yet).
@@ -141,10 +142,8 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
     useOneSocketPerConnection(nsp)
     nsp.on('connection', (socket) => {
       // Handlers first, synchronously: a client may emit right after its CONNECT.
-      for (const feature of FEATURES) {
-        if (feature !== presence)
-          feature(socket, ctx)
-      }
+      for (const feature of HANDLERS)
+        feature(socket, ctx)
       // Join `admins` before the welcome, so `welcome.rooms` shows it. The in-memory adapter joins
       // synchronously; others return a promise, which is awaited before the welcome.
       const joined = joinAdmins(socket)

@@ -48,6 +48,10 @@ export function createHttpApp(options: { inspectorUrl: string }): express.Expres
   app.get('/', (_req, res) => {
     res.type('html').send(page)
   })
+  // The raw template (with its placeholder) is not a page of its own.
+  app.get('/index.html', (_req, res) => {
+    res.redirect(301, '/')
+  })
   app.use(express.static(publicDir, { index: false }))
   return app
 }

@@ -142,7 +142,9 @@ function createNodeSession(options: SessionOptions, tls: { ca?: string, rejectUn
     return new LiveSessionV2({ ...options, ...tls }, { log, id })
   const session = new LiveSession(options, { log, id })
   if (tls.ca !== undefined || tls.rejectUnauthorized !== undefined) {
-    const target = session as unknown as { managerOptions: () => Record<string, unknown> }
+    const target = session as unknown as { managerOptions?: () => Record<string, unknown> }
+    if (typeof target.managerOptions !== 'function')
+      throw new Error('the TLS options cannot be applied to this version of LiveSession (no managerOptions())')
     const base = target.managerOptions.bind(session)
     target.managerOptions = () => ({ ...base(), ...tls })
   }

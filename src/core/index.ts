@@ -1,6 +1,7 @@
 /**
  * Socket.IO Inspector engine: plain TypeScript, no Vue/Pinia. See ./README.md.
  */
+export * from './admin'
 export * from './composer/parse'
 export * from './decode/frame'
 export * from './export/format'

@@ -52,6 +52,11 @@ export interface ConnectEntry extends EntryHeader {
   readonly transport: TransportName | undefined
   /** Connection state recovery restored the previous session (`socket.recovered`). */
   readonly recovered: boolean
+  /**
+   * The server runs connection state recovery (its CONNECT reply carried a `pid`): its events on this
+   * connection end with an offset; decode this connection's frames with `decodeFrame(frame, { recovery: true })`.
+   */
+  readonly stateRecovery?: boolean
 }
 export interface ConnectErrorEntry extends EntryHeader {
   readonly kind: 'connect_error'

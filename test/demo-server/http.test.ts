@@ -40,6 +40,13 @@ describe('the demo page', () => {
     expect(await client.text()).toContain('Socket.IO v4')
   })
 
+  it('redirects /index.html to / instead of serving the raw template', async () => {
+    const url = await start()
+    const response = await fetch(`${url}/index.html`, { redirect: 'manual' })
+    expect(response.status).toBe(301)
+    expect(response.headers.get('location')).toBe('/')
+  })
+
   it('never turns a javascript: inspector URL into a link', async () => {
     const url = await start({ inspectorUrl: 'javascript:alert(1)' })
     const html = await (await fetch(`${url}/`)).text()

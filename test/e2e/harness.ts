@@ -35,7 +35,7 @@ export const CHROMIUM_FLAGS = [
 
 const chromiumPath = inject('e2eChromium')
 /** `describe` when Chromium is there, else `describe.skip` (global-setup printed why). */
-export const describeE2E: typeof describe = chromiumPath ? describe : describe.skip
+export const describeE2E = chromiumPath ? describe : describe.skip
 
 export type DemoHandle = Awaited<ReturnType<typeof startDemoServer>>
 

@@ -22,7 +22,7 @@ const JsonNode = await load('../../inspector-ui/src/components/JsonNode.vue')
 if (!JsonNode)
   console.warn('[test/ui/components] skipped: the unit vitest project has no Vue plugin, so .vue files cannot be compiled (add `plugins: [vue()]` to it).')
 
-describe.skipIf(!JsonNode)('JsonNode', () => {
+describe.skipIf(!JsonNode)('jsonNode', () => {
   beforeEach(() => {
     setActivePinia(createPinia())
   })

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import type { NewEntry } from '../../src/core/types'
 import { describe, expect, it } from 'vitest'
-import { EventLog } from '../../src/core'
 import { LogProjection } from '../../inspector-ui/src/lib/log-projection'
+import { EventLog } from '../../src/core'
 
 function event(sessionId: string, name: string, args: unknown[] = []): NewEntry {
   return { kind: 'event', sessionId, name, args, direction: 'in', time: Date.now(), mono: performance.now(), bytes: 10 }
@@ -11,7 +11,11 @@ function event(sessionId: string, name: string, args: unknown[] = []): NewEntry 
 /** A log whose batches we flush by hand, and a projection whose frames we run by hand. */
 function setup(limits?: { maxEntries: number }) {
   let flushLog: (() => void) | undefined
-  const log = new EventLog(limits, { schedule: (flush) => { flushLog = flush } })
+  const log = new EventLog(limits, {
+    schedule: (flush) => {
+      flushLog = flush
+    },
+  })
   const frames: (() => void)[] = []
   const schedule = (run: () => void): void => {
     frames.push(run)
@@ -30,7 +34,7 @@ function setup(limits?: { maxEntries: number }) {
   return { log, schedule, frame, deliver, settle }
 }
 
-describe('LogProjection', () => {
+describe('logProjection', () => {
   it('publishes at most once per frame, however many batches arrive', async () => {
     const { log, schedule, frame, deliver, settle } = setup()
     const p = new LogProjection(log, {}, { schedule })

@@ -91,8 +91,10 @@ function baseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '')
 }
 
-function findTab(host: TutorialHost, role: TutorialRole): SessionSnapshot | undefined {
-  return host.tabs().find(t => t.label === TUTORIAL_TABS[role].label && !t.readonly)
+/** The role's tab on this demo server (a tab of the same name on another server is left alone). */
+function findTab(host: TutorialHost, role: TutorialRole, demoUrl: string): SessionSnapshot | undefined {
+  const base = baseUrl(demoUrl)
+  return host.tabs().find(t => t.label === TUTORIAL_TABS[role].label && !t.readonly && baseUrl(t.url).startsWith(base))
 }
 
 interface Live { id: string, socketId: string }
@@ -101,7 +103,7 @@ interface Live { id: string, socketId: string }
 export async function ensure(ctx: RunContext, role: TutorialRole): Promise<Live> {
   const { host } = ctx
   const spec = TUTORIAL_TABS[role]
-  let tab = findTab(host, role)
+  let tab = findTab(host, role, ctx.demoUrl)
   if (!tab) {
     const nsp = spec.namespace === '/' ? '/' : spec.namespace
     const id = host.openSession({ url: `${baseUrl(ctx.demoUrl)}${nsp}`, label: spec.label }, { connect: true, activate: false })

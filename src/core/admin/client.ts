@@ -440,9 +440,9 @@ export class AdminClient {
   }
 
   private fail(error: AdminError): void {
+    this.settle({ ok: false, error })
     this.close()
     this.set({ status: 'error', error })
-    this.settle({ ok: false, error })
   }
 
   private settle(r: { ok: true } | { ok: false, error: AdminError }): void {
@@ -570,6 +570,8 @@ export class AdminClient {
 
   private close(): void {
     clearTimeout(this.configTimer)
+    // A connect() still waiting resolves instead of hanging.
+    this.settle({ ok: false, error: { kind: 'server', message: 'Connection attempt cancelled.' } })
     const s = this.socket
     this.socket = undefined
     if (s) {

@@ -424,7 +424,7 @@ async function probeSession(input: DiagnoseInput, target: Target, open: NonNulla
     connectReply = packetsOf(get.body).find(p => p.startsWith('40') || p.startsWith('44'))
   }
   if (connectReply?.startsWith('44')) {
-    void close()
+    await close()
     const json = connectReply.slice(2 + nsp.length)
     let payload: { message?: unknown, data?: unknown } = {}
     try {
@@ -440,7 +440,7 @@ async function probeSession(input: DiagnoseInput, target: Target, open: NonNulla
     return middlewareRejected(message, payload.data, probe, how)
   }
   if (connectReply === undefined) {
-    void close()
+    await close()
     return undefined
   }
 

@@ -246,7 +246,7 @@ const COMMON: Record<string, Check> = { id: 'number', sessionId: 'string', time:
 
 const KIND_FIELDS: Record<LogEntryKind, Record<string, Check>> = {
   connecting: { url: 'string', namespace: 'string' },
-  connect: { socketId: 'string', engineId: 'string?', transport: 'string?', recovered: 'boolean' },
+  connect: { socketId: 'string', engineId: 'string?', transport: 'string?', recovered: 'boolean', stateRecovery: 'boolean?' },
   connect_error: { message: 'string', data: 'any', description: 'any', willRetry: 'boolean' },
   disconnect: { socketId: 'string?', reason: 'string', explanation: 'string', willReconnect: 'boolean', description: 'any' },
   reconnect_attempt: { attempt: 'number' },

@@ -540,7 +540,8 @@ export class LiveSession implements SessionSource {
     const transport = engine?.transport?.name as TransportName | undefined
     const socketId = socket.id ?? ''
     const recovered = socket.recovered === true
-    this.add({ kind: 'connect', direction: 'in', socketId, engineId: engine?.id, transport, recovered })
+    const stateRecovery = !!(socket as unknown as { _pid?: string })._pid
+    this.add({ kind: 'connect', direction: 'in', socketId, engineId: engine?.id, transport, recovered, stateRecovery })
     Object.assign(this.st, {
       status: 'connected',
       socketId,
