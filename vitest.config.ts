@@ -1,9 +1,12 @@
+import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // The Vue plugin lets component tests under test/ui mount .vue files (happy-dom).
+        plugins: [vue()],
         test: {
           name: 'unit',
           environment: 'node',

@@ -1,7 +1,8 @@
 import type { Disposer, LogEntry, LogLimits, NewEntry, SessionOptions, SessionSource } from './types'
 import { importCapture as readCapture } from './export/format'
 import { EventLog } from './log/event-log'
-import { LiveSession } from './session/live-session'
+import type { CreateSessionOptions } from './session/create'
+import { createSessionSource } from './session/create'
 import { ManagerPool } from './session/manager-pool'
 import { ReplaySession } from './session/replay-session'
 
@@ -44,10 +45,11 @@ export class Inspector {
    * `forceNew: false` share one connection per origin + path.
    * @example inspector.createSession({ url: 'http://localhost:3000/', auth: { token: 'abc' } }).connect()
    */
-  createSession(options: SessionOptions): LiveSession {
+  createSession(options: SessionOptions | CreateSessionOptions): SessionSource {
     if (this.disposed)
       throw new Error('Inspector is disposed')
-    const session = new LiveSession(options, { log: this.log, id: this.nextId(), managers: this.pool })
+    // v4 in this runtime, v2 (`client: 'v2'`), or either through the relay (`via: 'relay'`).
+    const session = createSessionSource(options, { log: this.log, id: this.nextId(), managers: this.pool })
     this.sessions.set(session.id, session)
     this.emitSessions()
     return session

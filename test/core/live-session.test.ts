@@ -127,6 +127,28 @@ describe('lifecycle', () => {
     expect(ofKind(log, 'frame').filter(f => f.engineType === 'open')).toHaveLength(2)
   })
 
+  it('logs a missing heartbeat as "ping timeout" and reconnects by itself', async () => {
+    const fast = await startFixtureServer({ serverOptions: { pingInterval: 100, pingTimeout: 100 } })
+    try {
+      const log = new EventLog()
+      const s = new LiveSession({ url: fast.url('/chat'), transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 100 }, { log, id: 'ping' })
+      sessions.push(s)
+      s.connect()
+      await waitForState(s, x => x.status === 'connected')
+      await waitForEntry(log, e => e.kind === 'frame' && e.engineType === 'pong')
+      s.emit('mute', [])
+      const d = await waitForEntry<DisconnectEntry>(log, e => e.kind === 'disconnect')
+      expect(d).toMatchObject({ reason: 'ping timeout', willReconnect: true, explanation: expect.stringMatching(/heartbeat/) })
+      await waitForState(s, x => x.status === 'connected' && x.idHistory.length === 2)
+      // Heartbeat frames are recorded: the server's pings and our pongs.
+      const types = new Set(ofKind(log, 'frame').map(f => `${f.direction} ${f.engineType}`))
+      expect(types.has('in ping') && types.has('out pong')).toBe(true)
+    }
+    finally {
+      await fast.close()
+    }
+  })
+
   it('disconnect() logs "io client disconnect" and reconnect() keeps the log and adds a new id', async () => {
     const { s, log } = await connected()
     const before = log.size
@@ -417,7 +439,9 @@ describe('connection state recovery', () => {
 
 describe('dispose', () => {
   it('removes every listener the session added and closes the connection', async () => {
-    const { s } = await connected()
+    // WebSocket only: during a polling → websocket upgrade probe engine.io-client holds its own
+    // `upgrading` listener, which would be counted here on a slow machine.
+    const { s } = await connected({ transports: ['websocket'] })
     const internals = s as unknown as { socket: any, manager: any }
     const socket = internals.socket
     const manager = internals.manager

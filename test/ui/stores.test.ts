@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { useComposerStore } from '../../inspector-ui/src/stores/composer'
 import { useConnectStore } from '../../inspector-ui/src/stores/connect'
 import { getInspector, resetInspector, tabState, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
+import { exportLog } from '../../src/core'
 
 /** Nothing listens there: sessions try and fail, which is all these tests need. */
 const NOWHERE = 'http://127.0.0.1:9/'
@@ -67,14 +68,17 @@ describe('sessions store', () => {
     expect(sessions.emit('nope', 'chat', []).ok).toBe(false)
   })
 
-  it('shows imported sessions as tabs', () => {
+  it('shows an imported capture as a read-only tab', () => {
     const sessions = useSessionsStore()
-    const id = sessions.openSession({ url: NOWHERE }, { connect: false })
-    const { exportLog } = { exportLog: undefined as unknown }
-    void exportLog
-    expect(sessions.tabs).toHaveLength(1)
-    expect(getInspector().list()).toHaveLength(1)
-    expect(id).toBeTruthy()
+    const id = sessions.openSession({ url: NOWHERE, reconnection: false })
+    const text = exportLog([...getInspector().log].filter(e => e.sessionId === id), [sessions.snapshotOf(id)!])
+    const result = getInspector().importCapture(text)
+    expect(result.ok).toBe(true)
+    expect(sessions.tabs).toHaveLength(2)
+    const imported = sessions.tabs[1]
+    expect(imported.readonly).toBe(true)
+    expect(kinds(imported.id)).toContain('connecting')
+    expect(sessions.emit(imported.id, 'chat', []).ok).toBe(false)
   })
 })
 
