@@ -18,10 +18,11 @@
  */
 import type http from 'node:http'
 import type { Socket } from 'socket.io'
-import type { RelayClientEvents, RelayCommand, RelayOpenOptions, RelayResult, RelayServerEvents } from '../../src/core/relay/protocol'
+import type { RelayClientEvents, RelayCommand, RelayDiagnoseInput, RelayOpenOptions, RelayResult, RelayServerEvents } from '../../src/core/relay/protocol'
 import type { InspectorLog, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
 import { timingSafeEqual } from 'node:crypto'
 import { Server } from 'socket.io'
+import { diagnoseConnection } from '../../src/core/diagnose/diagnose'
 import { EventLog } from '../../src/core/log/event-log'
 import { RELAY_PATH } from '../../src/core/relay/protocol'
 import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire'
@@ -130,6 +131,33 @@ export function resolveOpenOptions(raw: unknown): { options: SessionOptions, hea
   if (hasHeaders)
     options.extraHeaders = headers
   return { options, headers: hasHeaders ? headers : undefined, tls }
+}
+
+/** Check a `diagnose` request from the page (it is input like any other). */
+export function resolveDiagnoseInput(raw: unknown): RelayDiagnoseInput {
+  if (!isRecord(raw) || typeof raw.url !== 'string' || raw.url.length > 4096)
+    throw new TypeError('diagnose: input.url must be a string')
+  const url = new URL(raw.url)
+  if (!/^(?:https?|wss?):$/.test(url.protocol))
+    throw new TypeError(`diagnose: unsupported URL scheme ${url.protocol}`)
+  const text = (v: unknown, what: string, max = 2000): string | undefined => {
+    if (v === undefined || v === null)
+      return undefined
+    if (typeof v !== 'string' || v.length > max)
+      throw new TypeError(`diagnose: ${what} must be a string`)
+    return v
+  }
+  const input: RelayDiagnoseInput = { url: raw.url }
+  input.path = text(raw.path, 'path')
+  input.disconnectReason = text(raw.disconnectReason, 'disconnectReason')
+  input.pageOrigin = text(raw.pageOrigin, 'pageOrigin')
+  if (Array.isArray(raw.transports))
+    input.transports = raw.transports.filter((t): t is string => typeof t === 'string').slice(0, 4)
+  if (isRecord(raw.error) && typeof raw.error.message === 'string')
+    input.error = { message: raw.error.message.slice(0, 2000), data: raw.error.data, description: raw.error.description }
+  // Each probe request is time-limited; keep the whole probe bounded too.
+  input.timeoutMs = typeof raw.timeoutMs === 'number' && Number.isFinite(raw.timeoutMs) ? Math.min(Math.max(raw.timeoutMs, 200), 10_000) : 4000
+  return input
 }
 
 /**
@@ -298,6 +326,31 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
       catch (err) {
         reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
       }
+    })
+
+    // Probes in Node, one at a time per relay connection (the page asks once per failure streak).
+    let diagnosing = false
+    socket.on('diagnose', (raw, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {}
+      if (diagnosing) {
+        reply({ ok: false, error: 'a diagnosis is already running on this relay connection' })
+        return
+      }
+      let input: RelayDiagnoseInput
+      try {
+        input = resolveDiagnoseInput(raw)
+      }
+      catch (err) {
+        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
+        return
+      }
+      diagnosing = true
+      diagnoseConnection(input)
+        .then(diagnosis => reply({ ok: true, diagnosis }))
+        .catch((err: unknown) => reply({ ok: false, error: err instanceof Error ? err.message : String(err) }))
+        .finally(() => {
+          diagnosing = false
+        })
     })
 
     // The page went away (closed, reloaded, relay connection lost): its connection goes with it.

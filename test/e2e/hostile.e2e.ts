@@ -33,13 +33,13 @@ import { describeE2E, startStack } from './harness'
  * `[data-testid=connect-diagnosis]` (today LifecyclePanel shows the raw connect_error message and data only,
  * and nothing for a ping timeout). Until then the cases that need the diagnosis text are skipped.
  */
-const DIAGNOSIS_WIRED = false
+const DIAGNOSIS_WIRED = true
 /**
  * TODO: a page's failed `fetch` says nothing about why, so "closed mid-handshake" looks like "nothing listening"
  * from the browser. Flip once the diagnosis runs where Node's error causes are visible (the relay, or an
  * endpoint of the inspector's server calling `diagnoseConnection`).
  */
-const NODE_PROBE_WIRED = false
+const NODE_PROBE_WIRED = true
 
 /** Fill the URL field of the active tab and press Connect. */
 async function connect(page: Page, url: string): Promise<void> {

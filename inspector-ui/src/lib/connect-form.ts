@@ -2,7 +2,8 @@
  * The connect form: what the user typed → `SessionOptions`, with one specific message per bad field.
  * Pure (no Vue) so it is tested on its own; the store and components only hold the text.
  */
-import type { SessionOptions, TransportName } from '../../../src/core/types'
+import type { CreateSessionOptions } from '../../../src/core/session/create'
+import type { TransportName } from '../../../src/core/types'
 import JSON5 from 'json5'
 
 export type TransportChoice = 'polling+websocket' | 'websocket' | 'polling'
@@ -26,12 +27,34 @@ export interface ConnectForm {
   forceNew: boolean
   withCredentials: boolean
   client: 'v4' | 'v2'
+  /** Run the connection in the inspector's Node process (the relay). */
+  relay: boolean
+  /** Relay only: sent as the `Cookie` header (`a=1; b=2`). */
+  cookies: string
+  /** Relay only: sent as the `Origin` header. */
+  origin: string
+  /** Relay only: PEM of a CA (or the self-signed certificate) to trust. */
+  tlsCa: string
+  /** Relay only: accept any certificate (`rejectUnauthorized: false`). */
+  tlsInsecure: boolean
+}
+
+/**
+ * Options as the connect form makes them: `via: 'relay'` without the relay's endpoint (the token is per
+ * start of the inspector's server; the sessions store adds it when it opens the session), so they can be
+ * remembered.
+ */
+export type ConnectOptions = Omit<CreateSessionOptions, 'relay'>
+
+/** Whether the relay can be used here, and why not (the checkbox shows the reason). */
+export interface FormContext {
+  relayAvailable: boolean
 }
 
 export type ConnectField = keyof ConnectForm
 export type FormErrors = Partial<Record<ConnectField, string>>
 
-export type FormResult = { ok: true, options: SessionOptions } | { ok: false, errors: FormErrors }
+export type FormResult = { ok: true, options: ConnectOptions } | { ok: false, errors: FormErrors }
 
 export function defaultForm(url: string): ConnectForm {
   return {
@@ -49,7 +72,69 @@ export function defaultForm(url: string): ConnectForm {
     forceNew: true,
     withCredentials: false,
     client: 'v4',
+    relay: false,
+    cookies: '',
+    origin: '',
+    tlsCa: '',
+    tlsInsecure: false,
   }
+}
+
+/** RFC 9110 token: what a header name may be made of. */
+const HEADER_NAME = /^[!#$%&'*+.^`|~\w-]+$/
+/**
+ * Headers a page may not set (the browser drops them silently, fetch spec "forbidden request headers");
+ * only the relay can send them.
+ */
+const FORBIDDEN_IN_BROWSER = new Set([
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'connection',
+  'content-length',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+])
+
+/** Check a headers object: valid names, values without line breaks, and what a browser can send. */
+function checkHeaders(headers: Record<string, unknown>, viaRelay: boolean): string | undefined {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name))
+      return `Headers: "${name}" is not a valid header name (letters, digits and - only, no spaces or colons)`
+    if (typeof value === 'string' && /[\r\n\0]/.test(value))
+      return `Headers: the value of "${name}" contains a line break`
+    const lower = name.toLowerCase()
+    if (!viaRelay && (FORBIDDEN_IN_BROWSER.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')))
+      return `Headers: a browser page cannot send "${name}" (it drops it silently); turn on "through the relay"${lower === 'cookie' ? ' and use the Cookies field' : lower === 'origin' ? ' and use the Origin field' : ''}`
+  }
+  return undefined
+}
+
+/** `https://app.example.com` (an origin: scheme, host, optional port, nothing else). */
+function checkOrigin(text: string): string | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  }
+  catch {
+    return 'Origin must be an origin like https://app.example.com'
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.origin !== text.replace(/\/$/, ''))
+    return 'Origin must be only scheme, host and port, like https://app.example.com (no path)'
+  return undefined
 }
 
 const TRANSPORTS: Record<TransportChoice, TransportName[]> = {
@@ -123,7 +208,7 @@ function parseInteger(text: string, what: string, min: number, max: number): { v
  * const result = formToOptions({ ...defaultForm('http://localhost:3000/namespace1'), auth: '{token: "x"}' })
  * if (result.ok) store.openSession(result.options)
  */
-export function formToOptions(form: ConnectForm): FormResult {
+export function formToOptions(form: ConnectForm, context: FormContext = { relayAvailable: true }): FormResult {
   const errors: FormErrors = {}
   const urlError = validateUrl(form.url)
   if (urlError)
@@ -143,6 +228,30 @@ export function formToOptions(form: ConnectForm): FormResult {
   const headers = parseObject(form.headers, 'Headers', true)
   if (headers.error)
     errors.headers = headers.error
+  else if (headers.value) {
+    const problem = checkHeaders(headers.value, form.relay)
+    if (problem)
+      errors.headers = problem
+  }
+
+  if (form.relay && !context.relayAvailable)
+    errors.relay = 'The relay is not available: this page was not served by the inspector\'s server (npm start)'
+  const cookies = form.cookies.trim()
+  const origin = form.origin.trim()
+  const ca = form.tlsCa.trim()
+  if (form.relay) {
+    if (/[\r\n\0]/.test(cookies))
+      errors.cookies = 'Cookies: one line, like sid=abc; theme=dark'
+    else if (cookies && !cookies.split(';').every(part => /^\s*[^=\s;]+=[^;]*$/.test(part) || !part.trim()))
+      errors.cookies = 'Cookies: write name=value pairs separated by "; ", like sid=abc; theme=dark'
+    if (origin) {
+      const problem = checkOrigin(origin)
+      if (problem)
+        errors.origin = problem
+    }
+    if (ca && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(ca))
+      errors.tlsCa = 'CA certificate: paste a PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)'
+  }
 
   let attempts: number | undefined
   if (form.reconnectionAttempts.trim()) {
@@ -166,7 +275,7 @@ export function formToOptions(form: ConnectForm): FormResult {
   if (Object.keys(errors).length > 0)
     return { ok: false, errors }
 
-  const options: SessionOptions = {
+  const options: ConnectOptions = {
     url: form.url.trim(),
     path,
     transports: TRANSPORTS[form.transports],
@@ -184,13 +293,22 @@ export function formToOptions(form: ConnectForm): FormResult {
     options.auth = auth.value
   if (query.value)
     options.query = query.value as Record<string, string>
-  if (headers.value)
+  if (headers.value && Object.keys(headers.value).length > 0)
     options.extraHeaders = headers.value as Record<string, string>
+  if (form.relay) {
+    options.via = 'relay'
+    if (cookies)
+      options.cookies = cookies
+    if (origin)
+      options.origin = origin
+    if (ca || form.tlsInsecure)
+      options.tls = { ...(ca ? { ca } : {}), ...(form.tlsInsecure ? { rejectUnauthorized: false } : {}) }
+  }
   return { ok: true, options }
 }
 
 /** The form that reproduces `options` (for remembered connections and the tab's own options). */
-export function optionsToForm(options: SessionOptions): ConnectForm {
+export function optionsToForm(options: ConnectOptions): ConnectForm {
   const form = defaultForm(options.url)
   form.path = options.path ?? form.path
   form.transports = transportChoice(options.transports)
@@ -205,15 +323,20 @@ export function optionsToForm(options: SessionOptions): ConnectForm {
   form.forceNew = options.forceNew ?? true
   form.withCredentials = options.withCredentials ?? false
   form.client = options.client ?? 'v4'
+  form.relay = options.via === 'relay'
+  form.cookies = typeof options.cookies === 'string' ? options.cookies : ''
+  form.origin = typeof options.origin === 'string' ? options.origin : ''
+  form.tlsCa = typeof options.tls?.ca === 'string' ? options.tls.ca : ''
+  form.tlsInsecure = options.tls?.rejectUnauthorized === false
   return form
 }
 
 /** Same connection? (decides between connecting the tab's session again and replacing it) */
-export function sameOptions(a: SessionOptions, b: SessionOptions): boolean {
+export function sameOptions(a: ConnectOptions, b: ConnectOptions): boolean {
   return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b))
 }
 
-function normalize(o: SessionOptions): unknown {
-  const { label: _label, captureFrames: _c, serverAckTimeoutMs: _s, ...rest } = o
+function normalize(o: ConnectOptions): unknown {
+  const { label: _label, captureFrames: _c, serverAckTimeoutMs: _s, relay: _r, ...rest } = o as CreateSessionOptions
   return Object.keys(rest).sort().map(key => [key, (rest as Record<string, unknown>)[key]])
 }

@@ -5,13 +5,14 @@
  * - other options, and the tab never connected (a fresh tab): replace its session;
  * - other options, and the tab has a history: open a new tab, keep the old one.
  */
-import type { ConnectForm, FormErrors } from '../lib/connect-form'
+import type { SuggestedSettings } from '../../../src/core'
+import type { ConnectForm, FormContext, FormErrors } from '../lib/connect-form'
 import { defineStore } from 'pinia'
 import { reactive, ref } from 'vue'
 import { defaultConnectUrl } from '../config'
 import { defaultForm, formToOptions, optionsToForm, sameOptions } from '../lib/connect-form'
 import { usePrefsStore } from './prefs'
-import { useSessionsStore } from './sessions'
+import { relayEndpoint, useSessionsStore } from './sessions'
 
 export const NO_TAB = '(none)'
 
@@ -57,6 +58,10 @@ export const useConnectStore = defineStore('connect', () => {
     return forms[key]
   }
 
+  function context(): FormContext {
+    return { relayAvailable: !!relayEndpoint() }
+  }
+
   function errorsFor(tabId: string | undefined): FormErrors {
     return errors[tabId ?? NO_TAB] ?? {}
   }
@@ -65,7 +70,7 @@ export const useConnectStore = defineStore('connect', () => {
   function connect(tabId: string | undefined): string | undefined {
     const key = tabId ?? NO_TAB
     const form = formFor(tabId)
-    const result = formToOptions(form)
+    const result = formToOptions(form, context())
     if (!result.ok) {
       errors[key] = result.errors
       return undefined
@@ -99,7 +104,7 @@ export const useConnectStore = defineStore('connect', () => {
   /** A new tab pointed at the default URL, not connected yet (Ctrl/Cmd+T). */
   function newTab(): string {
     const form = blankForm()
-    const result = formToOptions(form)
+    const result = formToOptions(form, context())
     const id = sessions.openSession(result.ok ? result.options : { url: form.url }, { connect: false })
     forms[id] = form
     return id
@@ -111,5 +116,34 @@ export const useConnectStore = defineStore('connect', () => {
       forms[tabId ?? NO_TAB] = optionsToForm(options)
   }
 
-  return { forms, errors, formFor, errorsFor, connect, newTab, loadRecent }
+  /**
+   * Apply a diagnosis's one-click fix to the tab's form (the user then presses Connect). A suggested path
+   * that the user typed into the URL (where it is taken for the namespace) is removed from the URL.
+   */
+  function applyFix(tabId: string | undefined, settings: SuggestedSettings & { tlsInsecure?: boolean }): void {
+    const form = formFor(tabId)
+    if (settings.client)
+      form.client = settings.client
+    if (settings.transports)
+      form.transports = 'websocket'
+    if (settings.relay)
+      form.relay = true
+    if (settings.tlsInsecure)
+      form.tlsInsecure = true
+    if (settings.path) {
+      form.path = settings.path
+      try {
+        const url = new URL(form.url.trim())
+        if (url.pathname.replace(/\/+$/, '') === settings.path) {
+          url.pathname = '/'
+          form.url = url.toString()
+        }
+      }
+      catch {}
+    }
+    const key = tabId ?? NO_TAB
+    errors[key] = {}
+  }
+
+  return { forms, errors, formFor, errorsFor, connect, newTab, loadRecent, applyFix, context }
 })

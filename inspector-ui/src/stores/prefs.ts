@@ -2,7 +2,7 @@
  * Preferences and remembered connections, persisted under versioned keys (`sio-inspector-v1-prefs`,
  * `sio-inspector-v1-recent`), merged with defaults, damaged values reported (lib/storage.ts).
  */
-import type { SessionOptions } from '../../../src/core/types'
+import type { ConnectOptions } from '../lib/connect-form'
 import { defineStore } from 'pinia'
 import { ref, shallowRef, watch } from 'vue'
 import { expectArray, isRecord, readStored, writeStored } from '../lib/storage'
@@ -32,9 +32,9 @@ function validatePrefs(raw: unknown): Prefs {
   return { theme, panes }
 }
 
-function validateRecent(raw: unknown): SessionOptions[] {
+function validateRecent(raw: unknown): ConnectOptions[] {
   return expectArray(raw, 'recent connections')
-    .filter((item): item is SessionOptions => isRecord(item) && typeof item.url === 'string')
+    .filter((item): item is ConnectOptions => isRecord(item) && typeof item.url === 'string')
     .slice(0, MAX_RECENT)
 }
 
@@ -42,12 +42,12 @@ export const usePrefsStore = defineStore('prefs', () => {
   const stored = readStored('prefs', validatePrefs, DEFAULT_PREFS)
   const theme = ref<ThemeChoice>(stored.theme)
   const panes = ref<Record<string, number>>({ ...stored.panes })
-  const recent = shallowRef<readonly SessionOptions[]>(readStored('recent', validateRecent, []))
+  const recent = shallowRef<readonly ConnectOptions[]>(readStored('recent', validateRecent, []))
 
   watch([theme, panes], () => writeStored('prefs', { theme: theme.value, panes: panes.value }), { deep: true })
 
   /** Remember a connection (most recent first, one entry per URL). */
-  function remember(options: SessionOptions): void {
+  function remember(options: ConnectOptions): void {
     const { label: _label, ...rest } = options
     recent.value = [rest, ...recent.value.filter(item => item.url !== options.url)].slice(0, MAX_RECENT)
     writeStored('recent', recent.value)

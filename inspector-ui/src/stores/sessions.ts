@@ -3,10 +3,13 @@
  * outside Vue's reactivity (STYLE 3); the store holds snapshots (immutable, replaced on change) in
  * `shallowRef`s, and ids.
  */
-import type { EmitOptions, EmitResult, SessionOptions, SessionSnapshot, SessionSource } from '../../../src/core/types'
+import type { RelayEndpoint } from '../../../src/core'
+import type { EmitOptions, EmitResult, SessionSnapshot, SessionSource } from '../../../src/core/types'
+import type { ConnectOptions } from '../lib/connect-form'
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef } from 'vue'
 import { Inspector } from '../../../src/core'
+import { loadRuntimeConfig } from '../config'
 
 export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial'
 
@@ -28,6 +31,19 @@ export function resetInspector(): void {
   inspector = undefined
 }
 
+/**
+ * Where this page reaches the relay, or undefined when it was not served with one (`npm run dev:ui`).
+ * The page's own origin, not the configured URL: the relay accepts the origins the page may be opened
+ * under (`localhost` and `127.0.0.1`), and a WebSocket to the page's own origin always carries it.
+ */
+export function relayEndpoint(): RelayEndpoint | undefined {
+  const relay = loadRuntimeConfig().relay
+  if (!relay?.token)
+    return undefined
+  const origin = globalThis.location?.origin
+  return { url: origin && origin !== 'null' ? origin : relay.url, token: relay.token }
+}
+
 /** The tab state the UI shows (`data-state`): the core's `idle` reads as disconnected. */
 export function tabState(snapshot: SessionSnapshot): 'connecting' | 'connected' | 'disconnected' | 'reconnecting' {
   return snapshot.status === 'idle' ? 'disconnected' : snapshot.status
@@ -38,7 +54,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   const activeId = ref<string | undefined>()
   const activeView = ref<ActiveView>('session')
   /** Options each live tab was opened with (to tell "connect again" from "connect somewhere else"). */
-  const optionsById = shallowRef<Record<string, SessionOptions>>({})
+  const optionsById = shallowRef<Record<string, ConnectOptions>>({})
 
   const order: string[] = []
   const stateSubs = new Map<string, () => void>()
@@ -86,8 +102,11 @@ export const useSessionsStore = defineStore('sessions', () => {
     activeView.value = 'session'
   }
 
-  function openSession(options: SessionOptions, opts: { connect?: boolean, activate?: boolean } = {}): string {
-    const session = engine.createSession(options)
+  function openSession(options: ConnectOptions, opts: { connect?: boolean, activate?: boolean } = {}): string {
+    const relay = options.via === 'relay' ? relayEndpoint() : undefined
+    if (options.via === 'relay' && !relay)
+      throw new Error('The relay is not available: this page was not served by the inspector\'s server')
+    const session = engine.createSession(relay ? { ...options, relay } : options)
     optionsById.value = { ...optionsById.value, [session.id]: options }
     sync()
     if (opts.activate ?? true)
@@ -101,7 +120,7 @@ export const useSessionsStore = defineStore('sessions', () => {
    * Replace a tab's session with a new one at the same place in the tab order (the connect bar uses it
    * when the user changes the URL or options of a disconnected tab).
    */
-  function replaceSession(id: string, options: SessionOptions, opts: { connect?: boolean } = {}): string {
+  function replaceSession(id: string, options: ConnectOptions, opts: { connect?: boolean } = {}): string {
     const at = order.indexOf(id)
     const wasActive = activeId.value === id
     const newId = openSession(options, { connect: false, activate: false })

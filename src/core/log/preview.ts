@@ -77,59 +77,67 @@ export function formatBytes(n: number): string {
 /** Nodes `estimateBytes` visits before extrapolating. Keeps the per-event cost flat for any payload. */
 const ESTIMATE_NODE_BUDGET = 256
 
+/** Visits left in the current `estimateBytes` call (module state: the walk allocates nothing). */
+let estimateBudget = 0
+
 /**
  * Cheap estimate of the memory retained by `args` (used by the log's byte budget). Visits at most
- * 256 values; beyond that it extrapolates from what it saw. Binary counts its byte length.
+ * 256 values; beyond that it extrapolates from what it saw. Binary counts its byte length. Runs on every
+ * incoming event, so it allocates nothing: primitives and binary are O(1), a small object or array is a few
+ * property reads.
  * @example estimateBytes(['chat', 'hello']) // a few dozen
  */
 export function estimateBytes(args: readonly unknown[]): number {
-  let total = 16 + args.length * 8
-  let budget = ESTIMATE_NODE_BUDGET
-  const stack: unknown[] = []
-  for (let i = args.length - 1; i >= 0; i--) stack.push(args[i])
-  while (stack.length > 0) {
-    const v = stack.pop()
-    if (--budget < 0) {
-      // Out of budget: count the rest at the average cost of what was seen.
-      total += stack.length * 32
+  const n = args.length
+  let total = 16 + n * 8
+  estimateBudget = ESTIMATE_NODE_BUDGET
+  for (let i = 0; i < n; i++) {
+    if (estimateBudget <= 0) {
+      total += (n - i) * 32
       break
     }
-    switch (typeof v) {
-      case 'string':
-        total += 16 + v.length * 2
-        break
-      case 'object':
-        if (v === null) {
-          total += 8
-        }
-        else if (isBinary(v)) {
-          total += 64 + v.byteLength
-        }
-        else if (Array.isArray(v)) {
-          total += 16 + v.length * 8
-          const n = Math.min(v.length, budget)
-          if (n < v.length) // sample the first items, extrapolate the rest
-            total += (v.length - n) * 24
-          for (let i = n - 1; i >= 0; i--) stack.push(v[i])
-        }
-        else {
-          total += 32
-          let n = 0
-          for (const k in v) {
-            if (n++ >= budget) {
-              total += 48
-              continue
-            }
-            total += 8 + k.length * 2
-            stack.push((v as Record<string, unknown>)[k])
-          }
-        }
-        break
-      default:
-        total += 8
-    }
+    total += sizeOfValue(args[i])
   }
   return total
+}
+
+function sizeOfValue(v: unknown): number {
+  estimateBudget--
+  switch (typeof v) {
+    case 'string':
+      return 16 + v.length * 2
+    case 'object': {
+      if (v === null)
+        return 8
+      if (ArrayBuffer.isView(v))
+        return 64 + v.byteLength
+      if (Array.isArray(v)) {
+        const len = v.length
+        let total = 16 + len * 8
+        for (let i = 0; i < len; i++) {
+          if (estimateBudget <= 0) { // sample the first items, extrapolate the rest
+            total += (len - i) * 24
+            break
+          }
+          total += sizeOfValue(v[i])
+        }
+        return total
+      }
+      if (isBinary(v)) // ArrayBuffer, SharedArrayBuffer
+        return 64 + v.byteLength
+      let total = 32
+      for (const k in v) {
+        if (estimateBudget <= 0) {
+          total += 48
+          continue
+        }
+        total += 8 + k.length * 2 + sizeOfValue((v as Record<string, unknown>)[k])
+      }
+      return total
+    }
+    default:
+      return 8
+  }
 }
 
 // ---------------------------------------------------------------- previews

@@ -5,6 +5,7 @@
  * Values that may hold binary, `undefined` or `NaN` (entries, snapshots, emit arguments) travel as text
  * in the wire format of ./wire.ts.
  */
+import type { DiagnoseInput, Diagnosis } from '../diagnose/types'
 import type { EmitOptions, EmitResult, SessionOptions } from '../types'
 
 /** The relay's handshake path on the inspector's HTTP server. */
@@ -31,6 +32,11 @@ export type RelayCommand = 'connect' | 'disconnect' | 'reconnect' | 'dispose'
 
 export type RelayResult = { ok: true } | { ok: false, error: string }
 
+/** What the page may ask the relay to probe (`diagnoseConnection` run in Node, where error causes are visible). */
+export type RelayDiagnoseInput = Pick<DiagnoseInput, 'url' | 'path' | 'transports' | 'error' | 'disconnectReason' | 'pageOrigin' | 'timeoutMs'>
+
+export type RelayDiagnoseResult = { ok: true, diagnosis: Diagnosis } | { ok: false, error: string }
+
 /** Page → relay. */
 export interface RelayClientEvents {
   /** First message: open the session (not connected yet). `sessionId` becomes the session's id. */
@@ -42,6 +48,11 @@ export interface RelayClientEvents {
    */
   emit: (name: string, argsText: string, options: EmitOptions & { pageCorrelationId?: string }, ack: (result: EmitResult) => void) => void
   answerAck: (correlationId: string, argsText: string, ack: (result: EmitResult) => void) => void
+  /**
+   * Run `diagnoseConnection` in Node (a page's failed `fetch` says nothing about why: refused, closed and a
+   * bad certificate look alike there). Needs no open session; the relay connection may carry only this.
+   */
+  diagnose: (input: RelayDiagnoseInput, ack: (result: RelayDiagnoseResult) => void) => void
 }
 
 /** Relay → page. */

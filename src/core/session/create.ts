@@ -13,6 +13,7 @@
 import type { RelayOpenOptions } from '../relay/protocol'
 import type { InspectorLog, SessionSource } from '../types'
 import type { ManagerPool } from './manager-pool'
+import type { SessionTlsOptions } from './live-session'
 import type { RelayEndpoint } from './relay-session'
 import { LiveSession } from './live-session'
 import { LiveSessionV2 } from './live-session-v2'
@@ -35,8 +36,9 @@ export interface CreateSessionDeps {
 /**
  * Build the session the options ask for (not connected yet: call `connect()`).
  * Throws a TypeError for `via: 'relay'` without a relay endpoint, and for an invalid URL.
- * Direct sessions ignore `cookies`, `origin` and `tls` (only the relay can send them; in Node, put a
- * `Cookie` or `Origin` header into `extraHeaders` instead).
+ * Direct sessions ignore `cookies` and `origin` (only the relay can send them; in Node, put a `Cookie` or
+ * `Origin` header into `extraHeaders` instead); `tls` (`ca`, `rejectUnauthorized`) goes to the Manager, which
+ * uses it in Node (the relay) and ignores it in a browser.
  */
 export function createSessionSource(options: CreateSessionOptions, deps: CreateSessionDeps): SessionSource {
   const { via, relay, ...rest } = options
@@ -45,8 +47,19 @@ export function createSessionSource(options: CreateSessionOptions, deps: CreateS
       throw new TypeError('createSessionSource: `via: "relay"` needs the relay endpoint (`relay: { url, token }`)')
     return new RelaySession(rest, { log: deps.log, relay, id: deps.id })
   }
-  const { cookies: _cookies, origin: _origin, tls: _tls, ...direct } = rest
+  const { cookies: _cookies, origin: _origin, tls, ...direct } = rest
+  // TLS options reach the Manager (Node transports use them; a browser ignores them).
+  const withTls = tls ? { ...direct, ...pickTls(tls) } : direct
   if (direct.client === 'v2')
-    return new LiveSessionV2(direct, { log: deps.log, id: deps.id })
-  return new LiveSession(direct, { log: deps.log, id: deps.id, managers: deps.managers })
+    return new LiveSessionV2(withTls, { log: deps.log, id: deps.id })
+  return new LiveSession(withTls, { log: deps.log, id: deps.id, managers: deps.managers })
+}
+
+function pickTls(tls: NonNullable<RelayOpenOptions['tls']>): SessionTlsOptions {
+  const out: SessionTlsOptions = {}
+  if (tls.ca !== undefined)
+    out.ca = tls.ca
+  if (tls.rejectUnauthorized !== undefined)
+    out.rejectUnauthorized = tls.rejectUnauthorized
+  return out
 }

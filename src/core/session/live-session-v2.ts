@@ -55,7 +55,6 @@ import type {
   TransportName,
   UpgradeEntry,
 } from '../types'
-import ioV2 from 'socket.io-client-v2'
 import { estimateBytes, isBinary } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
 import { RESERVED_EVENTS_V2 } from './reserved-v2'
@@ -63,8 +62,30 @@ import { RESERVED_EVENTS_V2 } from './reserved-v2'
 /** Node-only connection options the relay adds (socket.io-client 2.x passes them to engine.io-client 3.x). */
 export interface NodeConnectionOptions {
   extraHeaders?: Record<string, string>
-  ca?: string
+  ca?: string | string[]
   rejectUnauthorized?: boolean
+}
+
+type IoV2 = typeof import('socket.io-client-v2').default
+
+let ioV2: IoV2 | undefined
+let ioV2Loading: Promise<IoV2> | undefined
+
+/**
+ * socket.io-client 2.x is loaded on the first `connect()` of a v2 session (a dynamic import), so a bundle
+ * that never opens a v2 session does not carry it in its initial chunk. Resolves at once when loaded.
+ * @example await loadSocketIoClientV2() // optional: preload before the user clicks "connect"
+ */
+export function loadSocketIoClientV2(): Promise<IoV2> {
+  ioV2Loading ??= import('socket.io-client-v2').then((m) => {
+    const mod = m as unknown as { default?: IoV2 } & IoV2
+    ioV2 = (typeof mod.default === 'function' ? mod.default : mod) as IoV2
+    return ioV2
+  }, (err: unknown) => {
+    ioV2Loading = undefined // let a later connect() try again
+    throw err
+  })
+  return ioV2Loading
 }
 
 const DEFAULT_ACK_TIMEOUT_MS = 10_000
@@ -205,6 +226,8 @@ export class LiveSessionV2 implements SessionSource {
   private disposed = false
   private everConnected = false
   private warnedVolatile = false
+  /** `connect()` waits for the dynamic import of socket.io-client 2.x. */
+  private loadPending = false
   private current: SessionSnapshot
 
   constructor(options: SessionOptions & NodeConnectionOptions, deps: { log: InspectorLog, id?: string }) {
@@ -251,15 +274,45 @@ export class LiveSessionV2 implements SessionSource {
     // Already on its way (first attempt or socket.io's own reconnection loop): like v4's `socket.active`.
     if (this.socket && (this.socket.io.reconnecting || this.socket.io.readyState === 'opening'))
       return
+    if (this.loadPending)
+      return // the client library is on its way; the connect happens when it is loaded
     this.append<ConnectingEntry>({ kind: 'connecting', direction: 'local', url: this.url, namespace: this.namespace })
     this.setState({ status: 'connecting', lastError: undefined })
+    if (this.socket || ioV2) {
+      this.open(ioV2!)
+      return
+    }
+    // First connect in this runtime: load socket.io-client 2.x, then open (state stays `connecting`).
+    this.loadPending = true
+    loadSocketIoClientV2().then((io) => {
+      if (!this.loadPending || this.disposed)
+        return // disconnected or disposed meanwhile
+      this.loadPending = false
+      this.open(io)
+    }, (err: unknown) => {
+      if (!this.loadPending || this.disposed)
+        return
+      this.loadPending = false
+      const message = `Could not load socket.io-client 2.x: ${errorMessage(err)}`
+      this.note('error', message)
+      this.setState({ status: 'disconnected', lastError: message })
+    })
+  }
+
+  private open(io: IoV2): void {
     if (!this.socket)
-      this.createSocket()
+      this.createSocket(io)
     this.socket!.open()
     this.attachEngine()
   }
 
   disconnect(): void {
+    if (this.loadPending && !this.disposed) {
+      this.loadPending = false
+      this.note('info', 'Stopped connecting (disconnect() before the client library was loaded).')
+      this.setState({ status: 'disconnected' })
+      return
+    }
     const socket = this.socket
     if (!socket || this.disposed)
       return
@@ -422,7 +475,7 @@ export class LiveSessionV2 implements SessionSource {
 
   // --- internals -------------------------------------------------------------------------------------
 
-  private createSocket(): void {
+  private createSocket(ioV2: IoV2): void {
     const o = this.options
     if (o.auth && Object.keys(o.auth).length > 0)
       this.note('warn', 'socket.io 2.x has no auth payload: the `auth` option is not sent (use `query` instead)')

@@ -1,0 +1,763 @@
+/**
+ * Parts 2-5 of `npm run bench` (issue 6), imported by bench/run.ts:
+ *   2. UI ingest: the built inspector page and a bare socket.io-client page, side by side, on the demo
+ *      server's `stream:start` firehose, in Chromium started here with NO automation attached (a DevTools
+ *      connection halves a page's intake). Pages report over HTTP to the bench server below.
+ *   3. Big log: 100,000 imported entries: first screen, filters, scrolling, heap per entry (same way).
+ *   4. Page load: initial JS + CSS gzipped, time to a usable connect button (Playwright).
+ *   5. Server view: 5,000 sockets in 500 rooms (Playwright; clients in a child process).
+ * Every process started here is stopped in a `finally`.
+ */
+import type { ChildProcess } from 'node:child_process'
+import type { AddressInfo } from 'node:net'
+import type { Browser } from 'playwright-core'
+import type { SessionSnapshot } from '../src/core/types'
+import type { BenchSection } from './run'
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { median } from './ingest'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--enable-precise-memory-info',
+  // `gc()` in the page: heap figures after a full collection, not whatever garbage happens to be around.
+  '--js-flags=--expose-gc',
+  '--window-size=1280,800',
+]
+
+export const UI_PARTS = ['ui-ingest', 'big-log', 'page-load', 'server-view'] as const
+type UiPart = typeof UI_PARTS[number]
+
+type Log = (line: string) => void
+type Report = Record<string, any>
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
+const ms = (n: number): string => `${Math.round(n)} ms`
+const ms1 = (n: number): string => `${n.toFixed(1)} ms`
+const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`
+const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`
+const sleep = (t: number): Promise<void> => new Promise(resolve => setTimeout(resolve, t))
+
+/** `met`, or `MISSED by <how much>` (`unit` formats the gap). */
+function verdict(ok: boolean, gap: string): string {
+  return ok ? 'met' : `MISSED by ${gap}`
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bench HTTP server: the bare page, the big capture, and the reports pages POST.
+
+interface BenchHttp {
+  url: string
+  /** A fresh report address and the promise of what gets POSTed there. */
+  expectReport: () => { url: string, report: Promise<Report> }
+  capture: string
+  close: () => Promise<void>
+}
+
+/** The bare page's script: socket.io-client's bundle + an `onAny` log, and the probe's measurements. */
+const BARE_JS = String.raw`
+const config = JSON.parse(new URLSearchParams(location.search).get('bench'))
+const longTasks = []
+new PerformanceObserver(list => { for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration }) }).observe({ type: 'longtask', buffered: true })
+function sampleFrames() {
+  const deltas = []; let last = 0; let running = true
+  const loop = (t) => { if (!running) return; if (last) deltas.push(t - last); last = t; requestAnimationFrame(loop) }
+  requestAnimationFrame(loop)
+  return { stop: () => { running = false; return deltas } }
+}
+function percentile(values, p) {
+  if (!values.length) return 0
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]
+}
+const round1 = n => Math.round(n * 10) / 10
+async function heapNow() {
+  if (globalThis.gc) { gc(); await new Promise(r => setTimeout(r, 0)); gc() }
+  return performance.memory ? performance.memory.usedJSHeapSize : 0
+}
+function post(report) {
+  return fetch(config.report, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(report) })
+}
+async function main() {
+  const socket = io(config.url, { transports: ['websocket'] })
+  const log = []
+  let received = 0, sent = -1, doneAt = 0, disconnects = 0, resolveDone
+  const done = new Promise(r => { resolveDone = r })
+  socket.onAny((name, ...args) => {
+    log.push({ t: Date.now(), name, args })
+    if (name === 'tick') received++
+    else if (name === 'stream:done') { sent = args[0].sent; doneAt = performance.now(); resolveDone() }
+  })
+  const onDisconnect = () => { disconnects++; if (!doneAt) resolveDone() }
+  socket.on('disconnect', onDisconnect)
+  await new Promise((resolve, reject) => { socket.once('connect', resolve); setTimeout(() => reject(new Error('not connected after 10 s')), 10000) })
+  await heapNow()
+  const frames = sampleFrames()
+  const t0 = performance.now()
+  socket.emit('stream:start', { rate: config.rate, count: config.count }, () => {})
+  await Promise.race([done, new Promise(r => setTimeout(r, 20000 + config.count / config.rate * 4000))])
+  const t1 = doneAt || performance.now()
+  const deltas = frames.stop()
+  const inside = longTasks.filter(t => t.start >= t0 && t.start <= t1)
+  const heapBytes = await heapNow()
+  const held = log.filter(e => e.name === 'tick').length
+  socket.off('disconnect', onDisconnect)
+  return {
+    variant: 'bare', rate: config.rate, count: config.count, sent, received, held,
+    lost: sent < 0 ? config.count - received : sent - received, disconnects,
+    seconds: (t1 - t0) / 1000, eventsPerSecond: received / ((t1 - t0) / 1000),
+    longestTaskMs: Math.round(Math.max(0, ...inside.map(t => t.duration))),
+    tasksOver50: inside.filter(t => t.duration > 50).length, tasksOver100: inside.filter(t => t.duration > 100).length,
+    frames: deltas.length, p95FrameMs: round1(percentile(deltas, 95)), maxFrameMs: round1(Math.max(0, ...deltas)),
+    heapBytes, timedOut: !doneAt,
+  }
+}
+main().then(r => post({ ok: true, ...r }), e => post({ ok: false, error: String(e && e.message || e) }))
+`
+
+export async function startBenchHttp(demoUrl: string, capture: string): Promise<BenchHttp> {
+  const waiting = new Map<string, (report: Report) => void>()
+  const server = http.createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    const path = (req.url ?? '/').split('?')[0]
+    if (req.method === 'POST' && path.startsWith('/report/')) {
+      let body = ''
+      req.setEncoding('utf8')
+      req.on('data', (chunk: string) => { body += chunk })
+      req.on('end', () => {
+        res.writeHead(204).end()
+        const resolve = waiting.get(path.slice('/report/'.length))
+        if (!resolve)
+          return
+        try {
+          resolve(JSON.parse(body) as Report)
+        }
+        catch {
+          resolve({ ok: false, error: `unreadable report: ${body.slice(0, 200)}` })
+        }
+      })
+      return
+    }
+    if (req.method === 'GET' && path === '/bare.html') {
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' })
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>bare</title></head><body>bare socket.io-client page
+<script src="${demoUrl}/socket.io/socket.io.min.js"></script><script src="/bare.js"></script></body></html>`)
+      return
+    }
+    if (req.method === 'GET' && path === '/bare.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' })
+      res.end(BARE_JS)
+      return
+    }
+    if (req.method === 'GET' && path === '/capture.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      res.end(capture)
+      return
+    }
+    res.writeHead(404).end()
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    capture: `${url}/capture.json`,
+    expectReport: () => {
+      const key = randomBytes(8).toString('hex')
+      const report = new Promise<Report>(resolve => waiting.set(key, resolve))
+      return { url: `${url}/report/${key}`, report }
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    }),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Chromium with no automation: spawned here, pointed at a URL, killed when the page has reported.
+
+function stopProcessGroup(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+      return resolve()
+    const pid = child.pid
+    const hard = setTimeout(() => {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      }
+      catch {}
+    }, 3000)
+    child.once('exit', () => {
+      clearTimeout(hard)
+      // The group may still hold helpers (renderer, zygote) for a moment.
+      try {
+        process.kill(-pid, 'SIGKILL')
+      }
+      catch {}
+      resolve()
+    })
+    try {
+      process.kill(-pid, 'SIGTERM')
+    }
+    catch {
+      clearTimeout(hard)
+      resolve()
+    }
+  })
+}
+
+async function runPageUnattached(url: string, report: Promise<Report>, timeoutMs: number): Promise<Report> {
+  const profile = mkdtempSync(join(tmpdir(), 'sio-bench-chromium-'))
+  // Its own process group (detached), so the browser and its helpers stop together.
+  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, url], { detached: true, stdio: 'ignore' })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const exited = new Promise<Report>((resolve) => {
+      child.once('exit', code => resolve({ ok: false, error: `Chromium exited (${code}) before the page reported` }))
+      child.once('error', error => resolve({ ok: false, error: `Chromium did not start: ${error.message}` }))
+    })
+    const timeout = new Promise<Report>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, error: `no report within ${timeoutMs / 1000} s` }), timeoutMs)
+    })
+    return await Promise.race([report, exited, timeout])
+  }
+  finally {
+    clearTimeout(timer)
+    await stopProcessGroup(child)
+    rmSync(profile, { recursive: true, force: true, maxRetries: 3 })
+  }
+}
+
+async function launchPlaywright(): Promise<Browser> {
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS.filter(f => f !== '--headless'), headless: true })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Part 2: UI ingest.
+
+interface IngestSide { runs: Report[], rate: number }
+
+function worst(reports: Report[], key: string): number {
+  return Math.max(0, ...reports.map(r => Number(r[key] ?? 0)))
+}
+function mid(reports: Report[], key: string): number {
+  return median(reports.map(r => Number(r[key] ?? 0)))
+}
+
+function requireOk(report: Report, what: string): Report {
+  if (!report.ok)
+    throw new Error(`${what}: ${report.error}`)
+  if (report.timedOut)
+    throw new Error(`${what}: the stream did not finish (received ${report.received} of ${report.count})`)
+  return report
+}
+
+async function uiIngest(runs: number, demoUrl: string, inspectorUrl: string, bench: BenchHttp, log: Log): Promise<BenchSection> {
+  const MAX_ASK = 50_000
+  const MAX_COUNT = 100_000
+  const SLOW_RATE = 2_000
+  const SLOW_COUNT = 8_000
+  const page = async (variant: 'bare' | 'inspector', rate: number, count: number): Promise<Report> => {
+    const { url: report, report: reported } = bench.expectReport()
+    const config = { mode: 'ingest', report, url: `${demoUrl}/`, rate, count }
+    const base = variant === 'bare' ? `${bench.url}/bare.html` : `${inspectorUrl}/`
+    const timeoutMs = 30_000 + count / Math.min(rate, 15_000) * 3000
+    const result = requireOk(await runPageUnattached(`${base}?bench=${encodeURIComponent(JSON.stringify(config))}`, reported, timeoutMs), `${variant} page at ${rate}/s`)
+    log(`  ui-ingest ${variant.padEnd(9)} asked ${fmt(rate).padStart(6)}/s × ${fmt(count)}: ${fmt(result.eventsPerSecond)}/s, lost ${result.lost}, disconnects ${result.disconnects}, longest task ${result.longestTaskMs} ms, p95 frame ${result.p95FrameMs} ms, heap ${mb(result.heapBytes)}`)
+    return result
+  }
+
+  const bareMax: Report[] = []
+  const inspMax: Report[] = []
+  const bareSlow: Report[] = []
+  const inspSlow: Report[] = []
+  // Interleaved run by run, so the machine's noise hits both pages alike. Each inspector run at the
+  // fastest rate gets the rate the bare page sustained just before it.
+  for (let run = 0; run < runs; run++) {
+    const bare = await page('bare', MAX_ASK, MAX_COUNT)
+    bareMax.push(bare)
+    const sustained = Math.max(1000, Math.floor(bare.eventsPerSecond / 500) * 500)
+    const insp = await page('inspector', sustained, MAX_COUNT)
+    insp.ratio = insp.eventsPerSecond / bare.eventsPerSecond
+    inspMax.push(insp)
+  }
+  const slowRuns = Math.min(runs, 2)
+  for (let run = 0; run < slowRuns; run++) {
+    bareSlow.push(await page('bare', SLOW_RATE, SLOW_COUNT))
+    inspSlow.push(await page('inspector', SLOW_RATE, SLOW_COUNT))
+  }
+
+  const sides: Array<[string, IngestSide]> = [
+    [`bare page, asked ${fmt(MAX_ASK)}/s`, { runs: bareMax, rate: MAX_ASK }],
+    ['inspector, at the bare page\'s rate', { runs: inspMax, rate: mid(inspMax, 'rate') }],
+    [`bare page, ${fmt(SLOW_RATE)}/s`, { runs: bareSlow, rate: SLOW_RATE }],
+    [`inspector, ${fmt(SLOW_RATE)}/s`, { runs: inspSlow, rate: SLOW_RATE }],
+  ]
+  const lines = [
+    '| page | asked | events/s received (median) | vs bare | events: sent / recorded / held in log (last run) | lost (all runs) | disconnects | longest task (worst run) | p95 frame interval (median; worst) | JS heap at end (median) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ]
+  for (const [label, side] of sides) {
+    const last = side.runs[side.runs.length - 1]
+    const vs = side.runs[0]?.ratio !== undefined ? `${mid(side.runs, 'ratio').toFixed(2)}×` : '-'
+    lines.push(`| ${label} | ${fmt(side.rate)}/s × ${fmt(last.count)} | ${fmt(mid(side.runs, 'eventsPerSecond'))}/s | ${vs} | ${fmt(last.sent)} / ${fmt(last.received)} / ${fmt(last.held)} | ${side.runs.reduce((s, r) => s + Number(r.lost), 0)} | ${side.runs.reduce((s, r) => s + Number(r.disconnects), 0)} | ${ms(worst(side.runs, 'longestTaskMs'))} | ${ms1(mid(side.runs, 'p95FrameMs'))}; ${ms1(worst(side.runs, 'p95FrameMs'))} | ${mb(mid(side.runs, 'heapBytes'))} |`)
+  }
+
+  const slowTask = worst(inspSlow, 'longestTaskMs')
+  const slowP95 = mid(inspSlow, 'p95FrameMs')
+  const ratio = mid(inspMax, 'ratio')
+  const maxLost = inspMax.reduce((s, r) => s + Number(r.lost), 0)
+  const maxDisc = inspMax.reduce((s, r) => s + Number(r.disconnects), 0)
+  const maxTask = worst(inspMax, 'longestTaskMs')
+  const lastInsp = inspMax[inspMax.length - 1]
+  return {
+    title: '2. UI ingest, real Chromium (no automation attached), demo server firehose `stream:start`',
+    markdown: lines.join('\n'),
+    notes: [
+      `Targets at ${fmt(SLOW_RATE)}/s (inspector): no task over 50 ms — longest ${ms(slowTask)}: ${verdict(slowTask <= 50, ms(slowTask - 50))}; p95 frame interval < 20 ms — ${ms1(slowP95)}: ${verdict(slowP95 < 20, ms1(slowP95 - 20))}.`,
+      `Targets at the bare page's fastest rate (inspector): ≥ 0.8× of the bare page — ${ratio.toFixed(2)}×: ${verdict(ratio >= 0.8, `${(0.8 - ratio).toFixed(2)}×`)}; 0 lost — ${maxLost}: ${verdict(maxLost === 0, `${maxLost} events`)}; 0 disconnects — ${maxDisc}: ${verdict(maxDisc === 0, `${maxDisc}`)}; no task over 100 ms — longest ${ms(maxTask)}: ${verdict(maxTask <= 100, ms(maxTask - 100))}.`,
+      `${runs} run(s) at the fastest rate, ${slowRuns} at ${fmt(SLOW_RATE)}/s, interleaved bare / inspector; each run a fresh Chromium (spawned with child_process, no DevTools connection: the page reports its counters by \`fetch\` POST to the bench server). The bare page asks the demo server for ${fmt(MAX_ASK)}/s (its maximum); the server skips a batch while more than 2,000 packets wait in its write buffer, so the rate received is what the page sustains. Each inspector run is then asked for that rate (rounded down to 500/s).`,
+      'Inspector page: the built app (inspector-ui/dist, served by inspector-ui/server) with `?bench=…`, which loads inspector-ui/src/bench/probe.ts: it opens a session through the sessions store (WebSocket only, default options: frames captured), shows its log, and counts the `tick` entries the core log records (subscribe). "Held in log" is what the ring buffer still has at the end: frames are entries too, so at 100,000 events the log\'s 100,000-entry bound drops the oldest (dropped by the log is not lost: it was recorded and counted).',
+      `Events/s = ticks recorded / time from the \`stream:start\` emit to \`stream:done\`. Long tasks: PerformanceObserver \`longtask\` during the stream. Frame intervals: requestAnimationFrame deltas during the stream. Heap: \`performance.memory.usedJSHeapSize\` after \`gc()\` (Chromium \`--enable-precise-memory-info --js-flags=--expose-gc\`). Last inspector run at the fast rate: ${fmt(lastInsp.held)} ticks held, ${fmt(lastInsp.droppedFromLog)} entries dropped by the log bound, ${lastInsp.rowsInDom} rows in the DOM.`,
+    ],
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Part 3: big log.
+
+interface Capture { text: string, entries: number, nameFilter: string, textFilter: string, expectedName: number, expectedText: number }
+
+export async function makeCapture(count: number): Promise<Capture> {
+  const { estimateBytes, exportLog, Inspector } = await import('../src/core/index')
+  const domains = ['chat', 'order', 'user', 'room', 'game', 'stock', 'sensor', 'job']
+  const actions = ['created', 'updated', 'deleted', 'message', 'joined']
+  const names = domains.flatMap(d => actions.map(a => `${d}:${a}`))
+  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike', 'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango', 'uniform', 'victor', 'whiskey', 'xray', 'yankee', 'zulu']
+  const users = ['ada', 'grace', 'linus', 'ken', 'dennis', 'barbara', 'margaret', 'alan', 'edsger', 'donald']
+  const nameFilter = 'order:deleted'
+  const textFilter = 'refund-7f3a'
+  // mulberry32: deterministic, so every run filters the same data.
+  let seed = 42
+  const rand = (n: number): number => {
+    seed = (seed + 0x6D2B79F5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return Math.floor(((t ^ (t >>> 14)) >>> 0) / 4294967296 * n)
+  }
+  const inspector = new Inspector()
+  const session = inspector.createSession({ url: 'http://127.0.0.1:3000/', label: 'bench capture' })
+  const snapshot: SessionSnapshot = session.snapshot()
+  inspector.dispose()
+  const start = Date.UTC(2026, 0, 1)
+  const entries = []
+  let expectedName = 0
+  let expectedText = 0
+  for (let i = 1; i <= count; i++) {
+    // Skewed names: a few frequent, a long tail.
+    const name = names[rand(3) === 0 ? rand(4) : rand(names.length)]
+    const sentence = Array.from({ length: 4 + rand(8) }, () => words[rand(words.length)]).join(' ')
+    const payload: Record<string, unknown> = {
+      id: i,
+      user: { id: rand(10_000), name: users[rand(users.length)] },
+      text: sentence,
+      tags: [words[rand(words.length)], words[rand(words.length)]],
+      amount: rand(100_000) / 100,
+      ok: rand(2) === 0,
+    }
+    if (i % 199 === 0) {
+      payload.note = `customer asked for ${textFilter}`
+      expectedText++
+    }
+    if (name === nameFilter)
+      expectedName++
+    const args = rand(5) === 0 ? [payload, `seq ${i}`] : [payload]
+    entries.push({ id: i, sessionId: snapshot.id, time: start + i * 10, mono: i * 10, direction: rand(6) === 0 ? 'out' : 'in', kind: 'event', name, args, bytes: estimateBytes(args) })
+  }
+  const text = exportLog(entries as never, [snapshot])
+  return { text, entries: count, nameFilter, textFilter, expectedName, expectedText }
+}
+
+async function bigLog(runs: number, inspectorUrl: string, bench: BenchHttp, capture: Capture, log: Log): Promise<BenchSection> {
+  const reports: Report[] = []
+  for (let run = 0; run < runs; run++) {
+    const { url: report, report: reported } = bench.expectReport()
+    const config = { mode: 'biglog', report, capture: bench.capture, nameFilter: capture.nameFilter, textFilter: capture.textFilter, jumpFrames: 120, wheelFrames: 180, wheelPx: 600 }
+    const result = await runPageUnattached(`${inspectorUrl}/?bench=${encodeURIComponent(JSON.stringify(config))}`, reported, 90_000)
+    if (!result.ok)
+      throw new Error(`big log page: ${result.error}`)
+    log(`  big-log run ${run + 1}/${runs}: ${fmt(result.entries)} entries; import ${ms(result.importMs)}, first screen ${ms(result.firstScreenMs)}; name filter ${ms(result.nameFilterMs)} (${result.nameFilterShown} shown), text filter ${ms(result.textFilterMs)} (${result.textFilterShown} shown); scroll p95 ${result.scrollJump.p95FrameMs} / ${result.scrollWheel.p95FrameMs} ms; ${result.heapPerEntry} B/entry`)
+    reports.push(result)
+  }
+  const m = (key: string): number => mid(reports, key)
+  const scroll = (which: 'scrollJump' | 'scrollWheel', key: string): number => median(reports.map(r => Number(r[which][key])))
+  const first = m('firstScreenMs')
+  const byName = m('nameFilterMs')
+  const byText = m('textFilterMs')
+  const jumpP95 = scroll('scrollJump', 'p95FrameMs')
+  const wheelP95 = scroll('scrollWheel', 'p95FrameMs')
+  const last = reports[reports.length - 1]
+  const lines = [
+    '| measure | median | target | |',
+    '|---|---|---|---|',
+    `| entries in the log after import | ${fmt(last.entries)} of ${fmt(capture.entries)} | | |`,
+    `| import (\`importCapture\` of ${mb(capture.text.length)} JSON) | ${ms(m('importMs'))} | | |`,
+    `| first screen (import → rows painted) | ${ms(first)} | < 300 ms | ${verdict(first < 300, ms(first - 300))} |`,
+    `| filter by event name \`${capture.nameFilter}\` (typed → rows painted) | ${ms(byName)} (${fmt(last.nameFilterShown ?? 0)} shown, ${fmt(capture.expectedName)} expected) | < 50 ms | ${verdict(byName < 50, ms(byName - 50))} |`,
+    `| filter by payload text \`${capture.textFilter}\` | ${ms(byText)} (${fmt(last.textFilterShown ?? 0)} shown, ${fmt(capture.expectedText)} expected) | < 50 ms | ${verdict(byText < 50, ms(byText - 50))} |`,
+    `| clearing the name / text filter (back to 100,000) | ${ms(m('nameClearMs'))} / ${ms(m('textClearMs'))} | | |`,
+    `| scrolling, jumps through the whole log (${last.scrollJump.frames} frames): p95 / max frame, longest task | ${ms1(jumpP95)} / ${ms1(scroll('scrollJump', 'maxFrameMs'))}, ${ms(scroll('scrollJump', 'longestTaskMs'))} | p95 < 20 ms | ${verdict(jumpP95 < 20, ms1(jumpP95 - 20))} |`,
+    `| scrolling, 600 px per frame (${last.scrollWheel.frames} frames): p95 / max frame, longest task | ${ms1(wheelP95)} / ${ms1(scroll('scrollWheel', 'maxFrameMs'))}, ${ms(scroll('scrollWheel', 'longestTaskMs'))} | p95 < 20 ms | ${verdict(wheelP95 < 20, ms1(wheelP95 - 20))} |`,
+    `| JS heap per entry (after gc, capture text released) | ${fmt(m('heapPerEntry'))} B | | |`,
+  ]
+  return {
+    title: '3. Big log: 100,000 imported entries (Chromium, no automation attached)',
+    markdown: lines.join('\n'),
+    notes: [
+      `${runs} run(s), each a fresh Chromium on the built inspector with \`?bench=…\` (inspector-ui/src/bench/probe.ts). The capture is generated in Node with the core's \`exportLog\`: ${fmt(capture.entries)} \`event\` entries, 40 event names (skewed), payloads of 6 fields with 4–11 words of text; fetched by the page, then \`getInspector().importCapture()\` and the tab activated, as the Import button does. Playwright is not needed here: the probe measures in the page.`,
+      'Times end when the change is painted: a MutationObserver sees the rows (and the filter\'s count, not "…"), then one animation frame and a macrotask. Filters are typed the way `v-model` sees typing (`input` event on `[data-testid=log-name-filter]` / `[data-testid=log-filter]`).',
+      'Scrolling: the log\'s scroller gets a new `scrollTop` every animation frame; "jumps" crosses the whole 2.4 M px log in 120 frames (every frame new rows, like dragging the scrollbar), "600 px" is fast wheel scrolling.',
+    ],
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Part 4: page load.
+
+interface Asset { file: string, kind: string, bytes: number, gzip: number, excluded?: string }
+
+function initialAssets(distDir: string): Asset[] {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8')
+  const refs: Array<{ file: string, kind: string }> = []
+  for (const tag of html.match(/<(?:script|link)\b[^>]*>/g) ?? []) {
+    const src = /\b(?:src|href)="([^"]+)"/.exec(tag)?.[1]
+    if (!src || /^(?:[a-z]+:)?\/\//i.test(src))
+      continue
+    const rel = /\brel="([^"]+)"/.exec(tag)?.[1]
+    const kind = tag.startsWith('<script') ? 'script' : rel ?? 'link'
+    if (kind === 'script' || kind === 'stylesheet' || kind === 'modulepreload')
+      refs.push({ file: src.replace(/^\.?\//, ''), kind })
+  }
+  // Static imports of those modules load at once too (Vite lists them as modulepreload; double-check).
+  const seen = new Set(refs.map(r => r.file))
+  for (let i = 0; i < refs.length; i++) {
+    if (!refs[i].file.endsWith('.js'))
+      continue
+    const code = readFileSync(join(distDir, refs[i].file), 'utf8')
+    for (const match of code.matchAll(/\bfrom\s*["']\.\/([\w.-]+\.js)["']|\bimport\s*["']\.\/([\w.-]+\.js)["']/g)) {
+      const file = `${dirname(refs[i].file)}/${match[1] ?? match[2]}`
+      if (!seen.has(file)) {
+        seen.add(file)
+        refs.push({ file, kind: 'static import' })
+      }
+    }
+  }
+  return refs.map(({ file, kind }) => {
+    const body = readFileSync(join(distDir, file))
+    const monaco = /monaco|editor\.worker|codicon/i.test(file)
+    return { file, kind, bytes: body.length, gzip: gzipSync(body).length, excluded: monaco ? 'Monaco (loads on first use)' : undefined }
+  })
+}
+
+async function pageLoad(runs: number, inspectorUrl: string, log: Log): Promise<BenchSection> {
+  const distDir = join(ROOT, 'inspector-ui', 'dist')
+  const assets = initialAssets(distDir)
+  const counted = assets.filter(a => !a.excluded)
+  const total = counted.reduce((s, a) => s + a.gzip, 0)
+  const browser = await launchPlaywright()
+  const times: number[] = []
+  const loads: number[] = []
+  try {
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+      try {
+        const page = await context.newPage()
+        await page.goto(`${inspectorUrl}/`, { waitUntil: 'commit' })
+        // performance.now() counts from the navigation's start (timeOrigin).
+        const ready = await page.waitForFunction(`(() => {
+          const b = document.querySelector('[data-testid="connect-button"]')
+          return b && !b.disabled && b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden' ? performance.now() : false
+        })()`, undefined, { polling: 'raf', timeout: 20_000 })
+        times.push(Number(await ready.jsonValue()))
+        await page.waitForLoadState('load')
+        loads.push(Number(await page.evaluate('performance.getEntriesByType("navigation")[0].loadEventEnd')))
+      }
+      finally {
+        await context.close()
+      }
+    }
+  }
+  finally {
+    await browser.close()
+  }
+  const ready = median(times)
+  log(`  page-load: initial JS + CSS ${kb(total)} gzipped (${counted.length} files); connect button usable after ${ms(ready)} (median of ${runs}: ${times.map(t => Math.round(t)).join(', ')} ms)`)
+  const lines = [
+    '| asset | loaded as | size | gzipped |',
+    '|---|---|---|---|',
+    ...assets.map(a => `| \`${a.file}\` | ${a.kind}${a.excluded ? ` — excluded: ${a.excluded}` : ''} | ${kb(a.bytes)} | ${kb(a.gzip)} |`),
+    `| **initial JS + CSS** | | ${kb(counted.reduce((s, a) => s + a.bytes, 0))} | **${kb(total)}** (target ≤ 150 KB: ${verdict(total <= 150 * 1024, kb(total - 150 * 1024))}) |`,
+    '',
+    '| navigation → usable connect button (median) | runs | load event (median) |',
+    '|---|---|---|',
+    `| ${ms(ready)} | ${times.map(t => Math.round(t)).join(', ')} ms | ${ms(median(loads))} |`,
+  ]
+  return {
+    title: '4. Page load',
+    markdown: lines.join('\n'),
+    notes: [
+      'Initial assets: the `<script>`, `<link rel=stylesheet>` and `<link rel=modulepreload>` of inspector-ui/dist/index.html plus any static import among them, gzipped with zlib (level 6). Monaco, the server view and the tutorial are dynamic imports (loaded on first use) and not counted.',
+      `Time to a usable connect button: Playwright (attached: it measures a time, not a rate), a fresh browser context per run, \`performance.now()\` when \`[data-testid=connect-button]\` is first visible and enabled (polled each animation frame), served by inspector-ui/server over loopback (no network latency, no cache).`,
+    ],
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Part 5: server view.
+
+async function startAdminServer(): Promise<{ url: string, close: () => Promise<void> }> {
+  const { Server } = await import('socket.io')
+  const { instrument } = await import('@socket.io/admin-ui')
+  const bcrypt = (await import('bcryptjs')).default
+  const httpServer = http.createServer((_req, res) => {
+    res.writeHead(404).end()
+  })
+  const io = new Server(httpServer, { cors: { origin: true } })
+  io.of('/namespace1').on('connection', (socket) => {
+    socket.on('enter', (room: string, ack?: (r: unknown) => void) => {
+      socket.join(room)
+      ack?.({ ok: true })
+    })
+    socket.on('leave', (room: string, ack?: (r: unknown) => void) => {
+      socket.leave(room)
+      ack?.({ ok: true })
+    })
+  })
+  instrument(io, { namespaceName: '/admin', auth: { type: 'basic', username: 'admin', password: bcrypt.hashSync('secret', 4) }, mode: 'development' })
+  await new Promise<void>(resolve => httpServer.listen(0, '127.0.0.1', () => resolve()))
+  return {
+    url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => {
+      io.close(() => resolve())
+    }),
+  }
+}
+
+interface Crowd { send: (line: string) => void, next: (prefix: string, timeoutMs: number) => Promise<string>, stop: () => Promise<void> }
+
+async function startCrowd(url: string, sockets: number, rooms: number): Promise<Crowd> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'admin-clients.ts'), url, String(sockets), String(rooms)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines: string[] = []
+  let wake: (() => void) | undefined
+  let buffer = ''
+  child.stdout!.setEncoding('utf8')
+  child.stdout!.on('data', (text: string) => {
+    buffer += text
+    const parts = buffer.split('\n')
+    buffer = parts.pop() ?? ''
+    lines.push(...parts)
+    wake?.()
+  })
+  const crowd: Crowd = {
+    send: line => child.stdin!.write(`${line}\n`),
+    next: async (prefix, timeoutMs) => {
+      const end = Date.now() + timeoutMs
+      for (;;) {
+        const at = lines.findIndex(l => l.startsWith(prefix))
+        if (at >= 0)
+          return lines.splice(0, at + 1)[at]
+        if (child.exitCode !== null)
+          throw new Error(`the client process exited (${child.exitCode}) before "${prefix}"`)
+        if (Date.now() > end)
+          throw new Error(`no "${prefix}" from the client process within ${timeoutMs / 1000} s`)
+        await new Promise<void>((resolve) => {
+          wake = resolve
+          setTimeout(resolve, 200)
+        })
+      }
+    },
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        return resolve()
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5000)
+      child.once('exit', () => {
+        clearTimeout(hard)
+        resolve()
+      })
+      child.stdin!.write('exit\n')
+    }),
+  }
+  try {
+    await crowd.next('READY', 120_000)
+  }
+  catch (error) {
+    await crowd.stop()
+    throw error
+  }
+  return crowd
+}
+
+/** In-page helpers (strings: functions passed to Playwright must not carry the bundler's helpers). */
+const PAGE_SAMPLER = `(() => {
+  const s = window.__bench = { deltas: [], tasks: [], running: true, last: 0 }
+  const loop = (t) => { if (!s.running) return; if (s.last) s.deltas.push(t - s.last); s.last = t; requestAnimationFrame(loop) }
+  requestAnimationFrame(loop)
+  try { new PerformanceObserver(l => { for (const e of l.getEntries()) s.tasks.push(e.duration) }).observe({ type: 'longtask' }) } catch {}
+})()`
+const PAGE_SAMPLER_STOP = `(() => {
+  const s = window.__bench; s.running = false
+  const d = [...s.deltas].sort((a, b) => a - b)
+  const p95 = d.length ? d[Math.min(d.length - 1, Math.ceil(0.95 * d.length) - 1)] : 0
+  return { frames: d.length, p95: p95, max: d.length ? d[d.length - 1] : 0, longestTask: Math.max(0, ...s.tasks) }
+})()`
+const summarySockets = (atLeast: number): string => `(() => {
+  const el = document.querySelector('[data-testid="server-summary"]')
+  const m = el && /([\\d,]+) socket\\(s\\)/.exec(el.textContent || '')
+  const n = m ? Number(m[1].replace(/,/g, '')) : -1
+  return n >= ${atLeast} ? { n, at: performance.now() } : false
+})()`
+const summaryExactly = (n: number): string => `(() => {
+  const el = document.querySelector('[data-testid="server-summary"]')
+  const m = el && /([\\d,]+) socket\\(s\\)/.exec(el.textContent || '')
+  return m && Number(m[1].replace(/,/g, '')) === ${n} ? performance.now() : false
+})()`
+
+async function serverView(inspectorUrl: string, log: Log): Promise<BenchSection> {
+  const SOCKETS = 5000
+  const ROOMS = 500
+  const MOVES = 1000
+  const LEAVES = 1000
+  const JOINS = 500
+  const server = await startAdminServer()
+  let crowd: Crowd | undefined
+  let browser: Browser | undefined
+  try {
+    const t = Date.now()
+    crowd = await startCrowd(`${server.url}/namespace1`, SOCKETS, ROOMS)
+    log(`  server-view: ${fmt(SOCKETS)} sockets in ${ROOMS} rooms connected in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+    browser = await launchPlaywright()
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(`${inspectorUrl}/`)
+    await page.getByTestId('server-tab').click()
+    await page.getByTestId('server-url').fill(server.url)
+    await page.getByTestId('server-user').fill('admin')
+    await page.getByTestId('server-password').fill('secret')
+    await page.getByTestId('server-connect').waitFor()
+    await page.evaluate(PAGE_SAMPLER)
+    const t0 = Number(await page.evaluate('performance.now()'))
+    await page.getByTestId('server-connect').click()
+    const first = await (await page.waitForFunction(summarySockets(SOCKETS), undefined, { polling: 'raf', timeout: 30_000 })).jsonValue() as { n: number, at: number }
+    const firstTree = first.at - t0
+    const loading = await page.evaluate(PAGE_SAMPLER_STOP) as { frames: number, p95: number, max: number, longestTask: number }
+    // The summary counts the view's own admin socket too.
+    const own = first.n - SOCKETS
+    await sleep(500)
+
+    await page.evaluate(PAGE_SAMPLER)
+    const t1 = Date.now()
+    crowd.send(`churn ${MOVES} ${LEAVES} ${JOINS}`)
+    await crowd.next('CHURNED', 120_000)
+    const final = SOCKETS - LEAVES + JOINS
+    await page.waitForFunction(summaryExactly(final + own), undefined, { polling: 'raf', timeout: 30_000 })
+    const settled = Date.now() - t1
+    const updating = await page.evaluate(PAGE_SAMPLER_STOP) as { frames: number, p95: number, max: number, longestTask: number }
+    const footer = (await page.locator('.foot').first().textContent({ timeout: 1000 }).catch(() => null))?.trim()
+    log(`  server-view: first full tree ${ms(firstTree)} (p95 frame ${ms1(loading.p95)}); churn settled in ${ms(settled)}, p95 frame ${ms1(updating.p95)}, longest task ${ms(updating.longestTask)}`)
+    const lines = [
+      '| phase | time | frames | p95 frame interval | max frame | longest task | target |',
+      '|---|---|---|---|---|---|---|',
+      `| connect → first full tree (${fmt(SOCKETS)} sockets, ${ROOMS} rooms in the summary) | ${ms(firstTree)} | ${loading.frames} | ${ms1(loading.p95)} | ${ms1(loading.max)} | ${ms(loading.longestTask)} | < 1 s: ${verdict(firstTree < 1000, ms(firstTree - 1000))} |`,
+      `| updates: ${fmt(MOVES)} sockets move (leave + enter), ${fmt(LEAVES)} disconnect, ${fmt(JOINS)} connect and join → summary shows ${fmt(final)} | ${ms(settled)} | ${updating.frames} | ${ms1(updating.p95)} | ${ms1(updating.max)} | ${ms(updating.longestTask)} | p95 < 20 ms: ${verdict(updating.p95 < 20, ms1(updating.p95 - 20))} |`,
+    ]
+    return {
+      title: '5. Server view: admin-ui protocol, 5,000 sockets in 500 rooms (Playwright attached)',
+      markdown: lines.join('\n'),
+      notes: [
+        `A bare socket.io 4.8 server instrumented with \`instrument()\` from @socket.io/admin-ui (basic auth, development mode) in the bench process; the ${fmt(SOCKETS)} clients (namespace \`/namespace1\`, WebSocket) in a child process (bench/admin-clients.ts). The page is the built inspector; the Server tab is filled and connected through its inputs.`,
+        `First full tree: \`performance.now()\` from the click on Connect until the summary shows ${fmt(SOCKETS)} sockets (${own} more: the view's own admin socket), polled each animation frame. Frame intervals and long tasks are collected in the page (requestAnimationFrame, PerformanceObserver) while the tree loads and while the updates arrive; "time" for the updates runs from the first command to the summary showing the final count. ${footer ? `Footer at the end: "${footer}".` : ''}`,
+      ],
+    }
+  }
+  finally {
+    await browser?.close().catch(() => {})
+    await crowd?.stop()
+    await server.close()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function failed(title: string, error: unknown): BenchSection {
+  const message = error instanceof Error ? error.message : String(error)
+  return { title, markdown: `Not measured: ${message}`, notes: ['This part failed; see the message above (the other parts ran).'] }
+}
+
+export async function runUiBench(options: { runs: number, only?: string[], log: Log }): Promise<BenchSection[]> {
+  const { log, only } = options
+  const wanted = (part: UiPart): boolean => !only || only.includes('ui') || only.includes(part)
+  const parts = UI_PARTS.filter(wanted)
+  if (parts.length === 0)
+    return []
+  if (!existsSync(CHROMIUM))
+    return [failed('2–5. UI in Chromium', new Error(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`))]
+  // Browser parts repeat less than the Node part: each run is a fresh browser, and the whole bench must stay under 5 minutes.
+  const browserRuns = Math.max(1, Math.min(options.runs, 3))
+
+  const { buildIfStale } = await import('../scripts/build-if-stale')
+  await buildIfStale(log)
+  const { startDemoServer } = await import('../demo-server/src/start')
+  const { startInspectorServer } = await import('../inspector-ui/server/index')
+
+  const sections: BenchSection[] = []
+  const demo = await startDemoServer({ port: 0, host: '127.0.0.1', log: () => {} })
+  const demoUrl = `http://127.0.0.1:${demo.port}`
+  let inspector: Awaited<ReturnType<typeof startInspectorServer>> | undefined
+  let bench: BenchHttp | undefined
+  try {
+    inspector = await startInspectorServer({ port: 0, config: { demoUrl } })
+    const inspectorUrl = `http://127.0.0.1:${inspector.port}`
+    const capture = parts.includes('big-log') ? await makeCapture(100_000) : undefined
+    bench = await startBenchHttp(demoUrl, capture?.text ?? '')
+
+    if (parts.includes('ui-ingest')) {
+      log(`\n== 2. UI ingest in Chromium, ${browserRuns} run(s)`)
+      const title = '2. UI ingest, real Chromium'
+      sections.push(await uiIngest(browserRuns, demoUrl, inspectorUrl, bench, log).catch(error => failed(title, error)))
+    }
+    if (capture) {
+      log(`\n== 3. Big log, ${Math.min(browserRuns, 2)} run(s)`)
+      sections.push(await bigLog(Math.min(browserRuns, 2), inspectorUrl, bench, capture, log).catch(error => failed('3. Big log', error)))
+    }
+    if (parts.includes('page-load')) {
+      log('\n== 4. Page load')
+      sections.push(await pageLoad(Math.max(3, options.runs), inspectorUrl, log).catch(error => failed('4. Page load', error)))
+    }
+    if (parts.includes('server-view')) {
+      log('\n== 5. Server view')
+      sections.push(await serverView(inspectorUrl, log).catch(error => failed('5. Server view', error)))
+    }
+  }
+  finally {
+    await bench?.close()
+    await inspector?.close()
+    await demo.close()
+  }
+  return sections
+}

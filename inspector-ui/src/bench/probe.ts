@@ -1,0 +1,390 @@
+/**
+ * Benchmark probe (issue 6, driven by bench/ui.ts). Loaded only when the page URL carries
+ * `?bench=<json>` (a dynamic import in main.ts), so it costs nothing otherwise. It drives the real app
+ * through its stores, measures inside the page (long tasks, animation-frame intervals, heap) and POSTs
+ * one JSON report to `report`: the benchmark runs Chromium with no automation attached, because a
+ * DevTools connection halves the page's intake.
+ *
+ *   ingest:  open a session on the demo server, ask its firehose for `count` ticks at `rate`/s, count
+ *            what the core log records, report rate, losses, disconnects, frames, tasks, heap.
+ *   biglog:  import a capture, time the first screen, a name filter and a text filter (typed into the
+ *            log's inputs), scroll through it, report heap per entry.
+ */
+import type { LogEntry } from '../../../src/core/types'
+import { MAX_IMPORT_BYTES } from '../lib/files'
+import { getInspector, useSessionsStore } from '../stores/sessions'
+
+export interface IngestConfig {
+  mode: 'ingest'
+  report: string
+  /** Demo server URL (namespace `/`). */
+  url: string
+  rate: number
+  count: number
+}
+
+export interface BigLogConfig {
+  mode: 'biglog'
+  report: string
+  /** URL of an exported capture. */
+  capture: string
+  nameFilter: string
+  textFilter: string
+  /** Frames for one pass through the whole log (large jumps: a dragged scrollbar). */
+  jumpFrames: number
+  /** Frames of wheel-like scrolling (`wheelPx` per frame). */
+  wheelFrames: number
+  wheelPx: number
+}
+
+export type ProbeConfig = IngestConfig | BigLogConfig
+
+const ROW = '[data-testid="log-row"]'
+
+// ---- measurement helpers (the bare page in bench/ui.ts carries the same ones) ----
+
+interface FrameSampler { stop: () => number[] }
+
+/** Intervals between animation frames from now until `stop()`. */
+function sampleFrames(): FrameSampler {
+  const deltas: number[] = []
+  let last = 0
+  let running = true
+  const loop = (t: number): void => {
+    if (!running)
+      return
+    if (last)
+      deltas.push(t - last)
+    last = t
+    requestAnimationFrame(loop)
+  }
+  requestAnimationFrame(loop)
+  return { stop: () => {
+    running = false
+    return deltas
+  } }
+}
+
+const longTasks: Array<{ start: number, duration: number }> = []
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration })
+  }).observe({ type: 'longtask', buffered: true })
+}
+catch {}
+
+/** Long tasks that started in [from, to]: the longest, and how many passed 50 / 100 ms. */
+function tasksBetween(from: number, to: number): { longestTaskMs: number, tasksOver50: number, tasksOver100: number } {
+  const inside = longTasks.filter(t => t.start >= from && t.start <= to)
+  return {
+    longestTaskMs: Math.round(Math.max(0, ...inside.map(t => t.duration))),
+    tasksOver50: inside.filter(t => t.duration > 50).length,
+    tasksOver100: inside.filter(t => t.duration > 100).length,
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0)
+    return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]
+}
+
+function frameStats(deltas: number[]): { frames: number, p95FrameMs: number, maxFrameMs: number } {
+  return { frames: deltas.length, p95FrameMs: round1(percentile(deltas, 95)), maxFrameMs: round1(Math.max(0, ...deltas)) }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10
+}
+
+/** `usedJSHeapSize` after a full GC when the page may call `gc()` (Chromium `--js-flags=--expose-gc`). */
+async function heapNow(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc) {
+    gc()
+    await new Promise(resolve => setTimeout(resolve, 0))
+    gc()
+  }
+  return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0
+}
+
+/**
+ * Wait until the page has been quiet (no long task) for `quietMs`, at most `maxMs`: opening a session
+ * loads the composer's editor (Monaco, lazily), which is start-up work, not the stream's cost.
+ */
+async function settle(quietMs = 1000, maxMs = 8000): Promise<number> {
+  const t0 = performance.now()
+  for (;;) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const now = performance.now()
+    const lastEnd = Math.max(t0, ...longTasks.map(t => t.start + t.duration))
+    if (now - lastEnd >= quietMs || now - t0 >= maxMs)
+      return now - t0
+  }
+}
+
+const nextFrame = (): Promise<number> => new Promise(resolve => requestAnimationFrame(resolve))
+const macrotask = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
+
+/** Resolves with the time the screen shows the change: `check()` true, then one frame painted. */
+async function untilPainted(what: string, check: () => boolean, timeoutMs = 30_000): Promise<number> {
+  const end = performance.now() + timeoutMs
+  await new Promise<void>((resolve, reject) => {
+    if (check())
+      return resolve()
+    const observer = new MutationObserver(() => {
+      if (check()) {
+        observer.disconnect()
+        clearInterval(timer)
+        resolve()
+      }
+    })
+    // A change Vue makes outside the DOM (e.g. a meter title) is still seen by the interval.
+    const timer = setInterval(() => {
+      if (check()) {
+        observer.disconnect()
+        clearInterval(timer)
+        resolve()
+      }
+      else if (performance.now() > end) {
+        observer.disconnect()
+        clearInterval(timer)
+        reject(new Error(`timed out (${timeoutMs / 1000} s) waiting for ${what}`))
+      }
+    }, 5)
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true })
+  })
+  // Rendered in the DOM; the frame that paints it runs after the next animation frame callback.
+  await nextFrame()
+  await macrotask()
+  return performance.now()
+}
+
+async function post(url: string, report: unknown): Promise<void> {
+  await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(report) })
+}
+
+// ---- ingest ----
+
+async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
+  const sessions = useSessionsStore()
+  const inspector = getInspector()
+  const id = sessions.openSession({ url: config.url, transports: ['websocket'] })
+  const session = inspector.get(id)!
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not connected after 10 s')), 10_000)
+    const check = (): void => {
+      if (session.snapshot().status === 'connected') {
+        clearTimeout(timer)
+        off()
+        resolve()
+      }
+    }
+    const off = session.on('state', check)
+    check()
+  })
+
+  let received = 0
+  let disconnects = 0
+  let sent = -1
+  let doneAt = 0
+  let resolveDone!: () => void
+  const done = new Promise<void>((resolve) => {
+    resolveDone = resolve
+  })
+  const off = inspector.log.subscribe((batch: readonly LogEntry[]) => {
+    for (const entry of batch) {
+      if (entry.sessionId !== id)
+        continue
+      if (entry.kind === 'event' && entry.direction === 'in') {
+        if (entry.name === 'tick') {
+          received++
+        }
+        else if (entry.name === 'stream:done') {
+          sent = (entry.args[0] as { sent: number }).sent
+          doneAt = performance.now()
+          resolveDone()
+        }
+      }
+      else if (entry.kind === 'disconnect') {
+        disconnects++
+        if (doneAt === 0)
+          resolveDone()
+      }
+    }
+  })
+
+  const settleMs = await settle()
+  await heapNow()
+  const frames = sampleFrames()
+  const t0 = performance.now()
+  const emitted = sessions.emit(id, 'stream:start', [{ rate: config.rate, count: config.count }], { ack: true })
+  if (!emitted.ok)
+    throw new Error(`emit failed: ${emitted.error}`)
+  const timeout = new Promise<void>(resolve => setTimeout(resolve, 20_000 + config.count / config.rate * 4000))
+  await Promise.race([done, timeout])
+  const t1 = doneAt || performance.now()
+  const deltas = frames.stop()
+  off()
+  // Let the view catch up, then count what the log holds.
+  await nextFrame()
+  let held = 0
+  for (const entry of inspector.log) {
+    if (entry.kind === 'event' && entry.sessionId === id && entry.name === 'tick')
+      held++
+  }
+  const heapBytes = await heapNow()
+  return {
+    variant: 'inspector',
+    rate: config.rate,
+    count: config.count,
+    sent,
+    received,
+    held,
+    droppedFromLog: inspector.log.dropped.entries,
+    logSize: inspector.log.size,
+    lost: sent < 0 ? config.count - received : sent - received,
+    disconnects,
+    seconds: (t1 - t0) / 1000,
+    eventsPerSecond: received / ((t1 - t0) / 1000),
+    ...tasksBetween(t0, t1),
+    ...frameStats(deltas),
+    heapBytes,
+    rowsInDom: document.querySelectorAll(ROW).length,
+    settleMs: Math.round(settleMs),
+    timedOut: doneAt === 0,
+  }
+}
+
+// ---- big log ----
+
+function rowIds(): string {
+  return [...document.querySelectorAll(ROW)].map(r => r.getAttribute('data-id')).join(',')
+}
+
+function logInput(testId: string): HTMLInputElement {
+  const input = document.querySelector<HTMLInputElement>(`[data-testid="event-log"] [data-testid="${testId}"]`)
+  if (!input)
+    throw new Error(`no ${testId} input`)
+  return input
+}
+
+/** The log is not scanning (its meter shows a count, not "…"). */
+function shownCount(): number | undefined {
+  const meters = document.querySelectorAll('[data-testid="event-log"] .meter')
+  for (const meter of meters) {
+    const text = meter.textContent?.trim() ?? ''
+    if (/^\d+$/.test(text) && !meter.getAttribute('title')?.includes('per second'))
+      return Number(text)
+  }
+  return undefined
+}
+
+/** Type a filter (as `v-model` sees typing) and time until the changed rows are painted. */
+async function timeFilter(testId: string, value: string, accept: () => boolean): Promise<{ ms: number, shown: number | undefined }> {
+  const input = logInput(testId)
+  const before = rowIds()
+  const t0 = performance.now()
+  input.value = value
+  input.dispatchEvent(new Event('input', { bubbles: true }))
+  const t1 = await untilPainted(`the ${testId} "${value}" rows`, () => shownCount() !== undefined && document.querySelector(ROW) !== null && rowIds() !== before && accept())
+  return { ms: round1(t1 - t0), shown: shownCount() }
+}
+
+function scroller(): HTMLElement {
+  const root = document.querySelector('[data-testid="event-log"]')
+  const el = root?.querySelector<HTMLElement>('.vlist')
+    ?? [...(root?.querySelectorAll<HTMLElement>('*') ?? [])].find(e => e.scrollHeight > e.clientHeight + 100)
+  if (!el)
+    throw new Error('no scroller in the event log')
+  return el
+}
+
+async function scrollRun(frames: number, position: (i: number, el: HTMLElement) => number): Promise<{ frames: number, p95FrameMs: number, maxFrameMs: number, longestTaskMs: number }> {
+  const el = scroller()
+  el.scrollTop = 0
+  await nextFrame()
+  await nextFrame()
+  const sampler = sampleFrames()
+  const t0 = performance.now()
+  for (let i = 1; i <= frames; i++) {
+    el.scrollTop = position(i, el)
+    await nextFrame()
+  }
+  await nextFrame()
+  const t1 = performance.now()
+  const deltas = sampler.stop()
+  return { ...frameStats(deltas), longestTaskMs: tasksBetween(t0, t1).longestTaskMs }
+}
+
+async function bigLog(config: BigLogConfig): Promise<Record<string, unknown>> {
+  const sessions = useSessionsStore()
+  const inspector = getInspector()
+  await nextFrame()
+  const heapBefore = await heapNow()
+  const tf = performance.now()
+  let text = await (await fetch(config.capture)).text()
+  const fetchMs = performance.now() - tf
+
+  const t0 = performance.now()
+  const result = inspector.importCapture(text, { maxBytes: MAX_IMPORT_BYTES })
+  const tImported = performance.now()
+  if (!result.ok)
+    throw new Error(`import failed: ${result.error}`)
+  text = ''
+  sessions.activate(result.sessionIds[0])
+  const tShown = await untilPainted('the first rows', () => document.querySelector(ROW) !== null)
+  const entries = inspector.log.size
+
+  // Let the import's batch settle, then filter.
+  await nextFrame()
+  await macrotask()
+  const byName = await timeFilter('log-name-filter', config.nameFilter, () =>
+    [...document.querySelectorAll(ROW)].every(r => r.getAttribute('data-event') === config.nameFilter))
+  const nameCleared = await timeFilter('log-name-filter', '', () => true)
+  const byText = await timeFilter('log-filter', config.textFilter, () => true)
+  const textCleared = await timeFilter('log-filter', '', () => true)
+
+  const jump = await scrollRun(config.jumpFrames, (i, el) => Math.round(i / config.jumpFrames * (el.scrollHeight - el.clientHeight)))
+  const wheel = await scrollRun(config.wheelFrames, i => i * config.wheelPx)
+
+  const heapAfter = await heapNow()
+  return {
+    entries,
+    fetchMs: round1(fetchMs),
+    importMs: round1(tImported - t0),
+    firstScreenMs: round1(tShown - t0),
+    nameFilterMs: byName.ms,
+    nameFilterShown: byName.shown,
+    nameClearMs: nameCleared.ms,
+    textFilterMs: byText.ms,
+    textFilterShown: byText.shown,
+    textClearMs: textCleared.ms,
+    scrollJump: jump,
+    scrollWheel: wheel,
+    heapBefore,
+    heapAfter,
+    heapPerEntry: Math.round((heapAfter - heapBefore) / Math.max(1, entries)),
+    rowsInDom: document.querySelectorAll(ROW).length,
+  }
+}
+
+/** Entry point (main.ts): `raw` is the `bench` query parameter. */
+export async function startProbe(raw: string): Promise<void> {
+  let config: ProbeConfig
+  try {
+    config = JSON.parse(raw) as ProbeConfig
+  }
+  catch {
+    console.error('bench probe: the bench parameter is not JSON')
+    return
+  }
+  try {
+    const report = config.mode === 'ingest' ? await ingest(config) : await bigLog(config)
+    await post(config.report, { ok: true, ...report })
+  }
+  catch (error) {
+    await post(config.report, { ok: false, error: error instanceof Error ? error.message : String(error) })
+  }
+}

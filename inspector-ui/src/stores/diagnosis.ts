@@ -1,0 +1,157 @@
+/**
+ * Connection diagnoses, one per session: when a session gets `connect_error` (or disconnects with
+ * "ping timeout"), say why with the core's `explainFailure` at once, then probe with `diagnoseConnection`
+ * (in the page) and, where the page cannot tell (a failed request gives no reason), in the inspector's
+ * Node process through the relay. Relayed sessions are probed in Node only (their connection runs there).
+ *
+ * One probe per failure streak: reconnection attempts that fail with the same message do not probe again;
+ * a different message does, and so does the same one after the session stayed connected for a minute.
+ */
+import type { ConnectErrorLike, DiagnoseInput, Diagnosis, RelayDiagnoseInput } from '../../../src/core'
+import type { LogEntry } from '../../../src/core/types'
+import { defineStore } from 'pinia'
+import { shallowRef } from 'vue'
+import { diagnoseConnection, diagnoseThroughRelay, explainFailure } from '../../../src/core'
+import { getInspector, relayEndpoint, useSessionsStore } from './sessions'
+
+export interface DiagnosisView {
+  /** The failure streak: the error message (or `ping timeout`). */
+  key: string
+  /** `probing` while requests run (the diagnosis, if any, is the quick one from the client's error). */
+  status: 'probing' | 'done'
+  diagnosis?: Diagnosis
+  /** Where the shown diagnosis was made. */
+  where?: 'page' | 'relay'
+  /** Why the Node probe could not run, when it was wanted. */
+  relayError?: string
+  /** The session connected since (the view is kept to tell a repeat of the same failure). */
+  resolved: boolean
+  at: number
+}
+
+/** A failure with the same message this soon after the last probe belongs to the same streak. */
+const STREAK_MS = 60_000
+/** Codes a page's probe cannot refine (a failed request gives no reason): ask Node when the relay is there. */
+const PAGE_BLIND = new Set(['unreachable'])
+
+export const useDiagnosisStore = defineStore('diagnosis', () => {
+  const sessions = useSessionsStore()
+  const byId = shallowRef<Readonly<Record<string, DiagnosisView>>>({})
+  let generation = 0
+  const running = new Map<string, number>()
+
+  function set(id: string, view: DiagnosisView | undefined): void {
+    const next = { ...byId.value }
+    if (view)
+      next[id] = view
+    else delete next[id]
+    byId.value = next
+  }
+
+  function failed(sessionId: string, error: ConnectErrorLike | undefined, disconnectReason: string | undefined): void {
+    const options = sessions.optionsById[sessionId]
+    if (!options)
+      return // imported (read-only) sessions replay old failures: nothing to probe
+    const key = error ? `error:${error.message}` : `disconnect:${disconnectReason}`
+    const current = byId.value[sessionId]
+    if (current && current.key === key && (!current.resolved || Date.now() - current.at < STREAK_MS)) {
+      if (current.resolved)
+        set(sessionId, { ...current, resolved: false })
+      return
+    }
+    const input: DiagnoseInput = {
+      url: options.url,
+      path: options.path,
+      transports: options.transports ? [...options.transports] : undefined,
+      error: error ? { message: error.message, data: error.data, description: error.description } : undefined,
+      disconnectReason,
+    }
+    void probe(sessionId, key, input, options.via === 'relay')
+  }
+
+  async function probe(sessionId: string, key: string, input: DiagnoseInput, viaRelay: boolean): Promise<void> {
+    const mine = ++generation
+    running.set(sessionId, mine)
+    const stillMine = (): boolean => running.get(sessionId) === mine
+    const quick = explainFailure(input)
+    const base = { key, resolved: false, at: Date.now() }
+    set(sessionId, { ...base, status: 'probing', diagnosis: quick, where: 'page' })
+    if (quick && quick.code !== 'ping-timeout') {
+      set(sessionId, { ...base, status: 'done', diagnosis: quick, where: viaRelay ? 'relay' : 'page' })
+      running.delete(sessionId)
+      return
+    }
+    const relay = relayEndpoint()
+    const pageOrigin = globalThis.location?.origin
+    const nodeInput: RelayDiagnoseInput = { ...input, ...(viaRelay ? {} : { pageOrigin }) }
+    let diagnosis: Diagnosis | undefined = quick
+    let where: 'page' | 'relay' = 'page'
+    let relayError: string | undefined
+    try {
+      if (viaRelay && relay) {
+        diagnosis = await diagnoseThroughRelay(relay, nodeInput)
+        where = 'relay'
+      }
+      else {
+        diagnosis = await diagnoseConnection({ ...input, pageOrigin })
+        if (stillMine() && relay && PAGE_BLIND.has(diagnosis.code)) {
+          set(sessionId, { ...base, status: 'probing', diagnosis, where: 'page' })
+          try {
+            diagnosis = await diagnoseThroughRelay(relay, nodeInput)
+            where = 'relay'
+          }
+          catch (err) {
+            relayError = err instanceof Error ? err.message : String(err)
+          }
+        }
+      }
+    }
+    catch (err) {
+      relayError = err instanceof Error ? err.message : String(err)
+    }
+    if (!stillMine())
+      return
+    running.delete(sessionId)
+    set(sessionId, { ...base, status: 'done', diagnosis, where, relayError })
+  }
+
+  function onEntry(entry: LogEntry): void {
+    switch (entry.kind) {
+      case 'connect_error':
+        failed(entry.sessionId, { message: entry.message, data: entry.data, description: entry.description }, undefined)
+        break
+      case 'disconnect':
+        if (entry.reason === 'ping timeout')
+          failed(entry.sessionId, undefined, entry.reason)
+        break
+      case 'connect': {
+        const current = byId.value[entry.sessionId]
+        if (current && !current.resolved)
+          set(entry.sessionId, { ...current, resolved: true })
+        break
+      }
+      default:
+        break
+    }
+  }
+
+  const engine = getInspector()
+  engine.log.subscribe((batch) => {
+    for (const entry of batch) onEntry(entry)
+  })
+  engine.on('sessions', (list) => {
+    const present = new Set(list.map(s => s.id))
+    for (const id of Object.keys(byId.value)) {
+      if (!present.has(id)) {
+        running.delete(id)
+        set(id, undefined)
+      }
+    }
+  })
+
+  function of(sessionId: string): DiagnosisView | undefined {
+    return byId.value[sessionId]
+  }
+
+  return { byId, of }
+})
