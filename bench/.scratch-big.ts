@@ -1,11 +1,12 @@
 import { chromium } from 'playwright-core'
 import { startInspectorServer } from '../inspector-ui/server/index'
 import { makeCapture, startBenchHttp } from './ui'
+
 const cap = await makeCapture(100_000)
 console.log('capture', cap.text.length, cap.expectedName, cap.expectedText)
 const insp = await startInspectorServer({ port: 0, config: {} })
 const bench = await startBenchHttp('http://127.0.0.1:1', cap.text)
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--enable-precise-memory-info','--window-size=1280,800'], headless: true })
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--window-size=1280,800'], headless: true })
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   page.on('console', m => console.log('console', m.text()))
@@ -17,4 +18,5 @@ try {
   console.log(JSON.stringify(r))
   await page.screenshot({ path: '/tmp/big.png' })
   console.log(await page.locator('[data-testid=event-log]').first().innerHTML().catch(e => String(e)).then(s => s.slice(0, 1500)))
-} finally { await browser.close(); await insp.close(); await bench.close() }
+}
+finally { await browser.close(); await insp.close(); await bench.close() }

@@ -32,26 +32,31 @@ async function connect(count: number, offset: number): Promise<Socket[]> {
   return made
 }
 
-const sockets = await connect(Number(socketsText), 0)
-console.log('READY')
-
-const lines = createInterface({ input: process.stdin })
-for await (const line of lines) {
-  const [command, ...rest] = line.trim().split(/\s+/)
-  if (command === 'churn') {
-    const [moves, leaves, joins] = rest.map(Number)
-    const moving = sockets.slice(0, moves)
-    await Promise.all(moving.map(async (s, i) => {
-      await s.timeout(20_000).emitWithAck('leave', `room-${i % rooms}`)
-      await s.timeout(20_000).emitWithAck('enter', `moved-${i % 50}`)
-    }))
-    for (const s of sockets.splice(moves, leaves)) s.disconnect()
-    sockets.push(...await connect(joins, moves + leaves))
-    console.log(`CHURNED ${sockets.length}`)
+async function main(): Promise<void> {
+  const sockets = await connect(Number(socketsText), 0)
+  console.log('READY')
+  const lines = createInterface({ input: process.stdin })
+  for await (const line of lines) {
+    const [command, ...rest] = line.trim().split(/\s+/)
+    if (command === 'churn') {
+      const [moves, leaves, joins] = rest.map(Number)
+      const moving = sockets.slice(0, moves)
+      await Promise.all(moving.map(async (s, i) => {
+        await s.timeout(20_000).emitWithAck('leave', `room-${i % rooms}`)
+        await s.timeout(20_000).emitWithAck('enter', `moved-${i % 50}`)
+      }))
+      for (const s of sockets.splice(moves, leaves)) s.disconnect()
+      sockets.push(...await connect(joins, moves + leaves))
+      console.log(`CHURNED ${sockets.length}`)
+    }
+    else if (command === 'exit') {
+      break
+    }
   }
-  else if (command === 'exit') {
-    break
-  }
+  for (const s of sockets) s.disconnect()
 }
-for (const s of sockets) s.disconnect()
-process.exit(0)
+
+main().then(() => process.exit(0), (error: Error) => {
+  console.error(`admin-clients: ${error.message}`)
+  process.exit(1)
+})

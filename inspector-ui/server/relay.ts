@@ -256,13 +256,13 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
       try {
         if (typeof id !== 'string' || !id || id.length > 200)
           throw new TypeError('open: a session id is required')
-        if (sessions.has(id))
-          throw new TypeError(`open: a session ${id} is already open in the relay`)
+        // Ids are the page's own (`s1`…): two pages (or a reload) use the same ones, so the relay keys its
+        // sessions by relay connection, which carries one session.
         const { options: sessionOptions, tls } = resolveOpenOptions(raw)
-        sessionId = id
+        sessionId = socket.id
         const log = new EventLog(options.logLimits ?? { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 })
         session = createNodeSession(sessionOptions, tls, log, id)
-        sessions.set(id, { session, stop })
+        sessions.set(socket.id, { session, stop })
         subs.push(log.subscribe((batch) => {
           socket.emit('entries', encodeEntries(batch.map(rewrite)), performance.now())
         }))

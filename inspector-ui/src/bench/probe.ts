@@ -113,7 +113,7 @@ async function heapNow(): Promise<number> {
  * Wait until the page has been quiet (no long task) for `quietMs`, at most `maxMs`: opening a session
  * loads the composer's editor (Monaco, lazily), which is start-up work, not the stream's cost.
  */
-async function settle(quietMs = 1000, maxMs = 8000): Promise<number> {
+async function settle(quietMs = 700, maxMs = 8000): Promise<number> {
   const t0 = performance.now()
   for (;;) {
     await new Promise(resolve => setTimeout(resolve, 100))
@@ -133,25 +133,25 @@ async function untilPainted(what: string, check: () => boolean, timeoutMs = 30_0
   await new Promise<void>((resolve, reject) => {
     if (check())
       return resolve()
-    const observer = new MutationObserver(() => {
-      if (check()) {
-        observer.disconnect()
-        clearInterval(timer)
-        resolve()
-      }
+    let timer: ReturnType<typeof setInterval> | undefined
+    let observer: MutationObserver | undefined
+    const finish = (error?: Error): void => {
+      observer?.disconnect()
+      clearInterval(timer)
+      if (error)
+        reject(error)
+      else resolve()
+    }
+    observer = new MutationObserver(() => {
+      if (check())
+        finish()
     })
-    // A change Vue makes outside the DOM (e.g. a meter title) is still seen by the interval.
-    const timer = setInterval(() => {
-      if (check()) {
-        observer.disconnect()
-        clearInterval(timer)
-        resolve()
-      }
-      else if (performance.now() > end) {
-        observer.disconnect()
-        clearInterval(timer)
-        reject(new Error(`timed out (${timeoutMs / 1000} s) waiting for ${what}`))
-      }
+    // A change Vue makes that the observer does not report is still seen by the interval.
+    timer = setInterval(() => {
+      if (check())
+        finish()
+      else if (performance.now() > end)
+        finish(new Error(`timed out (${timeoutMs / 1000} s) waiting for ${what}`))
     }, 5)
     observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true })
   })
@@ -173,15 +173,19 @@ async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
   const id = sessions.openSession({ url: config.url, transports: ['websocket'] })
   const session = inspector.get(id)!
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('not connected after 10 s')), 10_000)
+    let off: (() => void) | undefined
+    const timer = setTimeout(() => {
+      off?.()
+      reject(new Error('not connected after 10 s'))
+    }, 10_000)
     const check = (): void => {
       if (session.snapshot().status === 'connected') {
         clearTimeout(timer)
-        off()
+        off?.()
         resolve()
       }
     }
-    const off = session.on('state', check)
+    off = session.on('state', check)
     check()
   })
 

@@ -107,8 +107,8 @@ export const useComposerStore = defineStore('composer', () => {
       sendError.value = 'Open a connection first'
       return { ok: false, error: { field: 'send', message: sendError.value } }
     }
-    if (!Number.isInteger(ackTimeoutMs.value) || ackTimeoutMs.value <= 0) {
-      sendError.value = 'The ack timeout must be a positive whole number of ms'
+    if (!Number.isInteger(ackTimeoutMs.value) || ackTimeoutMs.value <= 0 || ackTimeoutMs.value > 3_600_000) {
+      sendError.value = 'The ack timeout must be a whole number of ms between 1 and 3600000 (one hour)'
       return { ok: false, error: { field: 'send', message: sendError.value } }
     }
     const sessions = useSessionsStore()
