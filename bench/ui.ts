@@ -270,6 +270,26 @@ async function launchPlaywright(): Promise<Browser> {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Why targets are missed: what a traced run showed (printed with the results when a target is missed;
+// re-check against a fresh trace when the UI changes).
+
+const INGEST_DIAGNOSIS = [
+  'Why (one run at 2,000/s traced with DevTools attached, 2026-11-25, so slower than the table): the page\'s main thread was busy 97% of the stream (4.3 of 4.45 s). The socket and the core are cheap (about 70 µs per message, all in: socket.io parse, `LiveSession`, the frame entry, the log); the drawing is not: ~1.0 s in animation-frame callbacks (Vue re-rendering the log), ~0.56 s layout and style (the whole document: 544 of 774 layout objects dirty in the longest frame), ~0.33 s in `scroll` handlers, ~0.28 s paint. Each frame that publishes rows costs 50–150 ms, so frames come every 100–400 ms and those frames are the long tasks.',
+  'Three causes in the UI code: (1) every visible `LogRow` re-renders on every log tick (`:version="logStore.version"` is passed to each row and read in its computed row; it ticks once per frame while events arrive), so ~44 rows rebuild previews per frame, not just the new ones; (2) autoscroll (VirtualList\'s post-flush watcher) writes `scrollTop = scrollHeight` right after the DOM update: reading `scrollHeight` forces a synchronous layout, and the `scroll` event it fires makes the virtualizer recompute and render again; (3) the view publishes on every animation frame regardless of load.',
+  'What would close it: re-render a row only when its own entry changes (ack links through a per-row signal, not a global version); autoscroll from the virtualizer\'s known total size (`getTotalSize()`), without reading layout, and skip the virtualizer update for that self-inflicted scroll; publish at most ~10 times a second under load (STYLE §4 allows a ~100 ms throttle) and back off further when frames run long — the log keeps recording, only drawing waits. At the fastest rate the same drawing competes with WebSocket message handling for the one main thread, which is why the inspector receives less than the bare page there.',
+]
+
+const BIG_LOG_DIAGNOSIS = [
+  'Why: the first screen waits for the whole import (`importCapture`: `JSON.parse` of ~30 MB, then reviving and appending 100,000 entries on the main thread, ~0.8–1.2 s), then ~0.5 s to build the view: the new session page\'s `LogProjection` rescans the log with `filterLog` (chunks of 5,000 with a `setTimeout` between them, clamped to ≥ 4 ms after a few nested timers) while every log subscriber also walks the 100,000-entry batch. A name filter is the same chunked rescan (the matching itself is ~5–15 ms); the text filter walks every payload value of every entry on the main thread. Scrolling renders ~44 fresh rows per frame, each building its preview, plus layout.',
+  'What would close it: import NDJSON in chunks and paint the first rows after the first chunk (or parse in a worker); build the view in one pass when the log is not growing (yield by time budget, e.g. every 8 ms via `MessageChannel`, not every 5,000 entries via `setTimeout`); keep a name → ids index updated on append for name filters; run text search in a worker over a lazily built, lowercased text per entry (or an n-gram index); cache row previews by entry id and keep rows to a few text nodes.',
+]
+
+const SERVER_VIEW_DIAGNOSIS = [
+  'Why: the admin-ui `all_sockets` message (5,000 sockets) reaches the page only after the server has run `fetchSockets()` and serialised them (that time is in the table; the server shares this 2-core machine with the browser and the bench), then the page parses it, builds the model, waits for the store\'s 100 ms publish throttle, flattens and renders. The Node-only scale test (src/core/admin/README.md) measured 236–536 ms for the protocol part on a quieter machine.',
+  'What would close it: publish the first tree immediately (the 100 ms throttle is for bursts of updates, not the first load) and render the summary before the tree; the server-side part is admin-ui\'s (one message with every socket) and shrinks only with a quieter machine or a server that sends fewer fields.',
+]
+
+// ---------------------------------------------------------------------------------------------------
 // Part 2: UI ingest.
 
 interface IngestSide { runs: Report[], rate: number }
@@ -291,9 +311,9 @@ function requireOk(report: Report, what: string): Report {
 
 async function uiIngest(runs: number, demoUrl: string, inspectorUrl: string, bench: BenchHttp, log: Log): Promise<BenchSection> {
   const MAX_ASK = 50_000
-  const MAX_COUNT = 50_000
+  const MAX_COUNT = 30_000
   const SLOW_RATE = 2_000
-  const SLOW_COUNT = 8_000
+  const SLOW_COUNT = 6_000
   const page = async (variant: 'bare' | 'inspector', rate: number, count: number): Promise<Report> => {
     const { url: report, report: reported } = bench.expectReport()
     const config = { mode: 'ingest', report, url: `${demoUrl}/`, rate, count }
@@ -354,8 +374,9 @@ async function uiIngest(runs: number, demoUrl: string, inspectorUrl: string, ben
       `Targets at ${fmt(SLOW_RATE)}/s (inspector): no task over 50 ms — longest ${ms(slowTask)}: ${verdict(slowTask <= 50, ms(slowTask - 50))}; p95 frame interval < 20 ms — ${ms1(slowP95)}: ${verdict(slowP95 < 20, ms1(slowP95 - 20))}.`,
       `Targets at the bare page's fastest rate (inspector): ≥ 0.8× of the bare page — ${ratio.toFixed(2)}×: ${verdict(ratio >= 0.8, `${(0.8 - ratio).toFixed(2)}×`)}; 0 lost — ${maxLost}: ${verdict(maxLost === 0, `${maxLost} events`)}; 0 disconnects — ${maxDisc}: ${verdict(maxDisc === 0, `${maxDisc}`)}; no task over 100 ms — longest ${ms(maxTask)}: ${verdict(maxTask <= 100, ms(maxTask - 100))}.`,
       `${runs} run(s) at the fastest rate, ${slowRuns} at ${fmt(SLOW_RATE)}/s, interleaved bare / inspector; each run a fresh Chromium (spawned with child_process, no DevTools connection: the page reports its counters by \`fetch\` POST to the bench server). The bare page asks the demo server for ${fmt(MAX_ASK)}/s (its maximum); the server skips a batch while more than 2,000 packets wait in its write buffer, so the rate received is what the page sustains. Each inspector run is then asked for that rate (rounded down to 500/s).`,
-      `Inspector page: the built app (inspector-ui/dist, served by inspector-ui/server) with \`?bench=…\`, which loads inspector-ui/src/bench/probe.ts: it opens a session through the sessions store (WebSocket only, default options: frames captured), shows its log, and counts the \`tick\` entries the core log records (subscribe). "Held in log" is what the ring buffer still has at the end: frames are entries too, so a stream of ${fmt(MAX_COUNT)} events fills the log's 100,000-entry bound and the oldest go (dropped by the log is not lost: it was recorded and counted).`,
+      `Inspector page: the built app (inspector-ui/dist, served by inspector-ui/server) with \`?bench=…\`, which loads inspector-ui/src/bench/probe.ts: it opens a session through the sessions store (WebSocket only, default options: frames captured), shows its log, and counts the \`tick\` entries the core log records (subscribe). "Held in log" is what the ring buffer still has at the end: frames are entries too (one per tick), and the log keeps at most 100,000 entries by default, dropping the oldest (dropped by the log is not lost: it was recorded and counted).`,
       `Events/s = ticks recorded / time from the \`stream:start\` emit to \`stream:done\`. Long tasks: PerformanceObserver \`longtask\` during the stream. Frame intervals: requestAnimationFrame deltas during the stream. Heap: \`performance.memory.usedJSHeapSize\` after \`gc()\` (Chromium \`--enable-precise-memory-info --js-flags=--expose-gc\`). Last inspector run at the fast rate: ${fmt(lastInsp.held)} ticks held, ${fmt(lastInsp.droppedFromLog)} entries dropped by the log bound, ${lastInsp.rowsInDom} rows in the DOM.`,
+      ...(slowTask > 50 || slowP95 >= 20 || ratio < 0.8 || maxTask > 100 ? INGEST_DIAGNOSIS : []),
     ],
   }
 }
@@ -419,7 +440,7 @@ async function bigLog(runs: number, inspectorUrl: string, bench: BenchHttp, capt
   const reports: Report[] = []
   for (let run = 0; run < runs; run++) {
     const { url: report, report: reported } = bench.expectReport()
-    const config = { mode: 'biglog', report, capture: bench.capture, nameFilter: capture.nameFilter, textFilter: capture.textFilter, jumpFrames: 120, wheelFrames: 180, wheelPx: 600 }
+    const config = { mode: 'biglog', report, capture: bench.capture, nameFilter: capture.nameFilter, textFilter: capture.textFilter, jumpFrames: 90, wheelFrames: 120, wheelPx: 600 }
     const result = await runPageUnattached(`${inspectorUrl}/?bench=${encodeURIComponent(JSON.stringify(config))}`, reported, 90_000)
     if (!result.ok)
       throw new Error(`big log page: ${result.error}`)
@@ -454,7 +475,8 @@ async function bigLog(runs: number, inspectorUrl: string, bench: BenchHttp, capt
     notes: [
       `${runs} run(s), each a fresh Chromium on the built inspector with \`?bench=…\` (inspector-ui/src/bench/probe.ts). The capture is generated in Node with the core's \`exportLog\`: ${fmt(capture.entries)} \`event\` entries, 40 event names (skewed), payloads of 6 fields with 4–11 words of text; fetched by the page, then \`getInspector().importCapture()\` and the tab activated, as the Import button does. Playwright is not needed here: the probe measures in the page.`,
       'Times end when the change is painted: a MutationObserver sees the rows (and the filter\'s count, not "…"), then one animation frame and a macrotask. Filters are typed the way `v-model` sees typing (`input` event on `[data-testid=log-name-filter]` / `[data-testid=log-filter]`).',
-      'Scrolling: the log\'s scroller gets a new `scrollTop` every animation frame; "jumps" crosses the whole 2.4 M px log in 120 frames (every frame new rows, like dragging the scrollbar), "600 px" is fast wheel scrolling.',
+      'Scrolling: the log\'s scroller gets a new `scrollTop` every animation frame; "jumps" crosses the whole 2.4 M px log in 90 frames (every frame new rows, like dragging the scrollbar), "600 px" is fast wheel scrolling.',
+      ...(first >= 300 || byName >= 50 || byText >= 50 || jumpP95 >= 20 || wheelP95 >= 20 ? BIG_LOG_DIAGNOSIS : []),
     ],
   }
 }
@@ -678,27 +700,32 @@ async function serverView(inspectorUrl: string, log: Log): Promise<BenchSection>
     log(`  server-view: ${fmt(SOCKETS)} sockets in ${ROOMS} rooms connected in ${((Date.now() - t) / 1000).toFixed(1)} s`)
     browser = await launchPlaywright()
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    // When the admin-ui `all_sockets` message reaches the page (page clock): splits server + wire from the page's own work.
+    await page.addInitScript(`(() => {
+      const Native = window.WebSocket
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args)
+          this.addEventListener('message', (e) => {
+            if (!window.__allSocketsAt && typeof e.data === 'string' && e.data.includes('"all_sockets"'))
+              window.__allSocketsAt = performance.now()
+          })
+        }
+      }
+    })()`)
     await page.goto(`${inspectorUrl}/`)
     await page.getByTestId('server-tab').click()
     await page.getByTestId('server-url').fill(server.url)
     await page.getByTestId('server-user').fill('admin')
     await page.getByTestId('server-password').fill('secret')
     await page.getByTestId('server-connect').waitFor()
-    // When the admin-ui `all_sockets` message reaches the page (Node clock): splits server + wire from the page's own work.
-    let allSocketsAt = 0
-    page.on('websocket', (ws) => {
-      ws.on('framereceived', (frame) => {
-        if (!allSocketsAt && typeof frame.payload === 'string' && frame.payload.includes('"all_sockets"'))
-          allSocketsAt = Date.now()
-      })
-    })
     await page.evaluate(PAGE_SAMPLER)
-    const clickedAt = Date.now()
     const t0 = Number(await page.evaluate('performance.now()'))
     await page.getByTestId('server-connect').click()
     const first = await waitInPage(page, summarySockets(SOCKETS), 30_000) as { n: number, at: number }
     const firstTree = first.at - t0
-    const allSocketsMs = allSocketsAt ? allSocketsAt - clickedAt : Number.NaN
+    const allSocketsAt = Number(await page.evaluate('window.__allSocketsAt || 0'))
+    const allSocketsMs = allSocketsAt ? allSocketsAt - t0 : Number.NaN
     const loading = await page.evaluate(PAGE_SAMPLER_STOP) as { frames: number, p95: number, max: number, longestTask: number }
     // The summary counts the view's own admin socket too.
     const own = first.n - SOCKETS
@@ -726,6 +753,12 @@ async function serverView(inspectorUrl: string, log: Log): Promise<BenchSection>
       notes: [
         `A bare socket.io 4.8 server instrumented with \`instrument()\` from @socket.io/admin-ui (basic auth, development mode) in the bench process; the ${fmt(SOCKETS)} clients (namespace \`/namespace1\`, WebSocket) in a child process (bench/admin-clients.ts). The page is the built inspector; the Server tab is filled and connected through its inputs.`,
         `First full tree: \`performance.now()\` from the click on Connect until the summary shows ${fmt(SOCKETS)} sockets (${own} more: the view's own admin socket), polled each animation frame. Frame intervals and long tasks are collected in the page (requestAnimationFrame, PerformanceObserver) while the tree loads and while the updates arrive; "time" for the updates runs from the first command to the summary showing the final count. ${footer ? `Footer at the end: "${footer}".` : ''}`,
+        ...(firstTree >= 1000 ? SERVER_VIEW_DIAGNOSIS : []),
+        ...(updating.p95 >= 20
+          ? [updating.longestTask <= 50
+              ? `Updates: frames were late (p95 ${ms1(updating.p95)}) with no task in the page over ${ms(Math.max(50, updating.longestTask))}: the page's own work per publish is small (the footer's tree build plus rendering ~40 visible rows, at most every 100 ms), so the late frames are mostly the renderer waiting for a CPU — the instrumented server (admin-ui serialising every change), the ${fmt(SOCKETS)} clients churning and Chromium share ${os.cpus().length} cores here. What would tell the page's share apart: the server and the clients on another machine; what would lower it: render only when the visible rows change.`
+              : `Updates: a task of ${ms(updating.longestTask)} ran in the page while updates arrived: the store republishes the whole flattened tree (every 100 ms at most) and the tree re-renders its visible rows; keeping the flatten incremental (only changed rooms) and rendering only rows whose content changed would close it.`]
+          : []),
       ],
     }
   }
@@ -784,7 +817,7 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
     if (capture)
       await timed(`3. Big log (${Math.min(browserRuns, 2)} run(s))`, () => bigLog(Math.min(browserRuns, 2), inspectorUrl, bench!, capture, log))
     if (parts.includes('page-load'))
-      await timed('4. Page load', () => pageLoad(Math.max(3, options.runs), inspectorUrl, log))
+      await timed('4. Page load', () => pageLoad(browserRuns, inspectorUrl, log))
     if (parts.includes('server-view'))
       await timed('5. Server view', () => serverView(inspectorUrl, log))
   }

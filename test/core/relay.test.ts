@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { attachRelay, resolveOpenOptions } from '../../inspector-ui/server/relay'
 import { EventLog } from '../../src/core/log/event-log'
+import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
 import { RelaySession } from '../../src/core/session/relay-session'
@@ -324,6 +325,31 @@ describe('through the relay', () => {
     s.reconnect()
     const second = await waitForState(s, x => x.status === 'connected' && x.socketId !== first)
     expect(second.idHistory.length).toBe(2)
+  })
+})
+
+describe('diagnose through the relay', () => {
+  it('probes in Node: a closed port is refused, a self-signed certificate is named', async () => {
+    const closed = http.createServer()
+    const port = await listen(closed)
+    await new Promise<void>(resolve => closed.close(() => resolve()))
+    const refused = await diagnoseThroughRelay(endpoint, { url: `http://127.0.0.1:${port}/`, timeoutMs: 2000 })
+    expect(refused.code).toBe('unreachable')
+    expect(refused.detail).toContain('ECONNREFUSED')
+
+    const dir = mkdtempSync(join(tmpdir(), 'relay-diag-'))
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'pipe' })
+    const tls = https.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) })
+    rmSync(dir, { recursive: true, force: true })
+    const { url } = await target(() => true, tls)
+    const diagnosis = await diagnoseThroughRelay(endpoint, { url: `${url}/`, error: { message: 'xhr poll error' }, timeoutMs: 2000 })
+    expect(diagnosis.code).toBe('tls-error')
+    expect(diagnosis.detail).toMatch(/self[- ]signed/)
+  })
+
+  it('refuses a bad request and a connection without the token', async () => {
+    await expect(diagnoseThroughRelay(endpoint, { url: 'ftp://127.0.0.1/' })).rejects.toThrow(/unsupported URL scheme/)
+    await expect(diagnoseThroughRelay({ ...endpoint, token: 'wrong' }, { url: 'http://127.0.0.1:1/' })).rejects.toThrow(/token/)
   })
 })
 

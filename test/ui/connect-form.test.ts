@@ -71,4 +71,33 @@ describe('connect form', () => {
     expect(sameOptions(result.options, { ...result.options, label: 'other' })).toBe(true)
     expect(sameOptions(result.options, { ...result.options, url: 'http://localhost:3000/' })).toBe(false)
   })
+
+  it('makes relay options: headers, cookies, Origin and TLS only through the relay', () => {
+    const form = { ...defaultForm(URL), relay: true, headers: '{Authorization: "Bearer x", Cookie: "a=1"}', cookies: 'sid=abc; theme=dark', origin: 'https://app.example.com', tlsInsecure: true }
+    const result = formToOptions(form)
+    expect(result.ok && result.options).toMatchObject({
+      via: 'relay',
+      extraHeaders: { Authorization: 'Bearer x', Cookie: 'a=1' },
+      cookies: 'sid=abc; theme=dark',
+      origin: 'https://app.example.com',
+      tls: { rejectUnauthorized: false },
+    })
+    if (result.ok)
+      expect(optionsToForm(result.options)).toMatchObject({ relay: true, cookies: 'sid=abc; theme=dark', origin: 'https://app.example.com', tlsInsecure: true })
+    // Without the relay, the browser cannot send a Cookie header, and the relay fields are ignored.
+    const direct = formToOptions({ ...form, relay: false })
+    expect(direct.ok).toBe(false)
+    if (!direct.ok)
+      expect(direct.errors.headers).toMatch(/cannot send "Cookie"/)
+    const plain = formToOptions({ ...form, relay: false, headers: '' })
+    expect(plain.ok && plain.options).not.toHaveProperty('cookies')
+    expect(plain.ok && plain.options.via).toBeUndefined()
+  })
+
+  it('refuses the relay where the page has none, and bad relay fields', () => {
+    const noRelay = formToOptions({ ...defaultForm(URL), relay: true }, { relayAvailable: false })
+    expect(!noRelay.ok && noRelay.errors.relay).toMatch(/not available/)
+    const bad = formToOptions({ ...defaultForm(URL), relay: true, cookies: 'garbage', origin: 'https://a.test/x', tlsCa: 'nope' })
+    expect(!bad.ok && bad.errors).toMatchObject({ cookies: expect.stringMatching(/name=value/), origin: expect.stringMatching(/no path/), tlsCa: expect.stringMatching(/PEM/) })
+  })
 })

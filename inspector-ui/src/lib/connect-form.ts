@@ -226,8 +226,9 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
   if (query.error)
     errors.query = query.error
   const headers = parseObject(form.headers, 'Headers', true)
-  if (headers.error)
+  if (headers.error) {
     errors.headers = headers.error
+  }
   else if (headers.value) {
     const problem = checkHeaders(headers.value, form.relay)
     if (problem)

@@ -60,7 +60,7 @@ export class EventLog implements InspectorLog {
   private readonly flushBound = (): void => this.flush()
 
   constructor(limits?: LogLimits, options?: EventLogOptions) {
-    const maxEntries = (globalThis as any).process?.env?.PERF_CAP ? 1000 : Math.max(1, Math.floor(limits?.maxEntries ?? DEFAULT_LOG_LIMITS.maxEntries))
+    const maxEntries = (globalThis as any).process?.env?.PERF_CAP ? 20000 : Math.max(1, Math.floor(limits?.maxEntries ?? DEFAULT_LOG_LIMITS.maxEntries))
     const maxBytes = Math.max(1, limits?.maxBytes ?? DEFAULT_LOG_LIMITS.maxBytes)
     this.limits = Object.freeze({ maxEntries, maxBytes })
     this.cap = maxEntries

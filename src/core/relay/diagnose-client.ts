@@ -29,6 +29,7 @@ export function diagnoseThroughRelay(relay: RelayEndpoint, input: RelayDiagnoseI
       ...(relay.extraHeaders ? { extraHeaders: { ...relay.extraHeaders } } : {}),
     })
     let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
     const finish = (error: Error | undefined, diagnosis?: Diagnosis): void => {
       if (settled)
         return
@@ -40,7 +41,7 @@ export function diagnoseThroughRelay(relay: RelayEndpoint, input: RelayDiagnoseI
         reject(error)
       else resolve(diagnosis!)
     }
-    const timer = setTimeout(() => finish(new Error(`the relay gave no diagnosis within ${timeoutMs} ms`)), timeoutMs)
+    timer = setTimeout(() => finish(new Error(`the relay gave no diagnosis within ${timeoutMs} ms`)), timeoutMs)
     socket.on('connect_error', err => finish(new Error(`the relay refused the connection: ${err.message}`)))
     socket.on('connect', () => {
       socket.emit('diagnose', input, (result: RelayDiagnoseResult) => {
