@@ -8,7 +8,6 @@ export const DEFAULT_LOG_LIMITS: Readonly<Required<LogLimits>> = Object.freeze({
 
 /** Bytes counted for entries that carry no `bytes` field (lifecycle, notes): a small object's footprint. */
 const BASE_ENTRY_BYTES = 96
-const NOFREEZE = !!(globalThis as any).process?.env?.PERF_NOFREEZE
 
 export interface EventLogOptions {
   /**
@@ -60,7 +59,7 @@ export class EventLog implements InspectorLog {
   private readonly flushBound = (): void => this.flush()
 
   constructor(limits?: LogLimits, options?: EventLogOptions) {
-    const maxEntries = (globalThis as any).process?.env?.PERF_CAP ? 20000 : Math.max(1, Math.floor(limits?.maxEntries ?? DEFAULT_LOG_LIMITS.maxEntries))
+    const maxEntries = Math.max(1, Math.floor(limits?.maxEntries ?? DEFAULT_LOG_LIMITS.maxEntries))
     const maxBytes = Math.max(1, limits?.maxBytes ?? DEFAULT_LOG_LIMITS.maxBytes)
     this.limits = Object.freeze({ maxEntries, maxBytes })
     this.cap = maxEntries
@@ -80,7 +79,7 @@ export class EventLog implements InspectorLog {
   append<E extends LogEntry>(entry: NewEntry<E>): E {
     const full = entry as unknown as { id: number }
     full.id = this.nextId++
-    const frozen = (NOFREEZE ? full : Object.freeze(full)) as unknown as E
+    const frozen = Object.freeze(full) as unknown as E
     const size = entryBytes(frozen)
     if (this.count === this.cap)
       this.dropOldest()

@@ -79,18 +79,23 @@ const ESTIMATE_NODE_BUDGET = 256
 
 /** Visits left in the current `estimateBytes` call (module state: the walk allocates nothing). */
 let estimateBudget = 0
+/** Binary objects the current call counts as shared (their bytes are counted elsewhere). */
+let estimateShared: WeakSet<object> | undefined
 
 /**
  * Cheap estimate of the memory retained by `args` (used by the log's byte budget). Visits at most
  * 256 values; beyond that it extrapolates from what it saw. Binary counts its byte length. Runs on every
  * incoming event, so it allocates nothing: primitives and binary are O(1), a small object or array is a few
  * property reads.
+ * `shared`: binary objects whose bytes are counted elsewhere (e.g. by the frame entry that holds the same Buffer):
+ * they count as a reference only.
  * @example estimateBytes(['chat', 'hello']) // a few dozen
  */
-export function estimateBytes(args: readonly unknown[]): number {
+export function estimateBytes(args: readonly unknown[], shared?: WeakSet<object>): number {
   const n = args.length
   let total = 16 + n * 8
   estimateBudget = ESTIMATE_NODE_BUDGET
+  estimateShared = shared
   for (let i = 0; i < n; i++) {
     if (estimateBudget <= 0) {
       total += (n - i) * 32
@@ -110,7 +115,7 @@ function sizeOfValue(v: unknown): number {
       if (v === null)
         return 8
       if (ArrayBuffer.isView(v))
-        return 64 + v.byteLength
+        return estimateShared !== undefined && estimateShared.has(v) ? 64 : 64 + v.byteLength
       if (Array.isArray(v)) {
         const len = v.length
         let total = 16 + len * 8

@@ -12,8 +12,8 @@
  */
 import type { RelayOpenOptions } from '../relay/protocol'
 import type { InspectorLog, SessionSource } from '../types'
-import type { ManagerPool } from './manager-pool'
 import type { SessionTlsOptions } from './live-session'
+import type { ManagerPool } from './manager-pool'
 import type { RelayEndpoint } from './relay-session'
 import { LiveSession } from './live-session'
 import { LiveSessionV2 } from './live-session-v2'

@@ -240,8 +240,8 @@ export class LiveSession implements SessionSource {
   /** Binary attachments follow the header of their packet: remember whether that header was ours. */
   private inAttachmentsMine = true
   private outAttachmentsMine = true
-  /** Bytes of incoming binary attachments logged as frames since the last incoming event (counted once). */
-  private inAttachmentBytes = 0
+  /** Incoming binary attachments logged as frames: their events do not count those bytes again. */
+  private readonly framedBinary = new WeakSet<object>()
 
   constructor(options: SessionOptions & SessionTlsOptions, deps: LiveSessionDeps) {
     this.options = Object.freeze({ ...options })
@@ -457,8 +457,6 @@ export class LiveSession implements SessionSource {
     let size: number
     let bytes: number
     if (typeof data === 'string') {
-      if (direction === 'in')
-        this.inAttachmentBytes = 0 // a new packet header: attachments (if any) follow it
       size = utf8Length(data) + 1
       bytes = ENTRY_OVERHEAD + data.length * 2
     }
@@ -468,7 +466,7 @@ export class LiveSession implements SessionSource {
       // A binary attachment: socket.io-client hands this very object to the event it belongs to. Count its
       // bytes once: here (the frame comes first and is dropped first), not again in the event entry.
       if (direction === 'in' && packet.type === 'message')
-        this.inAttachmentBytes += size
+        this.framedBinary.add(data)
     }
     else {
       size = 1
@@ -498,12 +496,8 @@ export class LiveSession implements SessionSource {
    */
   private readonly onIncoming = (name: string, ...args: unknown[]): void => {
     const last = args.length ? args[args.length - 1] : undefined
-    let bytes = ENTRY_OVERHEAD + estimateBytes(args)
-    if (this.inAttachmentBytes !== 0) {
-      // Counted by the attachment frames already (see onFrame); at least the args' own overhead remains.
-      bytes = Math.max(ENTRY_OVERHEAD + 16, bytes - this.inAttachmentBytes)
-      this.inAttachmentBytes = 0
-    }
+    // Binary that arrived as an attachment frame is counted by that frame already (see onFrame).
+    const bytes = ENTRY_OVERHEAD + estimateBytes(args, this.captureFrames ? this.framedBinary : undefined)
     const mono = performance.now()
     if (typeof last !== 'function' && (typeof last !== 'string' || !(this.socket as unknown as { _pid?: string } | undefined)?._pid)) {
       // `id: 0` is overwritten by the log (same shape, no property added after creation).
