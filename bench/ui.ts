@@ -311,7 +311,7 @@ function requireOk(report: Report, what: string): Report {
 
 async function uiIngest(runs: number, demoUrl: string, inspectorUrl: string, bench: BenchHttp, log: Log): Promise<BenchSection> {
   const MAX_ASK = 50_000
-  const MAX_COUNT = 30_000
+  const MAX_COUNT = 20_000
   const SLOW_RATE = 2_000
   const SLOW_COUNT = 6_000
   const page = async (variant: 'bare' | 'inspector', rate: number, count: number): Promise<Report> => {

@@ -160,23 +160,11 @@ export function resolveDiagnoseInput(raw: unknown): RelayDiagnoseInput {
   return input
 }
 
-/**
- * A session in this process for one relay socket. v4 sessions get the TLS options through their Manager
- * options: LiveSession has no option for them yet, so its (private) `managerOptions()` is extended on
- * this instance. TODO: replace with a LiveSession option (e.g. `deps.engineOptions`) when core adds one.
- */
+/** A session in this process for one relay socket; TLS options go to its Manager (Node transports). */
 function createNodeSession(options: SessionOptions, tls: { ca?: string, rejectUnauthorized?: boolean }, log: InspectorLog, id: string): SessionSource {
   if (options.client === 'v2')
     return new LiveSessionV2({ ...options, ...tls }, { log, id })
-  const session = new LiveSession(options, { log, id })
-  if (tls.ca !== undefined || tls.rejectUnauthorized !== undefined) {
-    const target = session as unknown as { managerOptions?: () => Record<string, unknown> }
-    if (typeof target.managerOptions !== 'function')
-      throw new Error('the TLS options cannot be applied to this version of LiveSession (no managerOptions())')
-    const base = target.managerOptions.bind(session)
-    target.managerOptions = () => ({ ...base(), ...tls })
-  }
-  return session
+  return new LiveSession({ ...options, ...tls }, { log, id })
 }
 
 /**

@@ -113,7 +113,7 @@ async function heapNow(): Promise<number> {
  * Wait until the page has been quiet (no long task) for `quietMs`, at most `maxMs`: opening a session
  * loads the composer's editor (Monaco, lazily), which is start-up work, not the stream's cost.
  */
-async function settle(quietMs = 700, maxMs = 8000): Promise<number> {
+async function settle(quietMs = 500, maxMs = 8000): Promise<number> {
   const t0 = performance.now()
   for (;;) {
     await new Promise(resolve => setTimeout(resolve, 100))
