@@ -50,11 +50,15 @@ async function runBare(): Promise<void> {
   let disconnects = 0
   let start = 0
   let eluStart = performance.eventLoopUtilization()
-  const noop = (): void => { received++ }
+  const noop = (): void => {
+    received++
+  }
   socket.on('tick', noop)
   socket.on('doc', noop)
   socket.on('blob', noop)
-  socket.on('disconnect', () => { disconnects++ })
+  socket.on('disconnect', () => {
+    disconnects++
+  })
   await new Promise<void>(resolve => socket.once('connect', () => resolve()))
   gc()
   start = performance.now()

@@ -36,7 +36,9 @@ export function runIngestClient(variant: 'bare' | 'log' | 'frames', payload: Ben
     const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', join(ROOT, 'bench', 'ingest-client.ts'), variant, payload, String(count), String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (text: string) => { out += text })
+    child.stdout.on('data', (text: string) => {
+      out += text
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
     child.once('exit', () => {
       clearTimeout(timer)

@@ -1,7 +1,7 @@
+import type { CreateSessionOptions } from './session/create'
 import type { Disposer, LogEntry, LogLimits, NewEntry, SessionOptions, SessionSource } from './types'
 import { importCapture as readCapture } from './export/format'
 import { EventLog } from './log/event-log'
-import type { CreateSessionOptions } from './session/create'
 import { createSessionSource } from './session/create'
 import { ManagerPool } from './session/manager-pool'
 import { ReplaySession } from './session/replay-session'
