@@ -64,9 +64,10 @@ const UNDEF = Object.freeze({ $t: 'undef' })
 
 /**
  * JSON.stringify replacer: reads the raw value (`this[key]`, before `toJSON`) and tags what JSON can't hold.
+ * Exported for the relay's wire format (relay/wire.ts), which uses the same tags.
  * JSON.stringify does the walking (native, safe for 3,000-deep values).
  */
-function replacer(this: unknown, key: string, value: unknown): unknown {
+export function taggedReplacer(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key]
   switch (typeof raw) {
     case 'undefined':
@@ -107,7 +108,7 @@ function replacer(this: unknown, key: string, value: unknown): unknown {
 
 function stringifyTagged(value: unknown): string {
   try {
-    return JSON.stringify(value, replacer)
+    return JSON.stringify(value, taggedReplacer)
   }
   catch (err) {
     throw new Error(`cannot export: ${err instanceof Error ? err.message : String(err)}`)
