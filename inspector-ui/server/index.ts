@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
@@ -33,12 +34,14 @@ export interface InspectorServerOptions {
   distDir?: string
   /** What the page is told about its surroundings. */
   config?: InspectorRuntimeConfig
+  /** Serve over https with this key and certificate (PEM). @default undefined (http) */
+  tls?: { key: string, cert: string }
 }
 
 export interface InspectorServer {
   url: string
   port: number
-  httpServer: http.Server
+  httpServer: http.Server | https.Server
   /** Per-start secret the page receives when served (relay authentication). */
   token: string
   close: () => Promise<void>
@@ -113,7 +116,8 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
     res.status(404).type('text').send('Not found')
   })
 
-  const httpServer = http.createServer(app)
+  const httpServer = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, app) : http.createServer(app)
+  const scheme = options.tls ? 'https' : 'http'
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)
@@ -123,14 +127,14 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   const shownHost = host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host
   // --- relay (issue 8, helper "relay"): the page's connections run here when it asks; see ./relay.ts.
   // Only pages served by this server may use it (their origins), with the per-start token.
-  const ownOrigins = new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://[::1]:${port}`])
+  const ownOrigins = new Set([`${scheme}://localhost:${port}`, `${scheme}://127.0.0.1:${port}`, `${scheme}://[::1]:${port}`])
   if (!['127.0.0.1', '::1', '0.0.0.0', '::'].includes(host))
-    ownOrigins.add(`http://${host.includes(':') ? `[${host}]` : host}:${port}`)
-  const relay = attachRelay(httpServer, { token, allowedOrigins: [...ownOrigins] })
-  config.relay = { url: `http://${shownHost}:${port}`, token }
+    ownOrigins.add(`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`)
+  const relay = attachRelay(httpServer as http.Server, { token, allowedOrigins: [...ownOrigins] })
+  config.relay = { url: `${scheme}://${shownHost}:${port}`, token }
   // --- end relay ---
   return {
-    url: `http://${shownHost}:${port}`,
+    url: `${scheme}://${shownHost}:${port}`,
     port,
     httpServer,
     token,

@@ -51,16 +51,20 @@ export interface Stack {
   close: () => Promise<void>
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!chromiumPath)
     throw new Error('Chromium is not available (see the e2e global setup message).')
-  return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS, headless: true })
+  return chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_FLAGS, ...extraArgs], headless: true })
 }
 
 export interface StackOptions {
   demo?: DemoServerOptions
   /** Extra runtime config for the page (merged over the demo server's). */
   config?: InspectorRuntimeConfig
+  /** Serve the inspector over https with this key and certificate (the browser accepts it). */
+  inspectorTls?: { key: string, cert: string }
+  /** Extra Chromium flags (e.g. `--host-resolver-rules=...`). */
+  browserArgs?: string[]
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -68,14 +72,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const demoUrl = `http://127.0.0.1:${demo.port}`
   const inspector = await startInspectorServer({
     port: 0,
+    tls: options.inspectorTls,
     config: {
       demoUrl,
       admin: { url: demoUrl, namespace: '/admin', username: 'admin', password: demo.adminPassword },
       ...options.config,
     },
   })
-  const inspectorUrl = `http://127.0.0.1:${inspector.port}`
-  const browser = await launchBrowser()
+  const inspectorUrl = `${options.inspectorTls ? 'https' : 'http'}://127.0.0.1:${inspector.port}`
+  const browser = await launchBrowser(options.browserArgs)
   const contexts: BrowserContext[] = []
   const pageErrors: string[] = []
   return {
@@ -90,6 +95,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         colorScheme: pageOptions.colorScheme ?? 'light',
         locale: pageOptions.locale ?? 'en-US',
         acceptDownloads: true,
+        ignoreHTTPSErrors: Boolean(options.inspectorTls),
       })
       contexts.push(context)
       const page = await context.newPage()

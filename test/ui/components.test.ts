@@ -62,3 +62,45 @@ describe.skipIf(!JsonNode)('jsonNode', () => {
     expect(wrapper.text()).toContain('68 69 ff')
   })
 })
+
+const LogRow = await load('../../inspector-ui/src/components/LogRow.vue')
+
+describe.skipIf(!LogRow)('logRow', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia())
+  })
+
+  it('re-renders on a log version tick only while it awaits its ack', async () => {
+    const { getInspector, resetInspector } = await import('../../inspector-ui/src/stores/sessions')
+    const { useLogStore } = await import('../../inspector-ui/src/stores/log')
+    resetInspector()
+    const log = getInspector().log
+    const store = useLogStore()
+    const base = { sessionId: 's1', time: Date.now(), mono: performance.now(), bytes: 10 }
+    const plain = log.append({ ...base, kind: 'event', name: 'tick', args: [1], direction: 'in' })
+    const emitted = log.append({ ...base, kind: 'event', name: 'ask', args: [], direction: 'out', correlationId: 'c1' })
+    let ackCalls = 0
+    let entryCalls = 0
+    const ackOf = store.ackOf
+    const entry = store.entry
+    store.ackOf = ((e: Parameters<typeof ackOf>[0]) => {
+      ackCalls++
+      return ackOf(e)
+    }) as typeof ackOf
+    store.entry = ((id: number) => {
+      entryCalls++
+      return entry(id)
+    }) as typeof entry
+    const a = mount(LogRow!, { props: { id: plain.id } })
+    const b = mount(LogRow!, { props: { id: emitted.id } })
+    expect(b.text()).toContain('awaiting ack')
+    const [entriesBefore, acksBefore] = [entryCalls, ackCalls]
+    store.version++
+    await nextTick()
+    // The plain row did not recompute; the waiting one looked for its ack again.
+    expect(entryCalls).toBe(entriesBefore)
+    expect(ackCalls).toBe(acksBefore + 1)
+    a.unmount()
+    b.unmount()
+  })
+})

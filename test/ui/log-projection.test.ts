@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import type { NewEntry } from '../../src/core/types'
 import { describe, expect, it } from 'vitest'
-import { LogProjection } from '../../inspector-ui/src/lib/log-projection'
+import { LogProjection, MAX_PUBLISH_GAP_MS, publishGap } from '../../inspector-ui/src/lib/log-projection'
 import { EventLog } from '../../src/core'
 
 function event(sessionId: string, name: string, args: unknown[] = []): NewEntry {
@@ -141,5 +141,16 @@ describe('logProjection', () => {
     await done
     expect(p.view.value.length).toBe(10_000)
     p.dispose()
+  })
+})
+
+describe('publishGap', () => {
+  it('publishes every frame when idle and down to 10 per second under load', () => {
+    expect(publishGap(1, 0)).toBe(3)
+    expect(publishGap(0, 10)).toBe(0)
+    expect(publishGap(2, 2000)).toBe(MAX_PUBLISH_GAP_MS)
+    expect(publishGap(0, 500)).toBe(50)
+    expect(publishGap(60, 0)).toBe(MAX_PUBLISH_GAP_MS)
+    expect(publishGap(500, 5000)).toBe(MAX_PUBLISH_GAP_MS)
   })
 })

@@ -2,7 +2,8 @@
  * The log view's pipeline (see inspector-ui/README.md):
  *
  *   core EventLog ──batch (≤ 1 per macrotask)──▶ LogProjection.ids (plain array, source of truth)
- *                                               └─ publish (≤ 1 per animation frame) ─▶ `view` (shallowRef)
+ *                                               └─ publish (adaptive: ≤ 1 per frame idle, down to
+ *                                                  1 per 100 ms under load) ─▶ `view` (shallowRef)
  *
  * `ids` holds the ids of the entries that match the view's filter, oldest first, outside Vue. The view
  * publishes `{ ids, length }`: the array is shared (appends don't disturb the `[0, length)` prefix a
@@ -22,10 +23,37 @@ export interface ViewIds {
 export interface ProjectionOptions {
   /** How publishing is deferred. @default requestAnimationFrame (setTimeout 16 ms where there is none) */
   schedule?: (run: () => void) => void
+  /**
+   * Space publishes by `publishGap` (load-dependent, up to `MAX_PUBLISH_GAP_MS`) before `schedule`.
+   * @default true when `schedule` is the default one, false when a custom `schedule` is given (tests)
+   */
+  adaptive?: boolean
+}
+
+/** Slowest publish rate under load: 10 per second. */
+export const MAX_PUBLISH_GAP_MS = 100
+
+/**
+ * Minimum time between two publishes, from how long the last publish and its render took (`costMs`) and
+ * how many entries per second reach the log (`rate`). Idle: 0 (the next frame). Drawing is kept to about a
+ * quarter of the main thread (wait 3× the cost), and a busy stream (≥ 1,000/s) draws at 10 fps, since
+ * the page is then saturated by intake; between publishes every entry is still recorded.
+ */
+export function publishGap(costMs: number, rate: number): number {
+  let gap = costMs * 3
+  if (rate >= 1000)
+    gap = Math.max(gap, MAX_PUBLISH_GAP_MS)
+  else if (rate >= 250)
+    gap = Math.max(gap, 50)
+  return Math.min(MAX_PUBLISH_GAP_MS, Math.round(gap))
 }
 
 const RATE_BUCKET_MS = 250
 const RATE_WINDOW_BUCKETS = 4
+
+function now(): number {
+  return typeof performance === 'undefined' ? Date.now() : performance.now()
+}
 
 function defaultSchedule(run: () => void): void {
   if (typeof requestAnimationFrame === 'function')
@@ -54,12 +82,19 @@ export class LogProjection {
   private publishQueued = false
   private scan: { controller: AbortController, until: number, buffered: LogEntry[] } | undefined
   private readonly schedule: (run: () => void) => void
+  private readonly adaptive: boolean
+  /** Adaptive pacing: when the last publish ran, what it (and its render) cost, entries since. */
+  private lastPublishAt = 0
+  private lastCost = 0
+  private incoming = 0
+  private incomingRate = 0
   private readonly disposers: (() => void)[] = []
   private readonly buckets = Array.from({ length: RATE_WINDOW_BUCKETS }, () => 0)
   private bucketAt = 0
 
   constructor(private readonly log: InspectorLog, filter: LogFilter, options: ProjectionOptions = {}) {
     this.schedule = options.schedule ?? defaultSchedule
+    this.adaptive = options.adaptive ?? options.schedule === undefined
     this.filter = filter
     this.match = compileFilter(filter)
     this.disposers.push(log.subscribe(batch => this.onBatch(batch)))
@@ -124,6 +159,7 @@ export class LogProjection {
   }
 
   private onBatch(batch: readonly LogEntry[]): void {
+    this.incoming += batch.length
     if (this.scan) {
       // The scan covers ids ≤ scan.until; keep what arrives meanwhile for afterwards.
       for (const entry of batch) {
@@ -179,11 +215,30 @@ export class LogProjection {
     if ((this.paused && !force) || this.publishQueued)
       return
     this.publishQueued = true
-    this.schedule(() => {
+    const run = (): void => {
       this.publishQueued = false
-      if (!this.paused || force)
+      if (this.paused && !force)
+        return
+      if (!this.adaptive) {
         this.publishNow()
-    })
+        return
+      }
+      const t0 = now()
+      const elapsed = t0 - this.lastPublishAt
+      this.publishNow()
+      // Vue's render of this publish is a microtask queued by publishNow: this one runs after it.
+      void Promise.resolve().then(() => {
+        this.lastCost = now() - t0
+      })
+      this.incomingRate = elapsed > 0 ? this.incoming * 1000 / elapsed : 0
+      this.incoming = 0
+      this.lastPublishAt = t0
+    }
+    const wait = this.adaptive ? this.lastPublishAt + publishGap(this.lastCost, this.incomingRate) - now() : 0
+    if (wait > 4)
+      setTimeout(() => this.schedule(run), wait)
+    else
+      this.schedule(run)
   }
 
   private async refilter(): Promise<void> {

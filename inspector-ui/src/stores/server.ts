@@ -2,7 +2,8 @@
  * The server view's state: one `AdminClient` (core, not reactive, module scope) and what the panel
  * shows of it. The model is a plain class updated in place (5,000 sockets, O(1) per event); this store
  * publishes a new `shallowRef` array of rows when the model says it changed, at most every 100 ms, so a
- * burst of admin-ui events costs one flatten and one render.
+ * burst of admin-ui events costs one flatten and one render. The first full tree (the `all_sockets`
+ * snapshot) is published at once, not after the throttle.
  */
 import type { ActionResult, AdminState, ExpandedFn, SocketInfo, TreeRow } from '../../../src/core/admin'
 import { defineStore } from 'pinia'
@@ -68,6 +69,8 @@ export const useServerStore = defineStore('server', () => {
 
   let timer: ReturnType<typeof setTimeout> | undefined
   let lastPublish = 0
+  /** Whether the rows last published came from a model holding an `all_sockets` snapshot. */
+  let shownSnapshot = false
 
   function expandedFn(small: boolean): ExpandedFn {
     const map = overrides.value
@@ -84,10 +87,12 @@ export const useServerStore = defineStore('server', () => {
     lastPublish = Date.now()
     const c = client
     if (!c) {
+      shownSnapshot = false
       rows.value = []
       return
     }
     const model = c.model
+    shownSnapshot = model.hasSnapshot
     const t0 = performance.now()
     rows.value = Object.freeze(model.flatten(expandedFn(model.estimatedRows <= SMALL_TREE_ROWS)))
     flattenMs.value = Math.round((performance.now() - t0) * 10) / 10
@@ -97,6 +102,12 @@ export const useServerStore = defineStore('server', () => {
   }
 
   function schedule(): void {
+    if (!shownSnapshot && client?.model.hasSnapshot) {
+      // The first full tree: show it now (the model notifies at most once per macrotask anyway).
+      clearTimeout(timer)
+      publishNow()
+      return
+    }
     if (timer !== undefined)
       return
     const wait = Math.max(0, PUBLISH_EVERY_MS - (Date.now() - lastPublish))
@@ -131,6 +142,7 @@ export const useServerStore = defineStore('server', () => {
         schedule()
     })
     state.value = c.state()
+    shownSnapshot = false
     rows.value = []
     lastAction.value = undefined
     busy.value = true
