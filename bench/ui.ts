@@ -284,8 +284,8 @@ const BIG_LOG_DIAGNOSIS = [
 ]
 
 const SERVER_VIEW_DIAGNOSIS = [
-  'Why: the admin-ui `all_sockets` message (5,000 sockets) reaches the page only after the server has run `fetchSockets()` and serialised them (that time is in the table; the server shares this 2-core machine with the browser and the bench), then the page parses it, builds the model, waits for the store\'s 100 ms publish throttle, flattens and renders. The Node-only scale test (src/core/admin/README.md) measured 236–536 ms for the protocol part on a quieter machine.',
-  'What would close it: publish the first tree immediately (the 100 ms throttle is for bursts of updates, not the first load) and render the summary before the tree; the server-side part is admin-ui\'s (one message with every socket) and shrinks only with a quieter machine or a server that sends fewer fields.',
+  'Why: the admin-ui `all_sockets` message (5,000 sockets) reaches the page only after the server has run `fetchSockets()` and serialised them (that time is in the table; the server shares this 2-core machine with the browser and the bench), then the page parses it, builds the model, flattens and renders (the first tree is published at once; later updates are batched at most every 100 ms). The Node-only scale test (src/core/admin/README.md) measured 236–536 ms for the protocol part on a quieter machine.',
+  'What would close it: render the summary before the tree; the server-side part is admin-ui\'s (one message with every socket) and shrinks only with a quieter machine or a server that sends fewer fields.',
 ]
 
 // ---------------------------------------------------------------------------------------------------
