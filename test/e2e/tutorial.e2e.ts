@@ -48,6 +48,7 @@ describeE2E('guided tutorial', () => {
     const page = await stack.newPage()
     await page.getByTestId('tutorial-tab').click()
     const steps = page.getByTestId('tutorial-step')
+    await steps.first().waitFor()
     expect(await steps.evaluateAll(els => els.map(e => e.getAttribute('data-step')))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'])
 
     // 1: one socket in /.
