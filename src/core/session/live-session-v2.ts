@@ -58,6 +58,7 @@ import type {
 import { estimateBytes, isBinary } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
 import { RESERVED_EVENTS_V2 } from './reserved-v2'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, utf8Length } from './shared'
 
 /** Node-only connection options the relay adds (socket.io-client 2.x passes them to engine.io-client 3.x). */
 export interface NodeConnectionOptions {
@@ -88,11 +89,6 @@ export function loadSocketIoClientV2(): Promise<IoV2> {
   return ioV2Loading
 }
 
-const DEFAULT_ACK_TIMEOUT_MS = 10_000
-const DEFAULT_SERVER_ACK_TIMEOUT_MS = 60_000
-/** Per-entry overhead counted on top of the payload estimate (as LiveSession counts it). */
-const ENTRY_OVERHEAD = 120
-
 interface PendingOwnAck {
   name: string
   sentMono: number
@@ -108,61 +104,11 @@ interface PendingServerAckState extends PendingServerAck {
 
 type Listener = (...args: any[]) => void
 
-function errorMessage(err: unknown): string {
-  if (typeof err === 'string')
-    return err
-  if (err instanceof Error)
-    return err.message
-  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
-    return (err as { message: string }).message
-  return String(err)
-}
-
 /** Bytes of a Buffer/ArrayBuffer/typed array as a Uint8Array of its own (engine buffers may be pooled). */
 function copyBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
   if (data instanceof ArrayBuffer)
     return new Uint8Array(data.slice(0))
   return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer)
-}
-
-let utf8: TextEncoder | undefined
-function utf8Length(text: string): number {
-  // ASCII fast path: most frames are JSON without non-ASCII characters.
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7F]*$/.test(text))
-    return text.length
-  utf8 ??= new TextEncoder()
-  return utf8.encode(text).byteLength
-}
-
-/**
- * A bounded, plain copy of an error detail: never keep XHR objects, requests or sockets alive in the log
- * (and keep entries serialisable for the relay and export).
- */
-function plainDetail(v: unknown, depth = 0): unknown {
-  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    return v
-  if (v instanceof Error) {
-    const out: Record<string, unknown> = { name: v.name, message: v.message }
-    const ext = v as Error & { description?: unknown, type?: unknown }
-    if (ext.type !== undefined)
-      out.type = plainDetail(ext.type, depth + 1)
-    if (ext.description !== undefined && depth < 3)
-      out.description = plainDetail(ext.description, depth + 1)
-    return out
-  }
-  if (typeof v === 'object' && depth < 3) {
-    const proto = Object.getPrototypeOf(v)
-    if (proto !== Object.prototype && proto !== null && !Array.isArray(v))
-      return `[${(v as object).constructor?.name ?? 'object'}]`
-    try {
-      return JSON.parse(JSON.stringify(v)) as unknown
-    }
-    catch {
-      return String(v)
-    }
-  }
-  return String(v)
 }
 
 let anonymous = 0

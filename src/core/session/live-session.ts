@@ -23,6 +23,7 @@ import { RESERVED_EVENTS } from '../composer/parse'
 import { estimateBytes } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
 import { ManagerPool } from './manager-pool'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, utf8Length } from './shared'
 
 type Engine = Manager['engine']
 
@@ -39,38 +40,8 @@ function on(emitter: Emitterish, event: string, fn: (...args: any[]) => void): D
   }
 }
 
-/** Per-entry overhead counted on top of the payload estimate (object header + fields). */
-const ENTRY_OVERHEAD = 120
 /** Shared by every entry without arguments (entries are immutable, so one frozen array serves all). */
 const NO_ARGS: readonly unknown[] = Object.freeze([])
-const DEFAULT_SERVER_ACK_TIMEOUT_MS = 60_000
-const DEFAULT_ACK_TIMEOUT_MS = 10_000
-
-const hasBuffer = typeof (globalThis as { Buffer?: unknown }).Buffer === 'function'
-
-/** UTF-8 length of a string. Node: native; elsewhere a tight loop (only runs when frames are captured). */
-function utf8Length(s: string): number {
-  if (hasBuffer)
-    return Buffer.byteLength(s, 'utf8')
-  let n = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) {
-      n += 1
-    }
-    else if (c < 0x800) {
-      n += 2
-    }
-    else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xFC00) === 0xDC00) {
-      n += 4
-      i++
-    }
-    else {
-      n += 3
-    }
-  }
-  return n
-}
 
 /**
  * Engine.IO packet data as the log keeps it: text as is; bytes as the object received when it is a
@@ -109,34 +80,6 @@ function packetNamespace(text: string): string {
     return '/'
   const comma = text.indexOf(',', i)
   return comma < 0 ? text.slice(i) : text.slice(i, comma)
-}
-
-/** A bounded, plain copy of an error detail: never keep XHR objects, requests or sockets alive in the log. */
-function plainDetail(v: unknown, depth = 0): unknown {
-  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    return v
-  if (v instanceof Error) {
-    const out: Record<string, unknown> = { name: v.name, message: v.message }
-    const ext = v as Error & { description?: unknown, type?: unknown, context?: unknown }
-    if (ext.type !== undefined)
-      out.type = plainDetail(ext.type, depth + 1)
-    if (ext.description !== undefined && depth < 3)
-      out.description = plainDetail(ext.description, depth + 1)
-    return out
-  }
-  if (typeof v === 'object' && depth < 3) {
-    const proto = Object.getPrototypeOf(v)
-    if (proto !== Object.prototype && proto !== null && !Array.isArray(v))
-      return `[${(v as object).constructor?.name ?? 'object'}]`
-    try {
-      // Plain JSON-ish values (e.g. `err.data` from a middleware) are cloned; a few KB at most is typical.
-      return JSON.parse(JSON.stringify(v)) as unknown
-    }
-    catch {
-      return String(v)
-    }
-  }
-  return String(v)
 }
 
 interface PendingServer {
@@ -880,14 +823,6 @@ export class LiveSession implements SessionSource {
 
   /** Whether `dispose()` ran. */
   get isDisposed(): boolean { return this.disposed }
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof Error)
-    return err.message
-  if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
-    return (err as { message: string }).message
-  return String(err)
 }
 
 export { ManagerPool }
