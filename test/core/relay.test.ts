@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Relay } from '../../inspector-ui/server/relay'
 import type { RelayEndpoint } from '../../src/core/session/relay-session'
-import type { AckEntry, ConnectErrorEntry, EventEntry, InspectorLog, LogEntry, SessionSnapshot, SessionSource } from '../../src/core/types'
+import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry, SessionSource } from '../../src/core/types'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
@@ -18,6 +18,7 @@ import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
 import { RelaySession } from '../../src/core/session/relay-session'
+import { waitForEntry, waitForState } from './fixtures/servers'
 
 const TOKEN = 'per-start-token-for-tests'
 const INSPECTOR_ORIGIN = 'http://inspector.test:5173'
@@ -67,47 +68,6 @@ async function target(check: (req: http.IncomingMessage) => boolean, server: htt
   closers.push(() => closeServer(server, io))
   const scheme = server instanceof https.Server ? 'https' : 'http'
   return { io, url: `${scheme}://127.0.0.1:${port}` }
-}
-
-function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry) => boolean, timeoutMs = 5000): Promise<E> {
-  for (const e of log) {
-    if (pred(e))
-      return Promise.resolve(e as E)
-  }
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const stop = log.subscribe((batch) => {
-      const hit = batch.find(pred)
-      if (hit) {
-        clearTimeout(timer)
-        stop()
-        resolve(hit as E)
-      }
-    })
-    timer = setTimeout(() => {
-      stop()
-      reject(new Error('timed out waiting for an entry'))
-    }, timeoutMs)
-  })
-}
-
-function waitForState(s: SessionSource, pred: (snap: SessionSnapshot) => boolean, timeoutMs = 5000): Promise<SessionSnapshot> {
-  if (pred(s.snapshot()))
-    return Promise.resolve(s.snapshot())
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const stop = s.on('state', (snap) => {
-      if (pred(snap)) {
-        clearTimeout(timer)
-        stop()
-        resolve(snap)
-      }
-    })
-    timer = setTimeout(() => {
-      stop()
-      reject(new Error(`timed out waiting for a state (now ${s.snapshot().status}, ${s.snapshot().lastError})`))
-    }, timeoutMs)
-  })
 }
 
 let n = 0

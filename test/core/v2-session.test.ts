@@ -1,11 +1,12 @@
 import type { DemoServerV2 } from '../../demo-server/v2/start-v2'
-import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, InspectorLog, LogEntry, SessionOptions, SessionSnapshot, SessionSource } from '../../src/core/types'
+import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { decodeFrameV3 } from '../../src/core/decode/frame-v3'
 import { EventLog } from '../../src/core/log/event-log'
 import { createSessionSource } from '../../src/core/session/create'
 import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
+import { waitForEntry, waitForState } from './fixtures/servers'
 
 let demo: DemoServerV2
 const sessions: SessionSource[] = []
@@ -21,47 +22,6 @@ afterEach(() => {
 afterAll(async () => {
   await demo.close()
 })
-
-function waitForEntry<E extends LogEntry>(log: InspectorLog, pred: (e: LogEntry) => boolean, timeoutMs = 5000): Promise<E> {
-  for (const e of log) {
-    if (pred(e))
-      return Promise.resolve(e as E)
-  }
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const stop = log.subscribe((batch) => {
-      const hit = batch.find(pred)
-      if (hit) {
-        clearTimeout(timer)
-        stop()
-        resolve(hit as E)
-      }
-    })
-    timer = setTimeout(() => {
-      stop()
-      reject(new Error('timed out waiting for an entry'))
-    }, timeoutMs)
-  })
-}
-
-function waitForState(s: SessionSource, pred: (snap: SessionSnapshot) => boolean, timeoutMs = 5000): Promise<SessionSnapshot> {
-  if (pred(s.snapshot()))
-    return Promise.resolve(s.snapshot())
-  return new Promise((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const stop = s.on('state', (snap) => {
-      if (pred(snap)) {
-        clearTimeout(timer)
-        stop()
-        resolve(snap)
-      }
-    })
-    timer = setTimeout(() => {
-      stop()
-      reject(new Error(`timed out waiting for a state (now ${s.snapshot().status})`))
-    }, timeoutMs)
-  })
-}
 
 function ofKind<K extends LogEntry['kind']>(log: EventLog, kind: K): Extract<LogEntry, { kind: K }>[] {
   return [...log].filter(e => e.kind === kind) as Extract<LogEntry, { kind: K }>[]
