@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { Server } from 'socket.io'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
-import { describeE2E, startStack } from './harness'
+import { describeE2E, startStack, typeArgs } from './harness'
 
 const TIMEOUT = 15_000
 
@@ -64,16 +64,6 @@ async function openOptions(page: Page): Promise<void> {
   if (await page.getByTestId('connect-options-panel').count() === 0)
     await page.getByTestId('connect-options').click()
   await page.getByTestId('connect-options-panel').waitFor()
-}
-
-/** Type into the Monaco arguments editor like a user. */
-async function typeArgs(page: Page, text: string): Promise<void> {
-  await page.locator('[data-testid="emit-args"][data-ready="true"]').waitFor({ timeout: TIMEOUT })
-  await page.locator('[data-testid="emit-args"] .view-lines').click()
-  await page.keyboard.press('ControlOrMeta+A')
-  await page.keyboard.press('Delete')
-  if (text)
-    await page.keyboard.type(text)
 }
 
 /** A page round trip must come back within `ms` (the main thread is not frozen). */

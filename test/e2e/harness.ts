@@ -14,7 +14,7 @@
  *   })
  * })
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import type { DemoServerOptions } from '../../demo-server/src/app'
 import type { InspectorRuntimeConfig, InspectorServer } from '../../inspector-ui/server/index'
 import { chromium } from 'playwright-core'
@@ -113,4 +113,48 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.allSettled([inspector.close(), demo.close()])
     },
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Driving the inspector through its data-testid contract, the way a user would.
+
+export const UI_TIMEOUT = 15_000
+
+/** The selected session tab. */
+export function activeTab(page: Page): Locator {
+  return page.locator('[data-testid="session-tab"][aria-selected="true"]')
+}
+
+/** Select tab `index` (0-based) and wait until it is the active one. */
+export async function selectTab(page: Page, index: number): Promise<void> {
+  await page.getByTestId('session-tab').nth(index).click()
+  await page.getByTestId('session-tab').nth(index).and(page.locator('[aria-selected="true"]')).waitFor()
+}
+
+/** Log rows of a direction (and event name). */
+export function rows(page: Page, direction: 'in' | 'out' | 'ack' | 'lifecycle', event?: string): Locator {
+  return page.locator(`[data-testid="log-row"][data-direction="${direction}"]${event ? `[data-event="${event}"]` : ''}`)
+}
+
+/** Type into the Monaco arguments editor like a user: click into it, select all, delete, type. */
+export async function typeArgs(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid="emit-args"][data-ready="true"]').waitFor({ timeout: UI_TIMEOUT })
+  await page.locator('[data-testid="emit-args"] .view-lines').click()
+  await page.keyboard.press('ControlOrMeta+A')
+  await page.keyboard.press('Delete')
+  if (text)
+    await page.keyboard.type(text)
+}
+
+/** Write an emit in the composer: event name, arguments, the ack checkbox. */
+export async function compose(page: Page, event: string, args: string, options: { ack?: boolean } = {}): Promise<void> {
+  await page.getByTestId('emit-event').fill(event)
+  await typeArgs(page, args)
+  await page.getByTestId('emit-ack').setChecked(options.ack ?? false)
+}
+
+/** Compose and click Send. */
+export async function send(page: Page, event: string, args: string, options: { ack?: boolean } = {}): Promise<void> {
+  await compose(page, event, args, options)
+  await page.getByTestId('emit-send').click()
 }

@@ -2,20 +2,16 @@
  * The inspector UI in real Chromium against the demo server, driven only through the `data-testid`
  * contract (inspector-ui/README.md). Each test opens its own browser context (own localStorage).
  */
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Stack } from './harness'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { describeE2E, startStack } from './harness'
+import { activeTab, compose, describeE2E, rows, selectTab, send, startStack } from './harness'
 
 const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots')
 const TIMEOUT = 15_000
-
-function activeTab(page: Page): Locator {
-  return page.locator('[data-testid="session-tab"][aria-selected="true"]')
-}
 
 /** Open a tab on `url` (a new one when tabs exist) and wait until it is connected. */
 async function connectTab(page: Page, url: string): Promise<string> {
@@ -26,33 +22,6 @@ async function connectTab(page: Page, url: string): Promise<string> {
   await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: TIMEOUT })
   await expect.poll(() => page.getByTestId('socket-id').textContent()).toMatch(/\S{10,}/)
   return (await page.getByTestId('socket-id').textContent())!.trim()
-}
-
-async function selectTab(page: Page, index: number): Promise<void> {
-  await page.getByTestId('session-tab').nth(index).click()
-  await page.getByTestId('session-tab').nth(index).and(page.locator('[aria-selected="true"]')).waitFor()
-}
-
-/** Write into the composer like a user: event name, then click into Monaco, select all, type. */
-async function compose(page: Page, event: string, args: string, options: { ack?: boolean } = {}): Promise<void> {
-  await page.getByTestId('emit-event').fill(event)
-  await page.locator('[data-testid="emit-args"][data-ready="true"]').waitFor({ timeout: TIMEOUT })
-  await page.locator('[data-testid="emit-args"] .view-lines').click()
-  await page.keyboard.press('ControlOrMeta+A')
-  await page.keyboard.press('Delete')
-  if (args)
-    await page.keyboard.type(args)
-  await page.getByTestId('emit-ack').setChecked(options.ack ?? false)
-}
-
-async function send(page: Page, event: string, args: string, options: { ack?: boolean } = {}): Promise<void> {
-  await compose(page, event, args, options)
-  await page.getByTestId('emit-send').click()
-}
-
-function rows(page: Page, direction: 'in' | 'out' | 'ack' | 'lifecycle', event?: string): Locator {
-  const selector = `[data-testid="log-row"][data-direction="${direction}"]${event ? `[data-event="${event}"]` : ''}`
-  return page.locator(selector)
 }
 
 describeE2E('inspector UI', () => {

@@ -4,7 +4,7 @@
  * allows another origin, a required `Authorization` header and cookie, a self-signed certificate) reached
  * through the inspector's relay; the relay refusing strangers; and the diagnosis's one-click fixes.
  */
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { DemoServerV2 } from '../../demo-server/v2/start-v2'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { Stack } from './harness'
@@ -16,7 +16,7 @@ import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { RELAY_PATH } from '../../src/core/relay/protocol'
 import { ALLOWED_ORIGIN, startCorsRestrictedServer, startCustomPathServer, startTlsServer } from '../fixtures/broken-servers'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
-import { describeE2E, startStack } from './harness'
+import { activeTab, describeE2E, rows, selectTab, send, startStack } from './harness'
 
 const TIMEOUT = 15_000
 
@@ -27,14 +27,6 @@ interface ConnectSettings {
   cookies?: string
   origin?: string
   insecure?: boolean
-}
-
-function activeTab(page: Page): Locator {
-  return page.locator('[data-testid="session-tab"][aria-selected="true"]')
-}
-
-function rows(page: Page, direction: 'in' | 'out' | 'ack' | 'lifecycle', event?: string): Locator {
-  return page.locator(`[data-testid="log-row"][data-direction="${direction}"]${event ? `[data-event="${event}"]` : ''}`)
 }
 
 async function openOptions(page: Page): Promise<void> {
@@ -65,23 +57,6 @@ async function connectTab(page: Page, url: string, settings: ConnectSettings = {
   await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: TIMEOUT })
   await expect.poll(() => page.getByTestId('socket-id').textContent()).toMatch(/\S{10,}/)
   return (await page.getByTestId('socket-id').textContent())!.trim()
-}
-
-async function selectTab(page: Page, index: number): Promise<void> {
-  await page.getByTestId('session-tab').nth(index).click()
-  await page.getByTestId('session-tab').nth(index).and(page.locator('[aria-selected="true"]')).waitFor()
-}
-
-async function send(page: Page, event: string, args: string, options: { ack?: boolean } = {}): Promise<void> {
-  await page.getByTestId('emit-event').fill(event)
-  await page.locator('[data-testid="emit-args"][data-ready="true"]').waitFor({ timeout: TIMEOUT })
-  await page.locator('[data-testid="emit-args"] .view-lines').click()
-  await page.keyboard.press('ControlOrMeta+A')
-  await page.keyboard.press('Delete')
-  if (args)
-    await page.keyboard.type(args)
-  await page.getByTestId('emit-ack').setChecked(options.ack ?? false)
-  await page.getByTestId('emit-send').click()
 }
 
 /** Stop the tab's reconnection loop, if it has one (a middleware refusal already ended it). */
