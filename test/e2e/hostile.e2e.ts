@@ -48,7 +48,18 @@ async function connect(page: Page, url: string): Promise<void> {
 }
 
 async function waitForTabState(page: Page, state: string, timeout = 15_000): Promise<void> {
-  await page.locator(`[data-testid=session-tab][data-state=${state}]`).first().waitFor({ timeout })
+  try {
+    await page.locator(`[data-testid=session-tab][data-state=${state}]`).first().waitFor({ timeout })
+  }
+  catch (error) {
+    // Say what the page showed instead: a timeout alone does not tell a missed close from a stuck page.
+    const seen = await page.evaluate(() => ({
+      tabs: [...document.querySelectorAll('[data-testid=session-tab]')].map(t => t.getAttribute('data-state')),
+      rows: [...document.querySelectorAll('[data-testid=log-row]')].slice(-8).map(r => r.textContent?.replace(/\s+/g, ' ').slice(0, 120)),
+      hidden: document.hidden,
+    }), undefined).catch((e: unknown) => ({ unavailable: String(e) }))
+    throw new Error(`tab never reached "${state}" in ${timeout} ms; the page showed ${JSON.stringify(seen)}`, { cause: error })
+  }
 }
 
 /** Wait for the diagnosis element to contain `text` (the diagnosis may refine while probes run). */
