@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
 import { useComposerStore } from '../../inspector-ui/src/stores/composer'
 import { useConnectStore } from '../../inspector-ui/src/stores/connect'
 import { getInspector, resetInspector, tabState, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
@@ -134,6 +135,17 @@ describe('composer store', () => {
     expect(composer.error?.line).toBe(1)
     expect(kinds(id)).not.toContain('event')
     expect(composer.history).toHaveLength(0)
+  })
+
+  it('says why a send was refused until the message is edited', async () => {
+    const sessions = useSessionsStore()
+    const composer = useComposerStore()
+    const id = sessions.openSession({ url: NOWHERE }, { connect: false })
+    expect(composer.send(id).ok).toBe(false)
+    expect(composer.sendError).toMatch(/event name is empty/)
+    composer.event = 'chat'
+    await nextTick()
+    expect(composer.sendError).toBeUndefined()
   })
 
   it('refuses reserved event names', () => {

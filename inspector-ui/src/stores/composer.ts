@@ -5,7 +5,7 @@
  */
 import type { ComposeError, EmitResult } from '../../../src/core/types'
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import { parseComposer } from '../../../src/core'
 import { isRecord, readStored, setAside, writeStored } from '../lib/storage'
 import { useSessionsStore } from './sessions'
@@ -75,6 +75,10 @@ export const useComposerStore = defineStore('composer', () => {
   const volatile = ref(false)
   /** The last send's failure (parse error or the session's refusal). */
   const sendError = ref<string | undefined>()
+  // A refusal is about what was sent: editing the message makes it stale.
+  watch([event, args, ack, ackTimeoutMs, volatile], () => {
+    sendError.value = undefined
+  })
 
   const history = shallowRef<readonly HistoryItem[]>(readStored('history', validateHistory, []))
   const saved = shallowRef<readonly SavedItem[]>(readStored('saved', validateSaved, []))
