@@ -7,10 +7,11 @@ import type { Diagnosis } from '../../src/core'
 import type { NewEntry } from '../../src/core/types'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { useDiagnosisStore } from '../../inspector-ui/src/stores/diagnosis'
+import { SLOW_CONNECT_MS, useDiagnosisStore } from '../../inspector-ui/src/stores/diagnosis'
 import { getInspector, resetInspector, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
+import { startHangingServer } from '../fixtures/broken-servers'
 
-const probes = vi.hoisted(() => ({ calls: [] as Array<{ url: string, error?: { message: string } }> }))
+const probes = vi.hoisted(() => ({ calls: [] as Array<{ url: string, error?: { message: string } }>, code: 'unreachable' }))
 
 vi.mock('../../src/core', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/core')>()
@@ -18,7 +19,7 @@ vi.mock('../../src/core', async (importOriginal) => {
     ...actual,
     diagnoseConnection: async (input: { url: string, error?: { message: string } }): Promise<Diagnosis> => {
       probes.calls.push(input)
-      return { code: 'unreachable', title: 'Nothing answers at this address', detail: `probe ${probes.calls.length}`, suggestion: 's', probe: [] }
+      return { code: probes.code, title: 'Nothing answers at this address', detail: `probe ${probes.calls.length}`, suggestion: 's', probe: [] } as Diagnosis
     },
   }
 })
@@ -36,6 +37,7 @@ async function settle(): Promise<void> {
 
 beforeEach(() => {
   probes.calls.length = 0
+  probes.code = 'unreachable'
   localStorage.clear()
   setActivePinia(createPinia())
 })
@@ -86,5 +88,41 @@ describe('diagnosis store', () => {
     await settle()
     expect(store.of('imported-1')).toBeUndefined()
     expect(probes.calls).toEqual([])
+  })
+
+  it('probes a connection still pending after a few seconds, before socket.io\'s own timeout', async () => {
+    const server = await startHangingServer()
+    try {
+      const sessions = useSessionsStore()
+      const store = useDiagnosisStore()
+      const id = sessions.openSession({ url: server.url, timeout: 60_000, reconnection: false })
+      await new Promise(resolve => setTimeout(resolve, SLOW_CONNECT_MS - 1000))
+      expect(probes.calls).toEqual([])
+      await vi.waitFor(() => expect(probes.calls).toHaveLength(1), { timeout: 3000, interval: 50 })
+      expect(probes.calls[0].error).toBeUndefined()
+      await vi.waitFor(() => expect(store.of(id)).toMatchObject({ status: 'done', stillConnectingMs: SLOW_CONNECT_MS, diagnosis: { code: 'unreachable' } }), { timeout: 1000 })
+      expect(sessions.tabs.find(t => t.id === id)?.status).toBe('connecting')
+    }
+    finally {
+      resetInspector()
+      await server.close()
+    }
+  })
+
+  it('says nothing yet when the pending connection\'s server answers the probe', async () => {
+    probes.code = 'unknown'
+    const server = await startHangingServer()
+    try {
+      const sessions = useSessionsStore()
+      const store = useDiagnosisStore()
+      const id = sessions.openSession({ url: server.url, timeout: 60_000, reconnection: false })
+      await vi.waitFor(() => expect(probes.calls).toHaveLength(1), { timeout: SLOW_CONNECT_MS + 3000, interval: 50 })
+      await settle()
+      expect(store.of(id)).toBeUndefined()
+    }
+    finally {
+      resetInspector()
+      await server.close()
+    }
   })
 })

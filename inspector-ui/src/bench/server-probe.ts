@@ -42,7 +42,7 @@ function summarySockets(): number {
 
 export async function runServerView(config: ServerViewConfig): Promise<Record<string, unknown>> {
   el<HTMLButtonElement>('server-tab')?.click()
-  const connect = await eachFrameUntil('the server form', () => el<HTMLButtonElement>('server-connect'), 10_000)
+  const connect = await eachFrameUntil('the server form', () => el<HTMLButtonElement>('server-connect') ?? false, 10_000)
   fill('server-url', config.admin.url)
   fill('server-user', config.admin.username)
   fill('server-password', config.admin.password)

@@ -6,11 +6,15 @@
  *
  * One probe per failure streak: reconnection attempts that fail with the same message do not probe again;
  * a different message does, and so does the same one after the session stayed connected for a minute.
+ *
+ * A connection that is still "connecting" after `SLOW_CONNECT_MS` is probed too, without waiting for
+ * socket.io's own timeout (20 s by default): a server that accepts the connection and never answers is
+ * named in seconds. Only a conclusive finding is shown then; "the server answers" stays quiet.
  */
 import type { ConnectErrorLike, DiagnoseInput, Diagnosis, RelayDiagnoseInput } from '../../../src/core'
 import type { LogEntry } from '../../../src/core/types'
 import { defineStore } from 'pinia'
-import { shallowRef } from 'vue'
+import { shallowRef, watch } from 'vue'
 import { diagnoseConnection, diagnoseThroughRelay, explainFailure } from '../../../src/core'
 import { getInspector, relayEndpoint, useSessionsStore } from './sessions'
 
@@ -27,12 +31,16 @@ export interface DiagnosisView {
   /** The session connected since (the view is kept to tell a repeat of the same failure). */
   resolved: boolean
   at: number
+  /** Made while the first connection was still pending (no error yet), after this many ms. */
+  stillConnectingMs?: number
 }
 
 /** A failure with the same message this soon after the last probe belongs to the same streak. */
 const STREAK_MS = 60_000
 /** Codes a page's probe cannot refine (a failed request gives no reason): ask Node when the relay is there. */
 const PAGE_BLIND = new Set(['unreachable'])
+/** A connection still pending this long is probed before socket.io's own timeout ends it. */
+export const SLOW_CONNECT_MS = 5_000
 
 export const useDiagnosisStore = defineStore('diagnosis', () => {
   const sessions = useSessionsStore()
@@ -69,12 +77,12 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
     void probe(sessionId, key, input, options.via === 'relay')
   }
 
-  async function probe(sessionId: string, key: string, input: DiagnoseInput, viaRelay: boolean): Promise<void> {
+  async function probe(sessionId: string, key: string, input: DiagnoseInput, viaRelay: boolean, stillConnectingMs?: number): Promise<void> {
     const mine = ++generation
     running.set(sessionId, mine)
     const stillMine = (): boolean => running.get(sessionId) === mine
     const quick = explainFailure(input)
-    const base = { key, resolved: false, at: Date.now() }
+    const base = { key, resolved: false, at: Date.now(), ...(stillConnectingMs === undefined ? {} : { stillConnectingMs }) }
     set(sessionId, { ...base, status: 'probing', diagnosis: quick, where: 'page' })
     if (quick && quick.code !== 'ping-timeout') {
       set(sessionId, { ...base, status: 'done', diagnosis: quick, where: viaRelay ? 'relay' : 'page' })
@@ -112,8 +120,46 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
     if (!stillMine())
       return
     running.delete(sessionId)
+    if (stillConnectingMs !== undefined && (!diagnosis || diagnosis.code === 'unknown')) {
+      // The server answers the probe: the connection is only slow so far; socket.io's own outcome will tell.
+      set(sessionId, undefined)
+      return
+    }
     set(sessionId, { ...base, status: 'done', diagnosis, where, relayError })
   }
+
+  /** Probe a connection that has been pending for `SLOW_CONNECT_MS` (no error to go on yet). */
+  function slowConnect(sessionId: string): void {
+    const options = sessions.optionsById[sessionId]
+    if (!options || byId.value[sessionId]?.resolved === false)
+      return // imported, or a failure streak already has its diagnosis
+    const input: DiagnoseInput = {
+      url: options.url,
+      path: options.path,
+      transports: options.transports ? [...options.transports] : undefined,
+    }
+    void probe(sessionId, `slow:${options.url}`, input, options.via === 'relay', SLOW_CONNECT_MS)
+  }
+
+  const slowTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  watch(() => sessions.tabs, (tabs) => {
+    const connecting = new Set(tabs.filter(t => t.status === 'connecting').map(t => t.id))
+    for (const [id, timer] of slowTimers) {
+      if (!connecting.has(id)) {
+        clearTimeout(timer)
+        slowTimers.delete(id)
+      }
+    }
+    for (const id of connecting) {
+      if (!slowTimers.has(id)) {
+        slowTimers.set(id, setTimeout(() => {
+          slowTimers.delete(id)
+          if (sessions.tabs.find(t => t.id === id)?.status === 'connecting')
+            slowConnect(id)
+        }, SLOW_CONNECT_MS))
+      }
+    }
+  })
 
   function onEntry(entry: LogEntry): void {
     switch (entry.kind) {
