@@ -71,6 +71,8 @@ export interface IngestRow {
   disconnects: number
   eluBare: number
   eluLog: number
+  /** CPU time (all threads) per event received, µs, medians: bare / log / log + frames. */
+  cpuMicros: [number, number, number]
   retainedLog: number | null
   retainedFrames: number | null
   heldInLog: number | null
@@ -105,6 +107,7 @@ export async function runIngest(runs: number, log: (line: string) => void): Prom
         disconnects: all.reduce((sum, r) => sum + r.disconnects, 0),
         eluBare: median(results.bare.map(r => r.elu)),
         eluLog: median(results.log.map(r => r.elu)),
+        cpuMicros: [median(results.bare.map(r => r.cpuMicrosPerEvent)), median(results.log.map(r => r.cpuMicrosPerEvent)), median(results.frames.map(r => r.cpuMicrosPerEvent))],
         retainedLog: median(results.log.map(r => r.retainedBytesPerEvent ?? 0)),
         retainedFrames: median(results.frames.map(r => r.retainedBytesPerEvent ?? 0)),
         heldInLog: last('log').heldInLog,

@@ -30,12 +30,12 @@ const INGEST_TARGETS: Record<string, [number, number]> = { small: [0.85, 0.8], j
 
 function ingestMarkdown(rows: IngestRow[]): string {
   const lines = [
-    '| payload | (a) bare client | (b) core, log | (c) core, log + frames | b/a (target) | c/a (target) | lost | disconnects | ELU a / b | retained B/event b / c | log held / dropped (b) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| payload | (a) bare client | (b) core, log | (c) core, log + frames | b/a (target) | c/a (target) | lost | disconnects | ELU a / b | CPU µs/event a / b / c | retained B/event b / c | log held / dropped (b) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const row of rows) {
     const [tLog, tFrames] = INGEST_TARGETS[row.payload]
-    lines.push(`| ${row.label} | ${fmt(row.bare)}/s | ${fmt(row.log)}/s | ${fmt(row.frames)}/s | ${ratio(row.ratioLog)} (≥ ${tLog}: ${mark(row.ratioLog >= tLog)}) | ${ratio(row.ratioFrames)} (≥ ${tFrames}: ${mark(row.ratioFrames >= tFrames)}) | ${row.lost} | ${row.disconnects} | ${row.eluBare.toFixed(2)} / ${row.eluLog.toFixed(2)} | ${row.retainedLog ?? '-'} / ${row.retainedFrames ?? '-'} | ${row.heldInLog ?? '-'} / ${row.droppedFromLog ?? '-'} |`)
+    lines.push(`| ${row.label} | ${fmt(row.bare)}/s | ${fmt(row.log)}/s | ${fmt(row.frames)}/s | ${ratio(row.ratioLog)} (≥ ${tLog}: ${mark(row.ratioLog >= tLog)}) | ${ratio(row.ratioFrames)} (≥ ${tFrames}: ${mark(row.ratioFrames >= tFrames)}) | ${row.lost} | ${row.disconnects} | ${row.eluBare.toFixed(2)} / ${row.eluLog.toFixed(2)} | ${row.cpuMicros.map(n => n.toFixed(1)).join(' / ')} | ${row.retainedLog ?? '-'} / ${row.retainedFrames ?? '-'} | ${row.heldInLog ?? '-'} / ${row.droppedFromLog ?? '-'} |`)
   }
   return lines.join('\n')
 }
