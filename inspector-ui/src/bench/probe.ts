@@ -111,10 +111,15 @@ async function heapNow(): Promise<number> {
 
 /**
  * Wait until the page has been quiet (no long task) for `quietMs`, at most `maxMs`: opening a session
- * loads the composer's editor (Monaco, lazily), which is start-up work, not the stream's cost.
+ * loads the composer's editor (Monaco, lazily), which is start-up work, not the stream's cost. The
+ * editor is waited for explicitly first (its `data-ready`): on a loaded machine its chunk can still be
+ * compiling after half a second without a long task, and its evaluation (a 250–650 ms task) then landed
+ * inside the stream's window.
  */
 async function settle(quietMs = 500, maxMs = 8000): Promise<number> {
   const t0 = performance.now()
+  while (!document.querySelector('[data-testid="emit-args"] [data-ready="true"], [data-testid="emit-args"][data-ready="true"]') && performance.now() - t0 < maxMs)
+    await new Promise(resolve => setTimeout(resolve, 50))
   for (;;) {
     await new Promise(resolve => setTimeout(resolve, 100))
     const now = performance.now()
