@@ -26,13 +26,17 @@ function sampleLog(n: number): EventLog {
   const log = new EventLog()
   for (let i = 0; i < n; i++) {
     const sid = i % 7 === 0 ? 's2' : 's1'
-    switch (i % 5) {
-      case 0: log.append(eventEntry(`chat:${i % 3}`, [{ i, nan: Number.NaN, big: BigInt(i), bin: new Uint8Array([i & 255]), when: new Date(i) }], 'in', sid)); break
-      case 1: log.append(ackEntry('chat:1', [i, undefined, -0], 'out', sid)); break
-      case 2: log.append(frameEntry(`42["tick",${i}]`, 'in', 'message', sid)); break
-      case 3: log.append(frameEntry(new Uint8Array([1, 2, i & 255]), 'out', 'message', sid)); break
-      default: log.append(noteEntry(`note ${i} \u2028 "quoted" \\ back`, sid))
-    }
+    const kind = i % 5
+    if (kind === 0)
+      log.append(eventEntry(`chat:${i % 3}`, [{ i, nan: Number.NaN, big: BigInt(i), bin: new Uint8Array([i & 255]), when: new Date(i) }], 'in', sid))
+    else if (kind === 1)
+      log.append(ackEntry('chat:1', [i, undefined, -0], 'out', sid))
+    else if (kind === 2)
+      log.append(frameEntry(`42["tick",${i}]`, 'in', 'message', sid))
+    else if (kind === 3)
+      log.append(frameEntry(new Uint8Array([1, 2, i & 255]), 'out', 'message', sid))
+    else
+      log.append(noteEntry(`note ${i} \u2028 "quoted" \\ back`, sid))
   }
   return log
 }
