@@ -101,10 +101,15 @@ try {
     console.log(`\nWhile scrolling (${scrolls.length} scroll events, ${((to - from) / 1000).toFixed(0)} ms):`, [...inWindow].filter(([, v]) => v > 5).sort((a, b) => b[1] - a[1]).slice(0, 70).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', '))
   }
   const mark = (name: string): number | undefined => events.find(e => e.name === name)?.ts
-  const a = mark('bench:import-start')
-  const b = mark('bench:first-rows')
-  if (a && b) {
-    console.log(`\nFirst screen window ${((b - a) / 1000).toFixed(0)} ms; tasks inside:`)
+  const windows: Array<[string, number | undefined, number | undefined]> = [['First screen', mark('bench:import-start'), mark('bench:first-rows')]]
+  for (const e of events) {
+    if (typeof e.name === 'string' && e.name.startsWith('bench:filter-start '))
+      windows.push([e.name.slice('bench:filter-start '.length), e.ts, mark(e.name.replace('start', 'painted'))])
+  }
+  for (const [label, a, b] of windows) {
+    if (!a || !b)
+      continue
+    console.log(`\n${label} window ${((b - a) / 1000).toFixed(0)} ms; tasks inside:`)
     for (const t of events.filter(e => e.name === 'RunTask' && e.ts + e.dur >= a && e.ts <= b && e.dur > 2000)) {
       const inside = events.filter(e => e.tid === t.tid && e.ts >= t.ts && e.ts < t.ts + t.dur && e.dur > 1500 && e.name !== 'RunTask' && !/^(?:V8\.|Blink\.|AsyncTask|WebFrame|PageAnimator|FrameRequest|LocalFrameView|Document::)/.test(e.name))
       console.log(`  @${((t.ts - a) / 1000).toFixed(0)} ${(t.dur / 1000).toFixed(1)} ms: ${inside.slice(0, 8).map(e => `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${(e.dur / 1000).toFixed(1)}`).join(', ')}`)

@@ -294,10 +294,12 @@ function shownCount(): number | undefined {
 async function timeFilter(testId: string, value: string, accept: () => boolean): Promise<{ ms: number, shown: number | undefined }> {
   const input = logInput(testId)
   const before = rowIds()
+  performance.mark(`bench:filter-start ${testId}=${value}`)
   const t0 = performance.now()
   input.value = value
   input.dispatchEvent(new Event('input', { bubbles: true }))
   const t1 = await untilPainted(`the ${testId} "${value}" rows`, () => shownCount() !== undefined && document.querySelector(ROW) !== null && rowIds() !== before && accept())
+  performance.mark(`bench:filter-painted ${testId}=${value}`)
   return { ms: round1(t1 - t0), shown: shownCount() }
 }
 

@@ -124,9 +124,9 @@ export class LogProjection {
     return this.refilter()
   }
 
-  /** The filter's predicate; its text test reads the shared index's cached search texts. */
+  /** The filter's predicate (entries arriving, and rescans that cannot use the index). */
   private compile(filter: LogFilter): (entry: LogEntry) => boolean {
-    return compileFilter(filter, { contains: this.index.contains })
+    return compileFilter(filter)
   }
 
   /** Paused: new rows are not drawn (the core keeps recording, and so does `ids`). */
@@ -278,13 +278,15 @@ export class LogProjection {
     const needle = (this.filter.text ?? '').toLowerCase()
     const candidates = name ? this.index.idsForName(name) : undefined
     const byText = !candidates && this.index.canSearchText(needle)
+    // The index decided the text: check the rest of the filter only.
+    const rest = byText ? compileFilter({ ...this.filter, text: undefined }) : match
     const slice = new TimeSlice(SCAN_SLICE_MS)
     const firstId = this.log.at(0)?.id ?? 1
     const total = candidates ? candidates.length : scan.until - firstId + 1
     const found: number[] = []
     let i = 0
     while (i < total) {
-      const stop = Math.min(total, i + (byText ? 2048 : 256))
+      const stop = Math.min(total, i + (byText ? 8192 : 256))
       if (candidates) {
         for (; i < stop; i++) {
           const id = candidates[i]
@@ -297,10 +299,10 @@ export class LogProjection {
       }
       else if (byText) {
         found.length = 0
-        this.index.textIds(needle, Math.max(after + 1, firstId + i), firstId + stop - 1, found)
+        this.index.textIds(needle, Math.max(after + 1, firstId + i), Math.min(scan.until, firstId + stop - 1), found)
         for (const id of found) {
           const entry = this.log.get(id)
-          if (entry && match(entry))
+          if (entry && rest(entry))
             ids.push(id)
         }
         i = stop

@@ -71,7 +71,7 @@ const TEXT_NODE_BUDGET = 2000
 const TEXT_STRING_BUDGET = 65_536
 
 /** Whether a needle can match the text of numbers (digits, signs, dots, `e`, `n`, `Infinity`/`NaN`). */
-function isNumericNeedle(needle: string): boolean {
+export function isNumericNeedle(needle: string): boolean {
   return /^[\d\-+.einftya]+$/.test(needle)
 }
 

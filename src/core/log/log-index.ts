@@ -1,5 +1,22 @@
 import type { InspectorLog, LogEntry } from '../types'
-import { entryContains, entryName, entrySearchText, searchTextIncludes } from './filter'
+import { entryContains, entryName, entrySearchText, isNumericNeedle, searchTextIncludes } from './filter'
+
+/** Entries per block of search texts. */
+const BLOCK_ENTRIES = 4096
+/** Ends each entry's text in a block (a searchable needle never holds it). */
+const ENTRY_SEP = '\u0002'
+/** Marks where an entry's numbers start in its search text (see `entrySearchText`). */
+const NUMBERS = '\u0000\u0001\u0000'
+
+interface TextBlock {
+  firstId: number
+  /** Every entry's search text followed by `ENTRY_SEP`, one flat string. */
+  text: string
+  /** Where each entry's text starts in `text`; one more at the end. */
+  starts: Int32Array
+  /** Ids in this block whose text was too long to keep: walked on each search. */
+  walk: number[]
+}
 
 /** `*` and `?` make a name filter a glob (the same rule as `compileFilter`). */
 function isGlob(name: string): boolean {
@@ -38,28 +55,32 @@ function lowerBound(ids: readonly number[], id: number, from = 0): number {
  *
  * - **names**: event/ack name → ids, oldest first, updated per batch. A name filter reads the ids of the
  *   matching names instead of walking the log (`idsForName`).
- * - **search texts**: the lowercased text the text filter looks at, per entry (`entrySearchText`), built on
- *   first use or ahead of time by `warm` (idle time), so a text search is one `indexOf` per entry
- *   (`contains`, a drop-in for `entryContains`).
+ * - **search texts**: the lowercased text the text filter looks at, per entry (`entrySearchText`), built
+ *   ahead of time (`warmEntries` as an import appends, `warm` in idle time) into blocks of 4,096
+ *   consecutive entries, each one flat string: a text search is one native `indexOf` scan per block
+ *   (`textIds`), and only the entries not in a block yet are walked.
  *
  * Both are exact: entries the subscriber has not seen yet are read from the log (`catchUp`), dropped
- * entries are skipped by id, and entries too large for a cached text are walked as before.
+ * entries are skipped by id, and entries too large for a search text are walked as before.
  * @example
  * const index = new LogIndex(inspector.log)
  * const ids = index.idsForName('chat*')           // sorted ids of every event/ack named chat…
- * const match = compileFilter(filter, { contains: index.contains })
+ * const hits: number[] = []
+ * index.textIds('refund', 1, Infinity, hits)     // ids whose text holds "refund"
  */
 export class LogIndex {
   private readonly names = new Map<string, number[]>()
   /** Highest id indexed by name (ids are consecutive and never reused). */
   private indexedThrough = 0
-  /** Search texts by `id - textBase`; `null`: too long to cache, walk the entry. `textOf` returns null too when the budget is spent. */
-  private texts: (string | null | undefined)[] = []
-  private textBase = 1
-  /** Characters held in `texts`, at most `maxTextChars` (beyond it, entries are walked on each search). */
+  /** Sealed blocks of search texts, oldest first, covering consecutive ids. */
+  private blocks: TextBlock[] = []
+  /** The block being filled (sealed when full or when a search needs it). */
+  private open: { firstId: number, parts: string[], walk: number[] } | undefined
+  /** Every id up to this one is in a block (or in its `walk` list). */
+  private coveredThrough = 0
+  /** Characters held in blocks, at most `maxTextChars` (beyond it, entries are walked on each search). */
   private textChars = 0
-  /** `warm` has visited every id up to this one. */
-  private warmedThrough = 0
+  private droppedSinceCut = 0
   private readonly disposers: (() => void)[] = []
 
   /**
@@ -113,100 +134,157 @@ export class LogIndex {
     return out.sort((a, b) => a - b)
   }
 
-  /** `entryContains` over the cached search text when `warm`/`warmEntries` built it, else the walk. */
-  readonly contains = (e: LogEntry, needle: string): boolean => {
-    // Not built yet: walking the entry once is faster than building its text (which `warm` does ahead).
-    const text = this.texts[e.id - this.textBase]
-    if (typeof text === 'string') {
-      const hit = searchTextIncludes(text, needle)
-      if (hit !== undefined)
-        return hit
-    }
-    return entryContains(e, needle)
-  }
-
-  /** Whether `textIds` can search for this lowercased needle (it holds no separator character). */
+  /** Whether `textIds` can search for this lowercased needle (it holds none of the separator characters). */
   canSearchText(needle: string): boolean {
-    return needle !== '' && searchTextIncludes('', needle) !== undefined
+    return needle !== '' && !needle.includes(ENTRY_SEP) && searchTextIncludes('', needle) !== undefined
   }
 
   /**
    * Push to `out` the ids in `[fromId, toId]` of held entries whose text contains the lowercased `needle`
-   * (`canSearchText`), oldest first: a tight `indexOf` over the cached texts; entries without one are
-   * walked (`entryContains`). Call it on ranges of a few thousand ids between yields.
+   * (`canSearchText`), oldest first, exactly as `entryContains` decides: one `indexOf` scan per block of
+   * search texts, a walk for the entries that have none. Call it on ranges of some thousand ids between
+   * yields.
    */
   textIds(needle: string, fromId: number, toId: number, out: number[]): void {
-    const texts = this.texts
-    const base = this.textBase
+    this.seal()
     const first = Math.max(fromId, this.log.at(0)?.id ?? fromId)
-    for (let id = first; id <= toId; id++) {
-      const text = texts[id - base]
-      if (typeof text === 'string') {
-        if (text.includes(needle) && searchTextIncludes(text, needle))
-          out.push(id)
+    const last = Math.min(toId, this.log.at(this.log.size - 1)?.id ?? toId)
+    if (first > last)
+      return
+    const numeric = isNumericNeedle(needle)
+    let id = first
+    for (const block of this.blocks) {
+      const blockLast = block.firstId + block.starts.length - 2
+      if (blockLast < id)
+        continue
+      if (block.firstId > last)
+        break
+      // Ids before this block (not covered: only after a clear) are walked.
+      for (; id < block.firstId && id <= last; id++) this.walkOne(id, needle, out)
+      const walk = block.walk.length > 0 ? new Set(block.walk) : undefined
+      const hits: number[] = walk ? [] : out
+      const { text, starts } = block
+      const end = Math.min(last, blockLast)
+      let k = id - block.firstId
+      let from = starts[k]
+      const stopAt = starts[end - block.firstId + 1]
+      for (;;) {
+        const at = text.indexOf(needle, from)
+        if (at < 0 || at >= stopAt)
+          break
+        // The entry holding `at` (binary search over the entry starts).
+        let lo = k
+        let hi = end - block.firstId
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1
+          if (starts[mid] <= at)
+            lo = mid
+          else hi = mid - 1
+        }
+        k = lo
+        // A hit among the numbers counts only for a needle that numbers can hold (as in the walk).
+        const marker = text.lastIndexOf(NUMBERS, starts[k + 1] - 1 - NUMBERS.length)
+        if (numeric || at < marker)
+          hits.push(block.firstId + k)
+        k++
+        from = starts[k]
       }
-      else {
-        const e = this.log.get(id)
-        if (e && entryContains(e, needle))
-          out.push(id)
+      if (walk) {
+        for (const w of block.walk) {
+          if (w >= id && w <= end)
+            this.walkOne(w, needle, hits)
+        }
+        hits.sort((a, b) => a - b)
+        for (const hit of hits) out.push(hit)
       }
+      id = end + 1
+      if (id > last)
+        return
     }
+    // Entries after the last block: walked.
+    for (; id <= last; id++) this.walkOne(id, needle, out)
   }
 
-  /** Whether the search text of the entry with this id is built. */
+  /** Whether the entry with this id has a search text in a block. */
   hasText(id: number): boolean {
-    return this.texts[id - this.textBase] !== undefined
+    this.seal()
+    for (const block of this.blocks) {
+      if (id >= block.firstId && id < block.firstId + block.starts.length - 1)
+        return !block.walk.includes(id)
+    }
+    return false
   }
 
   /**
-   * Build search texts for held entries that have none, oldest first, until `shouldStop()` (checked every
-   * 64 entries). Returns true when every held entry has one.
+   * Build search texts for the held entries that have none, oldest first, until `shouldStop()` (checked
+   * every 64 entries). Returns true when every held entry has one (or the character budget is spent).
    */
   warm(shouldStop: () => boolean): boolean {
     const last = this.log.at(this.log.size - 1)
-    const first = this.log.at(0)
-    if (!last || !first)
+    if (!last)
       return true
     let n = 0
-    for (let id = Math.max(first.id, this.warmedThrough + 1); id <= last.id; id++) {
-      this.warmedThrough = id
-      if (this.texts[id - this.textBase] !== undefined)
-        continue
-      const e = this.log.get(id)
-      if (e)
-        this.textOf(e)
+    while (this.coveredThrough < last.id && this.textChars < this.maxTextChars) {
+      this.coverNext()
       if ((++n & 63) === 0 && shouldStop())
-        return id === last.id
+        return this.coveredThrough >= last.id
     }
     return true
   }
 
-  /** Build the search texts of these entries now (e.g. each slice of an import, right after it is appended). */
+  /** Build the search texts up to these entries now (e.g. each slice of an import, right after it is appended). */
   warmEntries(entries: readonly LogEntry[]): void {
-    for (const e of entries) this.textOf(e)
+    const lastId = entries.length > 0 ? entries[entries.length - 1].id : 0
+    while (this.coveredThrough < lastId && this.textChars < this.maxTextChars) this.coverNext()
   }
 
   dispose(): void {
     for (const off of this.disposers.splice(0)) off()
   }
 
-  private textOf(e: LogEntry): string | null {
-    if (this.texts.length === 0)
-      this.textBase = Math.min(e.id, this.log.at(0)?.id ?? e.id)
-    const at = e.id - this.textBase
-    let text = this.texts[at]
-    if (text === undefined) {
-      text = entrySearchText(e)
-      if (text !== null && this.textChars + text.length > this.maxTextChars)
-        return null
-      if (at >= 0) {
-        this.textChars += text?.length ?? 0
-        // Keep the array dense (no far writes past its end: those turn it into a slow dictionary).
-        while (this.texts.length < at) this.texts.push(undefined)
-        this.texts[at] = text
-      }
+  private walkOne(id: number, needle: string, out: number[]): void {
+    const e = this.log.get(id)
+    if (e && entryContains(e, needle))
+      out.push(id)
+  }
+
+  /** Add the search text of the entry after `coveredThrough` to the open block. */
+  private coverNext(): void {
+    const firstHeld = this.log.at(0)?.id ?? this.coveredThrough + 1
+    if (this.coveredThrough + 1 < firstHeld) {
+      // Dropped or cleared meanwhile: blocks restart at the oldest entry held.
+      this.seal()
+      this.coveredThrough = firstHeld - 1
     }
-    return text
+    const id = this.coveredThrough + 1
+    const e = this.log.get(id)
+    const text = e ? entrySearchText(e) : ''
+    this.open ??= { firstId: id, parts: [], walk: [] }
+    if (text === null)
+      this.open.walk.push(id)
+    this.open.parts.push(text ?? '')
+    this.textChars += (text?.length ?? 0) + 1
+    this.coveredThrough = id
+    if (this.open.parts.length >= BLOCK_ENTRIES)
+      this.seal()
+  }
+
+  /** Turn the open block into one flat string with its entry offsets. */
+  private seal(): void {
+    const open = this.open
+    if (!open || open.parts.length === 0)
+      return
+    this.open = undefined
+    const starts = new Int32Array(open.parts.length + 1)
+    let at = 0
+    for (let i = 0; i < open.parts.length; i++) {
+      starts[i] = at
+      at += open.parts[i].length + 1
+    }
+    starts[open.parts.length] = at
+    // `join` makes one flat string (a `+` after it would make a rope, flattened by the first search).
+    open.parts.push('')
+    this.blocks.push({ firstId: open.firstId, text: open.parts.join(ENTRY_SEP), starts, walk: open.walk })
   }
 
   private indexName(e: LogEntry): void {
@@ -232,21 +310,25 @@ export class LogIndex {
     const first = this.log.at(0)
     if (!first) {
       this.names.clear()
-      this.texts = []
+      this.blocks = []
+      this.open = undefined
       this.textChars = 0
       return
     }
-    // The ring buffer dropped entries: cut the fronts once they hold many stale ids (reads skip them anyway).
-    const stale = first.id - this.textBase
-    if (stale > 4096 && stale > this.texts.length / 4) {
-      for (let i = 0; i < stale && i < this.texts.length; i++) this.textChars -= this.texts[i]?.length ?? 0
-      this.texts = this.texts.slice(stale)
-      this.textBase = first.id
+    // The ring buffer dropped entries: forget whole blocks that are gone; cut the name lists' fronts
+    // once they hold many stale ids (reads skip them anyway).
+    while (this.blocks.length > 0 && this.blocks[0].firstId + this.blocks[0].starts.length - 1 <= first.id) {
+      const gone = this.blocks.shift()!
+      this.textChars -= gone.text.length
+    }
+    this.droppedSinceCut++
+    if (this.droppedSinceCut > 64) {
+      this.droppedSinceCut = 0
       for (const [name, ids] of this.names) {
         const keep = lowerBound(ids, first.id)
         if (keep === ids.length)
           this.names.delete(name)
-        else if (keep > 0)
+        else if (keep > 4096 || keep > ids.length / 2)
           this.names.set(name, ids.slice(keep))
       }
     }
