@@ -1,6 +1,6 @@
 /**
  * Builds the text filter's search texts (core `LogIndex`) in the page's idle time, so that a text search
- * over a big log is one `indexOf` per entry instead of a walk of every payload. Idle callbacks run only
+ * over a big log is one `indexOf` scan per block of 4,096 entries instead of a walk of every payload. Idle callbacks run only
  * when the main thread has nothing else to do: a busy stream or an import is never slowed by it, and a
  * search typed before the warm-up is done builds the missing texts itself (the result is the same).
  */
