@@ -459,7 +459,7 @@ async function bigLog(runs: number, inspectorUrl: string, bench: BenchHttp, capt
     '|---|---|---|---|',
     `| entries in the log after import | ${fmt(last.entries)} of ${fmt(capture.entries)} | | |`,
     `| first screen (import started → first rows painted; the tab opens after the import's first slice) | ${ms(first)} | < 300 ms | ${verdict(first < 300, ms(first - 300))} |`,
-    `| whole import (\`importCaptureAsync\` of ${mb(capture.text.length)} JSON in 8 ms slices) / every entry shown; longest task during the import (worst run) | ${ms(m('importMs'))} / ${ms(m('allShownMs'))}; ${ms(worst(reports, 'importLongestTaskMs'))} | | |`,
+    `| whole import (\`importCaptureAsync\` of ${mb(capture.text.length)} JSON in 8 ms slices) / every entry shown; longest task during the import, the one that starts it included (worst run) | ${ms(m('importMs'))} / ${ms(m('allShownMs'))}; ${ms(worst(reports, 'importLongestTaskMs'))} | | |`,
     `| filter by event name \`${capture.nameFilter}\` (typed → rows painted) | ${ms(byName)} (${fmt(last.nameFilterShown ?? 0)} shown, ${fmt(capture.expectedName)} expected) | < 50 ms | ${verdict(byName < 50, ms(byName - 50))} |`,
     `| filter by payload text \`${capture.textFilter}\` | ${ms(byText)} (${fmt(last.textFilterShown ?? 0)} shown, ${fmt(capture.expectedText)} expected) | < 50 ms | ${verdict(byText < 50, ms(byText - 50))} |`,
     `| clearing the name / text filter (back to 100,000) | ${ms(m('nameClearMs'))} / ${ms(m('textClearMs'))} | | |`,
