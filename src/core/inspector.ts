@@ -1,10 +1,31 @@
+import type { CaptureReader } from './export/format'
 import type { CreateSessionOptions } from './session/create'
 import type { Disposer, LogEntry, LogLimits, NewEntry, SessionOptions, SessionSource } from './types'
-import { importCapture as readCapture } from './export/format'
+import { openCapture, importCapture as readCapture } from './export/format'
 import { EventLog } from './log/event-log'
 import { createSessionSource } from './session/create'
 import { ManagerPool } from './session/manager-pool'
 import { ReplaySession } from './session/replay-session'
+import { TimeSlice, yieldToEventLoop } from './util/yield'
+
+/** Result of `importCaptureAsync`. */
+export type ImportProgressResult
+  = | { ok: true, sessionIds: string[], entries: number }
+  /** `sessionIds`/`entries`: what was imported before a damaged entry stopped the import (tabs exist). */
+    | { ok: false, error: string, sessionIds: string[], entries: number }
+
+export interface ImportAsyncOptions {
+  maxBytes?: number
+  /**
+   * Called once, when the sessions exist and the first slice of entries is in the log (a view can show
+   * them while the rest is read). Not called when nothing was imported.
+   */
+  onSessions?: (sessionIds: string[]) => void
+  /** Called with each slice of entries right after it is appended (frozen, with their new ids). */
+  onEntries?: (entries: readonly LogEntry[]) => void
+  /** Milliseconds of parsing per slice between two yields to the event loop. @default 8 */
+  sliceMs?: number
+}
 
 export interface InspectorEvents {
   sessions: (list: SessionSource[]) => void
@@ -77,12 +98,74 @@ export class Inspector {
       this.sessions.set(id, replay)
       sessionIds.push(id)
     }
-    for (const e of r.entries) {
-      const { id: _old, ...rest } = e as LogEntry
-      this.log.append({ ...rest, sessionId: idMap.get(e.sessionId) ?? e.sessionId } as NewEntry)
-    }
+    this.appendImported(r.entries, idMap)
     this.emitSessions()
     return { ok: true, sessionIds }
+  }
+
+  /**
+   * Import a capture a slice at a time: the file's layout and header are checked first (a truncated or cut
+   * file adds nothing), then entries are parsed, validated and appended ~8 ms at a time with the event
+   * loop free in between; `onSessions` fires as soon as the first slice is in the log, so a view shows
+   * the first rows long before a 100,000-entry file is read. A file read whole within the first slice
+   * is validated completely before anything is added (as `importCapture`). A damaged entry further in
+   * stops the import with its error; the entries before it stay (their sessions are in the result).
+   * @example
+   * const r = await inspector.importCaptureAsync(text, { onSessions: ids => show(ids[0]) })
+   * if (!r.ok) console.error(r.error)
+   */
+  async importCaptureAsync(text: string, opts: ImportAsyncOptions = {}): Promise<ImportProgressResult> {
+    if (this.disposed)
+      return { ok: false, error: 'Inspector is disposed', sessionIds: [], entries: 0 }
+    const opened = openCapture(text, { maxBytes: opts.maxBytes })
+    if (!opened.ok)
+      return { ok: false, error: opened.error, sessionIds: [], entries: 0 }
+    const reader: CaptureReader = opened.reader
+    const slice = new TimeSlice(opts.sliceMs ?? 8)
+    const stop = (): boolean => slice.expired()
+    const idMap = new Map<string, string>()
+    const sessionIds: string[] = []
+    let imported = 0
+    let started = false
+    for (;;) {
+      const part = reader.next(stop)
+      if (!part.ok)
+        return { ok: false, error: part.error, sessionIds, entries: imported }
+      if (this.disposed)
+        return { ok: false, error: 'Inspector is disposed', sessionIds, entries: imported }
+      // Sessions first (the file's, then any an entry named that the file did not describe).
+      const before = sessionIds.length
+      for (let i = idMap.size; i < reader.sessions.length; i++) {
+        const snap = reader.sessions[i]
+        const id = this.nextId()
+        idMap.set(snap.id, id)
+        this.sessions.set(id, new ReplaySession(snap, { id }))
+        sessionIds.push(id)
+      }
+      this.appendImported(part.entries, idMap)
+      imported += part.entries.length
+      opts.onEntries?.(part.entries)
+      if (sessionIds.length > before)
+        this.emitSessions()
+      if (!started && sessionIds.length > 0) {
+        started = true
+        opts.onSessions?.([...sessionIds])
+      }
+      if (part.done)
+        return { ok: true, sessionIds, entries: imported }
+      await yieldToEventLoop()
+      slice.start()
+    }
+  }
+
+  /** Append parsed entries (plain objects owned by the caller) under new ids and mapped session ids. */
+  private appendImported(entries: readonly LogEntry[], idMap: Map<string, string>): void {
+    for (const e of entries) {
+      // The parsed object itself becomes the entry (no copy): the log assigns the new id and freezes it.
+      const entry = e as { sessionId: string }
+      entry.sessionId = idMap.get(e.sessionId) ?? e.sessionId
+      this.log.append(entry as unknown as NewEntry)
+    }
   }
 
   get(id: string): SessionSource | undefined {

@@ -104,3 +104,42 @@ describe.skipIf(!LogRow)('logRow', () => {
     b.unmount()
   })
 })
+
+const VirtualList = await load('../../inspector-ui/src/components/VirtualList.vue')
+
+describe.skipIf(!VirtualList)('virtualList', () => {
+  it('shows the rows of the scrolled-to window in order, with recycled row elements, and follows the newest', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => i + 1)
+    const Host = defineComponent({
+      props: { length: { type: Number, required: true } },
+      setup(props) {
+        return () => h(VirtualList!, { view: { ids, length: props.length } }, {
+          row: ({ id }: { id: number }) => h('span', { 'class': 'cell', 'data-id': id }, `row ${id}`),
+        })
+      },
+    })
+    const wrapper = mount(Host, { props: { length: 1000 }, attachTo: document.body })
+    const el = wrapper.find('.vlist').element as HTMLElement
+    const shown = (): number[] => wrapper.findAll('.cell').map(c => Number(c.attributes('data-id')))
+    // happy-dom has no layout: the list sees a 0 px viewport and renders its overscan rows around the position.
+    el.scrollTop = 24 * 500
+    await wrapper.find('.vlist').trigger('scroll')
+    await nextTick()
+    const window1 = shown()
+    expect(window1.length).toBeGreaterThan(0)
+    expect(window1).toEqual([...window1].sort((a, b) => a - b))
+    expect(window1[0]).toBeGreaterThan(400)
+    const elementsBefore = wrapper.findAll('.vrow').map(r => r.element)
+    el.scrollTop = 24 * 700
+    await wrapper.find('.vlist').trigger('scroll')
+    await nextTick()
+    const window2 = shown()
+    expect(window2[0]).toBeGreaterThan(600)
+    expect(window2).toEqual([...window2].sort((a, b) => a - b))
+    // Every row's text and id match: recycled elements show their new entry.
+    for (const row of wrapper.findAll('.vrow'))
+      expect(row.text()).toBe(`row ${row.attributes('data-vid')}`)
+    expect(wrapper.findAll('.vrow').map(r => r.element).filter(e => elementsBefore.includes(e)).length).toBeGreaterThan(0)
+    wrapper.unmount()
+  })
+})

@@ -2,7 +2,8 @@
 import type { NewEntry } from '../../src/core/types'
 import { describe, expect, it } from 'vitest'
 import { LogProjection, MAX_PUBLISH_GAP_MS, publishGap } from '../../inspector-ui/src/lib/log-projection'
-import { EventLog } from '../../src/core'
+import { compileFilter, EventLog } from '../../src/core'
+import { logIndexOf } from '../../src/core/log/log-index'
 
 function event(sessionId: string, name: string, args: unknown[] = []): NewEntry {
   return { kind: 'event', sessionId, name, args, direction: 'in', time: Date.now(), mono: performance.now(), bytes: 10 }
@@ -140,6 +141,45 @@ describe('logProjection', () => {
     expect(performance.now() - started).toBeLessThan(50)
     await done
     expect(p.view.value.length).toBe(10_000)
+    p.dispose()
+  })
+
+  it('shows exactly the matching entries for name globs and payload text, over the index, as the log grows', async () => {
+    const { log, schedule, frame, deliver, settle } = setup()
+    const names = ['chat:message', 'order:deleted', 'order:created', 'user:joined']
+    const add = (from: number, n: number): void => {
+      for (let i = from; i < from + n; i++)
+        log.append(event(i % 3 ? 's1' : 's2', names[i % names.length], [{ i, note: i % 97 === 0 ? 'Refund-7F3A asked' : 'nothing', amount: i / 4 }]))
+    }
+    add(0, 20_000)
+    deliver()
+    const p = new LogProjection(log, {}, { schedule })
+    await settle()
+    const shown = (): number[] => p.view.value.ids.slice(0, p.view.value.length)
+    const expected = (filter: Parameters<typeof compileFilter>[0]): number[] => [...log].filter(compileFilter(filter)).map(e => e.id)
+    const filters = [
+      { name: 'order:deleted' },
+      { name: 'order:*', sessionIds: ['s1'] },
+      { text: 'refund-7f3a' },
+      { text: '2.5' },
+      { name: 'chat*', text: 'refund' },
+      { text: 'nothing', directions: ['in' as const] },
+    ]
+    for (const filter of filters) {
+      await p.setFilter(filter)
+      expect(shown(), JSON.stringify(filter)).toEqual(expected(filter))
+      // Entries appended after the scan are matched on arrival.
+      add(log.size, 500)
+      deliver()
+      frame()
+      expect(shown(), JSON.stringify(filter)).toEqual(expected(filter))
+    }
+    // Search texts cached ahead of time (as the import and the idle warm-up do) give the same rows.
+    logIndexOf(log).warm(() => false)
+    for (const filter of filters) {
+      await p.setFilter(filter)
+      expect(shown(), JSON.stringify(filter)).toEqual(expected(filter))
+    }
     p.dispose()
   })
 })

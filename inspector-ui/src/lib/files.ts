@@ -1,4 +1,6 @@
 /** Downloads and uploads for export / import. */
+import type { ImportProgressResult, Inspector } from '../../../src/core/inspector'
+import { logIndexOf } from '../../../src/core/log/log-index'
 
 /** Refuse before reading: a capture this big would freeze the page while parsing. */
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024
@@ -34,4 +36,18 @@ export async function readImportFile(file: File): Promise<ReadResult> {
   catch (error) {
     return { ok: false, error: `"${file.name}" could not be read: ${error instanceof Error ? error.message : String(error)}` }
   }
+}
+
+/**
+ * Import a capture the way the Import button does: in slices (the core's `importCaptureAsync`), the tab
+ * opened by `onSessions` as soon as the first rows are in the log, and each slice's search texts built
+ * right after it is appended (so a text filter over the imported log is fast at once; core `LogIndex`).
+ */
+export function importCaptureText(inspector: Inspector, text: string, onSessions: (ids: string[]) => void): Promise<ImportProgressResult> {
+  const index = logIndexOf(inspector.log)
+  return inspector.importCaptureAsync(text, {
+    maxBytes: MAX_IMPORT_BYTES,
+    onSessions,
+    onEntries: entries => index.warmEntries(entries),
+  })
 }

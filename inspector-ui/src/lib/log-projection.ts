@@ -11,9 +11,12 @@
  * So publishing costs O(1), not a copy of 100,000 ids per frame.
  */
 import type { LogFilter } from '../../../src/core'
+import type { LogIndex } from '../../../src/core/log/log-index'
 import type { InspectorLog, LogEntry } from '../../../src/core/types'
 import { shallowRef } from 'vue'
-import { compileFilter, filterLog } from '../../../src/core'
+import { compileFilter } from '../../../src/core'
+import { logIndexOf } from '../../../src/core/log/log-index'
+import { TimeSlice, yieldToEventLoop } from '../../../src/core/util/yield'
 
 export interface ViewIds {
   readonly ids: readonly number[]
@@ -29,6 +32,12 @@ export interface ProjectionOptions {
    */
   adaptive?: boolean
 }
+
+/**
+ * A rescan runs in slices of this many milliseconds and yields to the event loop in between (a fresh
+ * macrotask, no timer clamp), so a 100,000-entry rescan never blocks input or drawing.
+ */
+export const SCAN_SLICE_MS = 8
 
 /** Slowest publish rate under load: 10 per second. */
 export const MAX_PUBLISH_GAP_MS = 100
@@ -89,6 +98,7 @@ export class LogProjection {
   private incoming = 0
   private incomingRate = 0
   private readonly disposers: (() => void)[] = []
+  private readonly index: LogIndex
   private readonly buckets = Array.from({ length: RATE_WINDOW_BUCKETS }, () => 0)
   private bucketAt = 0
 
@@ -96,7 +106,8 @@ export class LogProjection {
     this.schedule = options.schedule ?? defaultSchedule
     this.adaptive = options.adaptive ?? options.schedule === undefined
     this.filter = filter
-    this.match = compileFilter(filter)
+    this.index = logIndexOf(log)
+    this.match = this.compile(filter)
     this.disposers.push(log.subscribe(batch => this.onBatch(batch)))
     this.disposers.push(log.onReset(() => this.onReset()))
     void this.refilter()
@@ -109,8 +120,13 @@ export class LogProjection {
 
   setFilter(filter: LogFilter): Promise<void> {
     this.filter = filter
-    this.match = compileFilter(filter)
+    this.match = this.compile(filter)
     return this.refilter()
+  }
+
+  /** The filter's predicate (entries arriving, and rescans that cannot use the index). */
+  private compile(filter: LogFilter): (entry: LogEntry) => boolean {
+    return compileFilter(filter)
   }
 
   /** Paused: new rows are not drawn (the core keeps recording, and so does `ids`). */
@@ -241,21 +257,73 @@ export class LogProjection {
       this.schedule(run)
   }
 
+  /**
+   * Rebuild `ids` for the current filter in one pass over the log (or, with a name filter, over the
+   * name index's ids only), in time slices of `SCAN_SLICE_MS`. Batches that arrive meanwhile wait in
+   * `scan.buffered` and are appended at the end; a newer filter aborts this scan.
+   */
   private async refilter(): Promise<void> {
     this.scan?.controller.abort()
     const last = this.log.at(this.log.size - 1)
     const scan = { controller: new AbortController(), until: last ? last.id : 0, buffered: [] as LogEntry[] }
     this.scan = scan
     this.seenThrough = 0
-    this.scanning.value = true
     const ids: number[] = []
-    const filter: LogFilter = this.filter
-    for await (const chunk of filterLog(this.log, filter, { signal: scan.controller.signal })) {
-      if (scan.controller.signal.aborted)
-        return
-      for (const id of chunk) {
-        if (id > this.clearedThrough && id <= scan.until)
-          ids.push(id)
+    const match = this.match
+    const after = this.clearedThrough
+    // With a name filter only entries of those names can match: walk their ids, not the whole log.
+    // With a text filter, the index finds the entries whose cached text holds it; the rest of the
+    // filter is then checked on those only. Otherwise every id is checked.
+    const name = this.filter.name?.trim()
+    const needle = (this.filter.text ?? '').toLowerCase()
+    const candidates = name ? this.index.idsForName(name) : undefined
+    const byText = !candidates && this.index.canSearchText(needle)
+    // The index decided the text: check the rest of the filter only.
+    const rest = byText ? compileFilter({ ...this.filter, text: undefined }) : match
+    const slice = new TimeSlice(SCAN_SLICE_MS)
+    const firstId = this.log.at(0)?.id ?? 1
+    const total = candidates ? candidates.length : scan.until - firstId + 1
+    const found: number[] = []
+    let i = 0
+    while (i < total) {
+      const stop = Math.min(total, i + (byText ? 8192 : 256))
+      if (candidates) {
+        for (; i < stop; i++) {
+          const id = candidates[i]
+          if (id > after && id <= scan.until) {
+            const entry = this.log.get(id)
+            if (entry && match(entry))
+              ids.push(id)
+          }
+        }
+      }
+      else if (byText) {
+        found.length = 0
+        this.index.textIds(needle, Math.max(after + 1, firstId + i), Math.min(scan.until, firstId + stop - 1), found)
+        for (const id of found) {
+          const entry = this.log.get(id)
+          if (entry && rest(entry))
+            ids.push(id)
+        }
+        i = stop
+      }
+      else {
+        // Ids are consecutive: walk them from the oldest held when the scan started (dropped ones are gone).
+        for (; i < stop; i++) {
+          const id = firstId + i
+          if (id > after) {
+            const entry = this.log.get(id)
+            if (entry && match(entry))
+              ids.push(id)
+          }
+        }
+      }
+      if (i < total && slice.expired()) {
+        this.scanning.value = true
+        await yieldToEventLoop()
+        if (scan.controller.signal.aborted || this.scan !== scan)
+          return
+        slice.start()
       }
     }
     if (scan.controller.signal.aborted || this.scan !== scan)

@@ -7,6 +7,7 @@
 import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry } from '../../../src/core/types'
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
+import { warmSearchTexts } from '../lib/search-warmup'
 import { getInspector } from './sessions'
 
 /** Names offered in the composer's datalist (most recent first). */
@@ -74,6 +75,8 @@ export const useLogStore = defineStore('log', () => {
     for (const entry of batch) index(entry)
     queue()
   })
+  // The text filter's search texts, built while the page is idle (lib/search-warmup.ts).
+  warmSearchTexts(log)
 
   /** The ack entry answering an emit (or a server request), if it came. */
   function ackOf(entry: EventEntry): AckEntry | undefined {

@@ -491,6 +491,245 @@ function importUnsafe(text: string, opts: { maxBytes?: number }): ImportResult {
   return { ok: true, sessions, entries }
 }
 
+// ------------------------------------------------------------------ chunked import
+
+/** A capture being read a slice at a time (`openCapture`). */
+export interface CaptureReader {
+  /** Entries in the file (validated as they are read). */
+  readonly total: number
+  /** Entries read so far. */
+  readonly read: number
+  /**
+   * The sessions the file describes, plus a minimal read-only one for each session id an entry refers to
+   * that the file does not describe (appended as such entries are read).
+   */
+  readonly sessions: readonly SessionSnapshot[]
+  /**
+   * Read, revive and validate the next entries: at least one, then until `shouldStop()` (checked every
+   * 64 entries) or the end. An invalid entry ends the reading with its error (the entries before it,
+   * returned by earlier calls, are valid).
+   */
+  next: (shouldStop: () => boolean) => { ok: true, entries: LogEntry[], done: boolean } | { ok: false, error: string }
+}
+
+const ENTRIES_OPEN = ',"entries":['
+
+/**
+ * Open a capture for reading in slices (an import that shows its first rows before the whole file is
+ * parsed). What can be checked without parsing every entry is checked here, so a truncated or cut
+ * file is refused before any entry is read: the header, its version and sessions, and the line layout.
+ * Files written by `exportLog` (one entry per line) and `exportNdjson` are read line by line; any other
+ * layout (a re-formatted or hand-written file) is parsed whole here, all entries validated, and then
+ * handed out in slices. Errors read the same as `importCapture`'s.
+ * @example
+ * const r = openCapture(text)
+ * if (r.ok) while (true) { const s = r.reader.next(() => timeUp()); if (!s.ok || s.done) break }
+ */
+export function openCapture(text: string, opts: { maxBytes?: number } = {}): { ok: true, reader: CaptureReader } | { ok: false, error: string } {
+  try {
+    return openUnsafe(text, opts)
+  }
+  catch (err) {
+    return { ok: false, error: `cannot read the file: ${err instanceof Error ? err.message : String(err)}` }
+  }
+}
+
+function openUnsafe(text: string, opts: { maxBytes?: number }): { ok: true, reader: CaptureReader } | { ok: false, error: string } {
+  if (typeof text !== 'string')
+    return { ok: false, error: NOT_OURS }
+  if (opts.maxBytes !== undefined && text.length > opts.maxBytes)
+    return { ok: false, error: `file too large (${text.length} characters, the limit is ${opts.maxBytes})` }
+  const body = text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text
+  const firstNl = body.indexOf('\n')
+  const firstLine = firstNl < 0 ? body : body.slice(0, firstNl)
+  let header: unknown
+  let layout: 'ndjson' | 'json' | undefined
+  try {
+    header = JSON.parse(firstLine)
+    if (isOurHeader(header) && header.layout === 'ndjson')
+      layout = 'ndjson'
+  }
+  catch {
+    // exportLog's first line: the header object minus its closing brace, then `,"entries":[`.
+    const trimmed = firstLine.trimEnd()
+    if (trimmed.endsWith(ENTRIES_OPEN)) {
+      try {
+        header = JSON.parse(`${trimmed.slice(0, -ENTRIES_OPEN.length)}}`)
+        if (isOurHeader(header) && header.layout !== 'ndjson')
+          layout = 'json'
+      }
+      catch {}
+    }
+  }
+  const lines = layout ? body.split('\n') : []
+  const from = 1
+  let to = lines.length
+  if (layout === 'json') {
+    // Lines 2…n-1 hold one entry each, every one but the last followed by a comma; then `]}`.
+    while (to > from && lines[to - 1].trim() === '') to--
+    const count = (header as Record<string, unknown>).entryCount
+    if (to <= from || lines[to - 1].trim() !== ']}' || typeof count !== 'number' || count !== to - 1 - from)
+      layout = undefined
+    else to--
+  }
+  if (!layout) {
+    // Any other layout: parse and validate the whole file now (atomic, as `importCapture`).
+    const whole = importUnsafe(text, opts)
+    if (!whole.ok)
+      return whole
+    return { ok: true, reader: arrayReader(whole.sessions, whole.entries) }
+  }
+  const headerRaw = header as Record<string, unknown>
+  const v = versionProblem(headerRaw)
+  if (v)
+    return { ok: false, error: v }
+  if (layout === 'ndjson') {
+    // The sync reader reports a damaged last line before a short count: check both before reading any entry.
+    let count = 0
+    let lastLine = 0
+    for (let i = 1; i < lines.length; i++) {
+      if (lines[i].trim() !== '') {
+        count++
+        lastLine = i
+      }
+    }
+    if (lastLine > 0) {
+      try {
+        JSON.parse(lines[lastLine])
+      }
+      catch {
+        return { ok: false, error: `truncated at line ${lastLine + 1}` }
+      }
+    }
+    if (typeof headerRaw.entryCount === 'number' && count < headerRaw.entryCount) {
+      let last = lines.length
+      while (last > 1 && lines[last - 1].trim() === '') last--
+      return { ok: false, error: `truncated at line ${last + 1}: ${count} of ${headerRaw.entryCount} entries` }
+    }
+  }
+  const sessions = readSessions(headerRaw)
+  if (!sessions.ok)
+    return sessions
+  return { ok: true, reader: lineReader(lines, from, to, layout, sessions.sessions) }
+}
+
+function readSessions(headerRaw: Record<string, unknown>): { ok: true, sessions: SessionSnapshot[] } | { ok: false, error: string } {
+  if (!Array.isArray(headerRaw.sessions))
+    return { ok: false, error: 'damaged: "sessions" is not an array' }
+  const sessions: SessionSnapshot[] = []
+  for (let i = 0; i < headerRaw.sessions.length; i++) {
+    let s: unknown
+    try {
+      s = reviveTagged(headerRaw.sessions[i])
+    }
+    catch (err) {
+      return { ok: false, error: `session ${i + 1}: ${err instanceof Error ? err.message : String(err)}` }
+    }
+    const p = sessionProblem(s)
+    if (p)
+      return { ok: false, error: `session ${i + 1}: ${p}` }
+    sessions.push(normaliseSession(s as Record<string, unknown>))
+  }
+  return { ok: true, sessions }
+}
+
+/** Revive and validate one parsed entry; registers a minimal session for an unknown session id. */
+function checkEntry(raw: unknown, index: number, sessions: SessionSnapshot[], known: Set<string>): { ok: true, entry: LogEntry } | { ok: false, error: string } {
+  let e: unknown
+  try {
+    e = reviveTagged(raw)
+  }
+  catch (err) {
+    return { ok: false, error: `entry ${index + 1}: ${err instanceof Error ? err.message : String(err)}` }
+  }
+  const p = entryProblem(e)
+  if (p)
+    return { ok: false, error: `entry ${index + 1}: ${p}` }
+  const entry = e as LogEntry
+  if (!known.has(entry.sessionId)) {
+    known.add(entry.sessionId)
+    sessions.push(normaliseSession({ id: entry.sessionId, url: '', namespace: '/', status: 'disconnected' }))
+  }
+  return { ok: true, entry }
+}
+
+function lineReader(lines: string[], from: number, to: number, layout: 'json' | 'ndjson', sessions: SessionSnapshot[]): CaptureReader {
+  const known = new Set(sessions.map(s => s.id))
+  let line = from
+  let read = 0
+  let total = 0
+  for (let i = from; i < to; i++) {
+    if (layout === 'json' || lines[i].trim() !== '')
+      total++
+  }
+  let failed: string | undefined
+  return {
+    total,
+    get read() { return read },
+    sessions,
+    next(shouldStop) {
+      if (failed)
+        return { ok: false, error: failed }
+      const entries: LogEntry[] = []
+      while (line < to) {
+        const i = line++
+        let text = lines[i]
+        if (layout === 'ndjson') {
+          text = text.trim()
+          if (text === '')
+            continue
+        }
+        else if (i < to - 1) {
+          // exportLog's layout: every entry line but the last ends with the array's comma.
+          text = text.trimEnd()
+          if (!text.endsWith(','))
+            return fail(`damaged at line ${i + 1} (expected a comma after the entry)`)
+          text = text.slice(0, -1)
+        }
+        let raw: unknown
+        try {
+          raw = JSON.parse(text)
+        }
+        catch (err) {
+          const msg = err instanceof Error ? err.message : String(err)
+          return fail(layout === 'ndjson' ? `line ${i + 1}: invalid JSON (${msg})` : `damaged at line ${i + 1} (${msg})`)
+        }
+        const checked = checkEntry(raw, read, sessions, known)
+        if (!checked.ok)
+          return fail(checked.error)
+        entries.push(checked.entry)
+        read++
+        if ((read & 63) === 0 && shouldStop())
+          break
+      }
+      return { ok: true, entries, done: line >= to }
+    },
+  }
+  function fail(error: string): { ok: false, error: string } {
+    failed = error
+    lines.length = 0
+    return { ok: false, error }
+  }
+}
+
+function arrayReader(sessions: SessionSnapshot[], all: LogEntry[]): CaptureReader {
+  let read = 0
+  return {
+    total: all.length,
+    get read() { return read },
+    sessions,
+    next(shouldStop) {
+      const start = read
+      while (read < all.length) {
+        read++
+        if (((read - start) & 63) === 0 && shouldStop())
+          break
+      }
+      return { ok: true, entries: all.slice(start, read), done: read >= all.length }
+    },
+  }
+}
+
 function versionProblem(h: Record<string, unknown>): string | undefined {
   if (h.version === CAPTURE_VERSION)
     return undefined

@@ -70,9 +70,18 @@ const TEXT_NODE_BUDGET = 2000
 /** Characters of one string the text search looks at. */
 const TEXT_STRING_BUDGET = 65_536
 
-function valueContains(root: unknown, needle: string): boolean {
-  // Numbers print as digits, signs, dots, `e`, `n`, `Infinity`/`NaN`: skip them when the needle can't match.
-  const numeric = /^[\d\-+.einftya]+$/.test(needle)
+/** Whether a needle can match the text of numbers (digits, signs, dots, `e`, `n`, `Infinity`/`NaN`). */
+export function isNumericNeedle(needle: string): boolean {
+  return /^[\d\-+.einftya]+$/.test(needle)
+}
+
+/**
+ * The one walk the text search makes over a value: every string (its first 64 K characters), key and
+ * boolean goes to `onText`, every number to `onNumber` (when given), lowercased, depth-first, at most
+ * 2,000 values. Stops (returns true) when a callback returns true. `valueContains` and `entrySearchText`
+ * share it, so a search over the cached text and a walk of the value always agree.
+ */
+function walkText(root: unknown, onText: (lowered: string) => boolean, onNumber: ((lowered: string) => boolean) | undefined): boolean {
   let budget = TEXT_NODE_BUDGET
   const stack: unknown[] = [root]
   while (stack.length > 0) {
@@ -81,16 +90,16 @@ function valueContains(root: unknown, needle: string): boolean {
     const v = stack.pop()
     switch (typeof v) {
       case 'string':
-        if ((v.length > TEXT_STRING_BUDGET ? v.slice(0, TEXT_STRING_BUDGET) : v).toLowerCase().includes(needle))
+        if (onText((v.length > TEXT_STRING_BUDGET ? v.slice(0, TEXT_STRING_BUDGET) : v).toLowerCase()))
           return true
         break
       case 'number':
       case 'bigint':
-        if (numeric && String(v).toLowerCase().includes(needle))
+        if (onNumber && onNumber(String(v).toLowerCase()))
           return true
         break
       case 'boolean':
-        if (String(v).includes(needle))
+        if (onText(String(v)))
           return true
         break
       case 'object':
@@ -104,7 +113,7 @@ function valueContains(root: unknown, needle: string): boolean {
           for (const k in v) {
             if (n++ > budget)
               break
-            if (k.toLowerCase().includes(needle))
+            if (onText(k.toLowerCase()))
               return true
             stack.push((v as Record<string, unknown>)[k])
           }
@@ -115,31 +124,115 @@ function valueContains(root: unknown, needle: string): boolean {
   return false
 }
 
-function entryContains(e: LogEntry, needle: string): boolean {
+function valueContains(root: unknown, needle: string): boolean {
+  const test = (s: string): boolean => s.includes(needle)
+  // Numbers print as digits, signs, dots, `e`, `n`, `Infinity`/`NaN`: skip them when the needle can't match.
+  return walkText(root, test, isNumericNeedle(needle) ? test : undefined)
+}
+
+/** What the text search looks at in one entry, kind by kind (`entryContains` and `entrySearchText`). */
+function searchableParts(e: LogEntry): { name?: string, value?: unknown } {
   switch (e.kind) {
     case 'event':
     case 'ack':
-      return e.name.toLowerCase().includes(needle) || valueContains(e.args, needle)
+      return { name: e.name.toLowerCase(), value: e.args }
     case 'frame':
-      return typeof e.data === 'string' && valueContains(e.data, needle)
+      return typeof e.data === 'string' ? { value: e.data } : {}
     case 'connecting':
-      return valueContains([e.url, e.namespace], needle)
+      return { value: [e.url, e.namespace] }
     case 'connect':
-      return valueContains([e.socketId, e.engineId, e.transport], needle)
+      return { value: [e.socketId, e.engineId, e.transport] }
     case 'connect_error':
-      return valueContains([e.message, e.data, e.description], needle)
+      return { value: [e.message, e.data, e.description] }
     case 'disconnect':
-      return valueContains([e.reason, e.explanation, e.socketId], needle)
+      return { value: [e.reason, e.explanation, e.socketId] }
     case 'reconnect_error':
     case 'note':
-      return valueContains(e.message, needle)
+      return { value: e.message }
     case 'upgrading':
     case 'upgrade':
     case 'upgrade_error':
-      return valueContains([e.transport, e.message], needle)
+      return { value: [e.transport, e.message] }
     default:
-      return e.kind.includes(needle)
+      return { name: e.kind }
   }
+}
+
+/** Separates the texts of one entry in its search text (a needle holding it is searched the slow way). */
+const SEP = '\u0000'
+/** Marks where the numbers start in a search text. */
+const NUMBERS = `${SEP}\u0001${SEP}`
+/** An entry whose search text would be longer than this is searched by walking it each time. */
+export const SEARCH_TEXT_MAX = 4096
+
+// `entrySearchText`'s parts (module state, reused: no closures or arrays per entry).
+const textParts: string[] = []
+const numberParts: string[] = []
+let partsLength = 0
+function addText(s: string): boolean {
+  textParts.push(s)
+  partsLength += s.length + 1
+  return partsLength > SEARCH_TEXT_MAX
+}
+function addNumber(s: string): boolean {
+  numberParts.push(s)
+  partsLength += s.length + 1
+  return partsLength > SEARCH_TEXT_MAX
+}
+
+/**
+ * The lowercased text the text filter searches in one entry, flattened once so that a search is one
+ * `indexOf` (`searchTextIncludes`): names, keys, strings and booleans, then the numbers after a marker,
+ * each separated by U+0000. `null` when it would exceed `SEARCH_TEXT_MAX` characters (search such an
+ * entry with `entryContains`). Same walk, budgets and lowercasing as the filter, so results are identical.
+ * @example searchTextIncludes(entrySearchText(entry)!, 'hello') === compileFilter({ text: 'hello' })(entry)
+ */
+export function entrySearchText(e: LogEntry): string | null {
+  const { name, value } = searchableParts(e)
+  textParts.length = 0
+  numberParts.length = 0
+  partsLength = 0
+  if (name !== undefined)
+    addText(name)
+  const tooLong = (value !== undefined && walkText(value, addText, addNumber)) || partsLength > SEARCH_TEXT_MAX
+  // `join` makes one flat string (a chain of `+` would be flattened by the first search instead).
+  const text = tooLong ? null : `${textParts.join(SEP)}${NUMBERS}${numberParts.join(SEP)}`
+  textParts.length = 0
+  numberParts.length = 0
+  return text
+}
+
+/**
+ * Whether a search text (`entrySearchText`) matches a lowercased needle; `undefined` when the needle holds
+ * the separator characters and the entry must be walked instead (`entryContains`).
+ */
+export function searchTextIncludes(text: string, needle: string): boolean | undefined {
+  if (needle.includes(SEP) || needle.includes('\u0001'))
+    return undefined
+  const at = text.indexOf(needle)
+  if (at < 0)
+    return false
+  // Numbers come last: the first hit is among the texts when there is one there at all.
+  return at < text.lastIndexOf(NUMBERS) || isNumericNeedle(needle)
+}
+
+/**
+ * Whether an entry matches the text filter's lowercased needle (the slow, exact walk).
+ * @example entryContains(entry, 'hello')
+ */
+export function entryContains(e: LogEntry, needle: string): boolean {
+  const { name, value } = searchableParts(e)
+  if (name !== undefined && name.includes(needle))
+    return true
+  return value !== undefined && valueContains(value, needle)
+}
+
+export interface CompileOptions {
+  /**
+   * The text test (lowercased needle): a faster equivalent of `entryContains`, e.g. over cached search
+   * texts (`entrySearchText`). @default entryContains
+   */
+  contains?: (e: LogEntry, needle: string) => boolean
 }
 
 /**
@@ -148,7 +241,7 @@ function entryContains(e: LogEntry, needle: string): boolean {
  * const match = compileFilter({ name: 'chat*', directions: ['in'], text: 'hello' })
  * const hits = [...log].filter(match)
  */
-export function compileFilter(f: LogFilter): (e: LogEntry) => boolean {
+export function compileFilter(f: LogFilter, options: CompileOptions = {}): (e: LogEntry) => boolean {
   const sessions = f.sessionIds?.length ? new Set(f.sessionIds) : undefined
   const kinds = f.kinds?.length ? new Set<string>(f.kinds) : undefined
   const directions = f.directions?.length ? new Set<string>(f.directions) : undefined
@@ -159,6 +252,7 @@ export function compileFilter(f: LogFilter): (e: LogEntry) => boolean {
       ? (re => (n: string) => re.test(n))(globToRegExp(name))
       : (n: string) => n === name
   const needle = (f.text ?? '').toLowerCase()
+  const contains = options.contains ?? entryContains
   return (e) => {
     if (sessions && !sessions.has(e.sessionId))
       return false
@@ -171,7 +265,7 @@ export function compileFilter(f: LogFilter): (e: LogEntry) => boolean {
       if (n === undefined || !nameTest(n))
         return false
     }
-    if (needle !== '' && !entryContains(e, needle))
+    if (needle !== '' && !contains(e, needle))
       return false
     return true
   }

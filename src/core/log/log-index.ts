@@ -1,0 +1,351 @@
+import type { InspectorLog, LogEntry } from '../types'
+import { entryContains, entryName, entrySearchText, isNumericNeedle, searchTextIncludes } from './filter'
+
+/** Entries per block of search texts. */
+const BLOCK_ENTRIES = 4096
+/** Ends each entry's text in a block (a searchable needle never holds it). */
+const ENTRY_SEP = '\u0002'
+/** Marks where an entry's numbers start in its search text (see `entrySearchText`). */
+const NUMBERS = '\u0000\u0001\u0000'
+
+interface TextBlock {
+  firstId: number
+  /** Every entry's search text followed by `ENTRY_SEP`, one flat string. */
+  text: string
+  /** Where each entry's text starts in `text`; one more at the end. */
+  starts: Int32Array
+  /** Ids in this block whose text was too long to keep: walked on each search. */
+  walk: number[]
+}
+
+/** `*` and `?` make a name filter a glob (the same rule as `compileFilter`). */
+function isGlob(name: string): boolean {
+  return /[*?]/.test(name)
+}
+
+function globToRegExp(glob: string): RegExp {
+  let src = ''
+  for (const ch of glob) {
+    if (ch === '*')
+      src += '[\\s\\S]*'
+    else if (ch === '?')
+      src += '[\\s\\S]'
+    else
+      src += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')
+  }
+  return new RegExp(`^${src}$`, 'u')
+}
+
+/** First position in sorted `ids` whose id is ≥ `id`. */
+function lowerBound(ids: readonly number[], id: number, from = 0): number {
+  let lo = from
+  let hi = ids.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (ids[mid] < id)
+      lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Indexes over a log that make a view's filters fast on 100,000 entries, kept outside the log (a
+ * subscriber: the log's append path does not change):
+ *
+ * - **names**: event/ack name → ids, oldest first, updated per batch. A name filter reads the ids of the
+ *   matching names instead of walking the log (`idsForName`).
+ * - **search texts**: the lowercased text the text filter looks at, per entry (`entrySearchText`), built
+ *   ahead of time (`warmEntries` as an import appends, `warm` in idle time) into blocks of 4,096
+ *   consecutive entries, each one flat string: a text search is one native `indexOf` scan per block
+ *   (`textIds`), and only the entries not in a block yet are walked.
+ *
+ * Both are exact: entries the subscriber has not seen yet are read from the log (`catchUp`), dropped
+ * entries are skipped by id, and entries too large for a search text are walked as before.
+ * @example
+ * const index = new LogIndex(inspector.log)
+ * const ids = index.idsForName('chat*')           // sorted ids of every event/ack named chat…
+ * const hits: number[] = []
+ * index.textIds('refund', 1, Infinity, hits)     // ids whose text holds "refund"
+ */
+export class LogIndex {
+  private readonly names = new Map<string, number[]>()
+  /** Highest id indexed by name (ids are consecutive and never reused). */
+  private indexedThrough = 0
+  /** Sealed blocks of search texts, oldest first, covering consecutive ids. */
+  private blocks: TextBlock[] = []
+  /** The block being filled (sealed when full or when a search needs it). */
+  private open: { firstId: number, parts: string[], walk: number[] } | undefined
+  /** Every id up to this one is in a block (or in its `walk` list). */
+  private coveredThrough = 0
+  /** Characters held in blocks, at most `maxTextChars` (beyond it, entries are walked on each search). */
+  private textChars = 0
+  private droppedSinceCut = 0
+  private readonly disposers: (() => void)[] = []
+
+  /**
+   * @param log the log to index
+   * @param maxTextChars bound on the cached search texts (characters; one-byte strings for ASCII text,
+   *   so about as many bytes). @default 32 M
+   */
+  constructor(private readonly log: InspectorLog, private readonly maxTextChars = 32 * 2 ** 20) {
+    this.disposers.push(log.subscribe(batch => this.onBatch(batch)))
+    this.disposers.push(log.onReset(() => this.onReset()))
+    this.catchUp()
+  }
+
+  /** Index what the log holds beyond what its batches delivered so far (they come a macrotask later). */
+  catchUp(): void {
+    const last = this.log.at(this.log.size - 1)
+    if (!last || last.id <= this.indexedThrough)
+      return
+    const first = this.log.at(0)!
+    for (let id = Math.max(first.id, this.indexedThrough + 1); id <= last.id; id++) {
+      const e = this.log.get(id)
+      if (e)
+        this.indexName(e)
+    }
+    this.indexedThrough = last.id
+  }
+
+  /**
+   * Ids of the event/ack entries whose name matches `name` (exact, or a glob with `*`/`?`), oldest first,
+   * among the entries held now (a fresh array the caller may keep).
+   */
+  idsForName(name: string): number[] {
+    this.catchUp()
+    const firstId = this.log.at(0)?.id ?? Number.POSITIVE_INFINITY
+    if (!isGlob(name)) {
+      const ids = this.names.get(name)
+      return ids ? ids.slice(lowerBound(ids, firstId)) : []
+    }
+    const re = globToRegExp(name)
+    const lists: number[][] = []
+    for (const [n, ids] of this.names) {
+      if (re.test(n))
+        lists.push(ids)
+    }
+    if (lists.length === 1)
+      return lists[0].slice(lowerBound(lists[0], firstId))
+    const out: number[] = []
+    for (const ids of lists) {
+      for (let i = lowerBound(ids, firstId); i < ids.length; i++) out.push(ids[i])
+    }
+    return out.sort((a, b) => a - b)
+  }
+
+  /** Whether `textIds` can search for this lowercased needle (it holds none of the separator characters). */
+  canSearchText(needle: string): boolean {
+    return needle !== '' && !needle.includes(ENTRY_SEP) && searchTextIncludes('', needle) !== undefined
+  }
+
+  /**
+   * Push to `out` the ids in `[fromId, toId]` of held entries whose text contains the lowercased `needle`
+   * (`canSearchText`), oldest first, exactly as `entryContains` decides: one `indexOf` scan per block of
+   * search texts, a walk for the entries that have none. Call it on ranges of some thousand ids between
+   * yields.
+   */
+  textIds(needle: string, fromId: number, toId: number, out: number[]): void {
+    this.seal()
+    const first = Math.max(fromId, this.log.at(0)?.id ?? fromId)
+    const last = Math.min(toId, this.log.at(this.log.size - 1)?.id ?? toId)
+    if (first > last)
+      return
+    const numeric = isNumericNeedle(needle)
+    let id = first
+    for (const block of this.blocks) {
+      const blockLast = block.firstId + block.starts.length - 2
+      if (blockLast < id)
+        continue
+      if (block.firstId > last)
+        break
+      // Ids before this block (not covered: only after a clear) are walked.
+      for (; id < block.firstId && id <= last; id++) this.walkOne(id, needle, out)
+      const walk = block.walk.length > 0 ? new Set(block.walk) : undefined
+      const hits: number[] = walk ? [] : out
+      const { text, starts } = block
+      const end = Math.min(last, blockLast)
+      let k = id - block.firstId
+      let from = starts[k]
+      const stopAt = starts[end - block.firstId + 1]
+      for (;;) {
+        const at = text.indexOf(needle, from)
+        if (at < 0 || at >= stopAt)
+          break
+        // The entry holding `at` (binary search over the entry starts).
+        let lo = k
+        let hi = end - block.firstId
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >>> 1
+          if (starts[mid] <= at)
+            lo = mid
+          else hi = mid - 1
+        }
+        k = lo
+        // A hit among the numbers counts only for a needle that numbers can hold (as in the walk).
+        const marker = text.lastIndexOf(NUMBERS, starts[k + 1] - 1 - NUMBERS.length)
+        if (numeric || at < marker)
+          hits.push(block.firstId + k)
+        k++
+        from = starts[k]
+      }
+      if (walk) {
+        for (const w of block.walk) {
+          if (w >= id && w <= end)
+            this.walkOne(w, needle, hits)
+        }
+        hits.sort((a, b) => a - b)
+        for (const hit of hits) out.push(hit)
+      }
+      id = end + 1
+      if (id > last)
+        return
+    }
+    // Entries after the last block: walked.
+    for (; id <= last; id++) this.walkOne(id, needle, out)
+  }
+
+  /** Whether the entry with this id has a search text in a block. */
+  hasText(id: number): boolean {
+    this.seal()
+    for (const block of this.blocks) {
+      if (id >= block.firstId && id < block.firstId + block.starts.length - 1)
+        return !block.walk.includes(id)
+    }
+    return false
+  }
+
+  /**
+   * Build search texts for the held entries that have none, oldest first, until `shouldStop()` (checked
+   * every 64 entries). Returns true when every held entry has one (or the character budget is spent).
+   */
+  warm(shouldStop: () => boolean): boolean {
+    const last = this.log.at(this.log.size - 1)
+    if (!last)
+      return true
+    let n = 0
+    while (this.coveredThrough < last.id && this.textChars < this.maxTextChars) {
+      this.coverNext()
+      if ((++n & 63) === 0 && shouldStop())
+        return this.coveredThrough >= last.id
+    }
+    return true
+  }
+
+  /** Build the search texts up to these entries now (e.g. each slice of an import, right after it is appended). */
+  warmEntries(entries: readonly LogEntry[]): void {
+    const lastId = entries.length > 0 ? entries[entries.length - 1].id : 0
+    while (this.coveredThrough < lastId && this.textChars < this.maxTextChars) this.coverNext()
+  }
+
+  dispose(): void {
+    for (const off of this.disposers.splice(0)) off()
+  }
+
+  private walkOne(id: number, needle: string, out: number[]): void {
+    const e = this.log.get(id)
+    if (e && entryContains(e, needle))
+      out.push(id)
+  }
+
+  /** Add the search text of the entry after `coveredThrough` to the open block. */
+  private coverNext(): void {
+    const firstHeld = this.log.at(0)?.id ?? this.coveredThrough + 1
+    if (this.coveredThrough + 1 < firstHeld) {
+      // Dropped or cleared meanwhile: blocks restart at the oldest entry held.
+      this.seal()
+      this.coveredThrough = firstHeld - 1
+    }
+    const id = this.coveredThrough + 1
+    const e = this.log.get(id)
+    const text = e ? entrySearchText(e) : ''
+    this.open ??= { firstId: id, parts: [], walk: [] }
+    if (text === null)
+      this.open.walk.push(id)
+    this.open.parts.push(text ?? '')
+    this.textChars += (text?.length ?? 0) + 1
+    this.coveredThrough = id
+    if (this.open.parts.length >= BLOCK_ENTRIES)
+      this.seal()
+  }
+
+  /** Turn the open block into one flat string with its entry offsets. */
+  private seal(): void {
+    const open = this.open
+    if (!open || open.parts.length === 0)
+      return
+    this.open = undefined
+    const starts = new Int32Array(open.parts.length + 1)
+    let at = 0
+    for (let i = 0; i < open.parts.length; i++) {
+      starts[i] = at
+      at += open.parts[i].length + 1
+    }
+    starts[open.parts.length] = at
+    // `join` makes one flat string (a `+` after it would make a rope, flattened by the first search).
+    open.parts.push('')
+    this.blocks.push({ firstId: open.firstId, text: open.parts.join(ENTRY_SEP), starts, walk: open.walk })
+  }
+
+  private indexName(e: LogEntry): void {
+    const name = entryName(e)
+    if (name === undefined)
+      return
+    const ids = this.names.get(name)
+    if (ids)
+      ids.push(e.id)
+    else this.names.set(name, [e.id])
+  }
+
+  private onBatch(batch: readonly LogEntry[]): void {
+    for (const e of batch) {
+      if (e.id > this.indexedThrough) {
+        this.indexName(e)
+        this.indexedThrough = e.id
+      }
+    }
+  }
+
+  private onReset(): void {
+    const first = this.log.at(0)
+    if (!first) {
+      this.names.clear()
+      this.blocks = []
+      this.open = undefined
+      this.textChars = 0
+      return
+    }
+    // The ring buffer dropped entries: forget whole blocks that are gone; cut the name lists' fronts
+    // once they hold many stale ids (reads skip them anyway).
+    while (this.blocks.length > 0 && this.blocks[0].firstId + this.blocks[0].starts.length - 1 <= first.id) {
+      const gone = this.blocks.shift()!
+      this.textChars -= gone.text.length
+    }
+    this.droppedSinceCut++
+    if (this.droppedSinceCut > 64) {
+      this.droppedSinceCut = 0
+      for (const [name, ids] of this.names) {
+        const keep = lowerBound(ids, first.id)
+        if (keep === ids.length)
+          this.names.delete(name)
+        else if (keep > 4096 || keep > ids.length / 2)
+          this.names.set(name, ids.slice(keep))
+      }
+    }
+  }
+}
+
+const shared = new WeakMap<InspectorLog, LogIndex>()
+
+/**
+ * The one `LogIndex` of a log (created on first use), shared by every view over it.
+ * @example const ids = logIndexOf(inspector.log).idsForName('chat')
+ */
+export function logIndexOf(log: InspectorLog): LogIndex {
+  let index = shared.get(log)
+  if (!index) {
+    index = new LogIndex(log)
+    shared.set(log, index)
+  }
+  return index
+}

@@ -1,0 +1,109 @@
+import type { LogEntry } from '../../src/core/types'
+import { describe, expect, it } from 'vitest'
+import { EventLog } from '../../src/core/log/event-log'
+import { compileFilter, entryContains, entrySearchText, SEARCH_TEXT_MAX, searchTextIncludes } from '../../src/core/log/filter'
+import { LogIndex } from '../../src/core/log/log-index'
+import { ackEntry, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
+
+/** A log whose batches are delivered by hand (so the index can lag behind it). */
+function manualLog(maxEntries?: number): { log: EventLog, deliver: () => void } {
+  let pending: (() => void) | undefined
+  const log = new EventLog(maxEntries ? { maxEntries } : undefined, { schedule: (flush) => {
+    pending = flush
+  } })
+  return { log, deliver: () => {
+    const f = pending
+    pending = undefined
+    f?.()
+  } }
+}
+
+const PAYLOADS: unknown[] = [
+  { user: { name: 'Ada', id: 7 }, text: 'Refund-7F3A requested', ok: true },
+  ['alpha', 'BRAVO', 1e21, -0, Number.NaN, Infinity, 12345678901234567890n],
+  { 'Key-With-Case': 'value', 'nested': [[[{ deep: 'İstanbul ΑΣ' }]]] },
+  { bin: new Uint8Array([65, 66]), when: new Date(0), err: new Error('boom') },
+  Array.from({ length: 3000 }, (_, i) => `item ${i}`), // over the 2,000-value walk budget
+  { long: `${'x'.repeat(70_000)} needle-at-the-end` }, // over the 64 K characters per string
+  { sep: 'a\u0000b\u0001c', n: 0.5 },
+  'plain string with true and false',
+  { t: true, f: false, nil: null, u: undefined },
+  Array.from({ length: 2100 }, (_, i) => (i === 2050 ? 7 : 0)), // short enough to cache, past the walk budget
+]
+
+function fill(log: EventLog): void {
+  PAYLOADS.forEach((payload, i) => {
+    log.append(eventEntry(i % 2 ? 'chat:message' : 'order:deleted', [payload]))
+    log.append(ackEntry(i % 3 ? 'chat:message' : 'room:joined', [payload, i]))
+    log.append(frameEntry(`42["chat",${JSON.stringify(String(payload))}]`))
+    log.append(noteEntry(`note ${i} Refund`))
+  })
+}
+
+const NEEDLES = ['refund-7f3a', 'ada', 'bravo', '1e+21', '0', 'nan', 'infinity', '123456789012345678', 'key-with', 'istanbul', 'i̇stanbul', 'ασ', 'ας', 'true', 'false', 'item 1999', 'item 2500', 'needle-at-the-end', 'a\u0000b', 'b\u0001c', 'chat', 'note 3', '.5', 'boom', 'x', '"', 'message', '7']
+
+describe('logIndex', () => {
+  it('finds the ids of each name and glob exactly as the filter does, before and after batches and drops', () => {
+    const { log, deliver } = manualLog(30)
+    const index = new LogIndex(log)
+    const expected = (name: string): number[] => [...log].filter(compileFilter({ name })).map(e => e.id)
+    for (let round = 0; round < 4; round++) {
+      fill(log)
+      // Before the batch is delivered the index reads the log itself (catchUp).
+      for (const name of ['chat:message', 'order:deleted', 'room:joined', 'chat*', '*:*e*', 'r?om:joined', 'nothing'])
+        expect(index.idsForName(name), name).toEqual(expected(name))
+      deliver()
+      for (const name of ['chat:message', 'chat*', '*'])
+        expect(index.idsForName(name), name).toEqual(expected(name))
+    }
+    log.clear()
+    deliver()
+    expect(index.idsForName('*')).toEqual([])
+    fill(log)
+    expect(index.idsForName('chat*')).toEqual(expected('chat*'))
+    index.dispose()
+  })
+
+  it('answers every text search exactly as the walk does, from cached texts or not', () => {
+    const { log, deliver } = manualLog()
+    fill(log)
+    deliver()
+    const index = new LogIndex(log)
+    const entries = [...log]
+    const check = (): void => {
+      for (const needle of NEEDLES) {
+        if (index.canSearchText(needle)) {
+          const ids: number[] = []
+          index.textIds(needle, 1, entries.at(-1)!.id, ids)
+          expect(ids, needle).toEqual(entries.filter(e => entryContains(e, needle)).map(e => e.id))
+          // Any sub-range gives the same ids in it.
+          const part: number[] = []
+          index.textIds(needle, 5, 23, part)
+          expect(part, needle).toEqual(ids.filter(id => id >= 5 && id <= 23))
+        }
+      }
+    }
+    check() // nothing cached: walks
+    expect(index.warm(() => false)).toBe(true)
+    expect(entries.some(e => index.hasText(e.id))).toBe(true)
+    check() // cached texts (and walks for the entries too long to cache)
+    const budgeted = entries.find(e => e.kind === 'event' && Array.isArray(e.args[0]) && e.args[0].length === 2100)!
+    expect(index.hasText(budgeted.id)).toBe(true)
+    const sevens: number[] = []
+    index.textIds('7', budgeted.id, budgeted.id, sevens)
+    expect(sevens).toEqual([])
+    index.dispose()
+  })
+
+  it('keeps an entry too long to cache out of the search texts', () => {
+    const big = { ...eventEntry('big', [{ text: 'y'.repeat(SEARCH_TEXT_MAX) }]), id: 1 } as LogEntry
+    expect(entrySearchText(big)).toBeNull()
+    const small = { ...eventEntry('Small', [{ Text: 'Hello', n: 42 }]), id: 2 } as LogEntry
+    const text = entrySearchText(small)!
+    expect(searchTextIncludes(text, 'hello')).toBe(true)
+    expect(searchTextIncludes(text, 'small')).toBe(true)
+    expect(searchTextIncludes(text, '42')).toBe(true)
+    expect(searchTextIncludes(text, 'nope')).toBe(false)
+    expect(searchTextIncludes(text, 'a\u0000')).toBeUndefined()
+  })
+})
