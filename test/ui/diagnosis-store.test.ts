@@ -9,7 +9,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SLOW_CONNECT_MS, useDiagnosisStore } from '../../inspector-ui/src/stores/diagnosis'
 import { getInspector, resetInspector, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
-import { startHangingServer } from '../fixtures/broken-servers'
+import { startHangingServer } from '../fixtures/net-utils'
 
 const probes = vi.hoisted(() => ({ calls: [] as Array<{ url: string, error?: { message: string } }>, code: 'unreachable' }))
 
