@@ -11,7 +11,7 @@ import { TimeSlice, yieldToEventLoop } from './util/yield'
 /** Result of `importCaptureAsync`. */
 export type ImportProgressResult
   = | { ok: true, sessionIds: string[], entries: number }
-  /** `sessionIds`/`entries`: what was imported before a damaged entry stopped the import (tabs exist). */
+  /** Nothing stays imported (sessions opened for the first slices are removed again). */
     | { ok: false, error: string, sessionIds: string[], entries: number }
 
 export interface ImportAsyncOptions {
@@ -129,8 +129,12 @@ export class Inspector {
     let started = false
     for (;;) {
       const part = reader.next(stop)
-      if (!part.ok)
-        return { ok: false, error: part.error, sessionIds, entries: imported }
+      if (!part.ok) {
+        // A damaged file is refused as a whole, as `importCapture` refuses it: the tabs opened for its first
+        // slices go (their entries stay in the log, as a closed tab's do).
+        for (const id of sessionIds) this.remove(id)
+        return { ok: false, error: part.error, sessionIds: [], entries: 0 }
+      }
       if (this.disposed)
         return { ok: false, error: 'Inspector is disposed', sessionIds, entries: imported }
       // Sessions first (the file's, then any an entry named that the file did not describe).
