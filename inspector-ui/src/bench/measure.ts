@@ -26,7 +26,8 @@ export function sampleFrames(): FrameSampler {
   } }
 }
 
-const longTasks: Array<{ start: number, duration: number }> = []
+/** Every long task of the page since this module loaded (PerformanceObserver `longtask`, buffered). */
+export const longTasks: Array<{ start: number, duration: number }> = []
 try {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration })

@@ -13,6 +13,7 @@
 import type { LogEntry } from '../../../src/core/types'
 import { importCaptureText } from '../lib/files'
 import { getInspector, useSessionsStore } from '../stores/sessions'
+import { frameStats, longTasks, nextFrame, post, round1, sampleFrames, tasksBetween } from './measure'
 
 export interface IngestConfig {
   mode: 'ingest'
@@ -41,62 +42,7 @@ export type ProbeConfig = IngestConfig | BigLogConfig
 
 const ROW = '[data-testid="log-row"]'
 
-// ---- measurement helpers (the bare page in bench/ui.ts carries the same ones) ----
-
-interface FrameSampler { stop: () => number[] }
-
-/** Intervals between animation frames from now until `stop()`. */
-function sampleFrames(): FrameSampler {
-  const deltas: number[] = []
-  let last = 0
-  let running = true
-  const loop = (t: number): void => {
-    if (!running)
-      return
-    if (last)
-      deltas.push(t - last)
-    last = t
-    requestAnimationFrame(loop)
-  }
-  requestAnimationFrame(loop)
-  return { stop: () => {
-    running = false
-    return deltas
-  } }
-}
-
-const longTasks: Array<{ start: number, duration: number }> = []
-try {
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration })
-  }).observe({ type: 'longtask', buffered: true })
-}
-catch {}
-
-/** Long tasks that started in [from, to]: the longest, and how many passed 50 / 100 ms. */
-function tasksBetween(from: number, to: number): { longestTaskMs: number, tasksOver50: number, tasksOver100: number } {
-  const inside = longTasks.filter(t => t.start >= from && t.start <= to)
-  return {
-    longestTaskMs: Math.round(Math.max(0, ...inside.map(t => t.duration))),
-    tasksOver50: inside.filter(t => t.duration > 50).length,
-    tasksOver100: inside.filter(t => t.duration > 100).length,
-  }
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0)
-    return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]
-}
-
-function frameStats(deltas: number[]): { frames: number, p95FrameMs: number, maxFrameMs: number } {
-  return { frames: deltas.length, p95FrameMs: round1(percentile(deltas, 95)), maxFrameMs: round1(Math.max(0, ...deltas)) }
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10
-}
+// ---- measurement helpers: ./measure (the bare page in bench/ui.ts carries the same ones) ----
 
 /** `usedJSHeapSize` after a full GC when the page may call `gc()` (Chromium `--js-flags=--expose-gc`). */
 async function heapNow(): Promise<number> {
@@ -129,7 +75,6 @@ async function settle(quietMs = 500, maxMs = 8000): Promise<number> {
   }
 }
 
-const nextFrame = (): Promise<number> => new Promise(resolve => requestAnimationFrame(resolve))
 const macrotask = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
 
 /** Resolves with the time the screen shows the change: `check()` true, then one frame painted. */
@@ -164,10 +109,6 @@ async function untilPainted(what: string, check: () => boolean, timeoutMs = 30_0
   await nextFrame()
   await macrotask()
   return performance.now()
-}
-
-async function post(url: string, report: unknown): Promise<void> {
-  await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(report) })
 }
 
 // ---- ingest ----
