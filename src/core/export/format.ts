@@ -448,25 +448,11 @@ function importUnsafe(text: string, opts: { maxBytes?: number }): ImportResult {
       return { ok: false, error: `damaged: ${rawEntries.length} entries, the header says ${headerRaw.entryCount}` }
   }
 
-  if (!Array.isArray(headerRaw.sessions))
-    return { ok: false, error: 'damaged: "sessions" is not an array' }
-  const sessions: SessionSnapshot[] = []
-  const known = new Set<string>()
-  for (let i = 0; i < headerRaw.sessions.length; i++) {
-    let s: unknown
-    try {
-      s = reviveTagged(headerRaw.sessions[i])
-    }
-    catch (err) {
-      return { ok: false, error: `session ${i + 1}: ${err instanceof Error ? err.message : String(err)}` }
-    }
-    const p = sessionProblem(s)
-    if (p)
-      return { ok: false, error: `session ${i + 1}: ${p}` }
-    const snap = normaliseSession(s as Record<string, unknown>)
-    known.add(snap.id)
-    sessions.push(snap)
-  }
+  const read = readSessions(headerRaw)
+  if (!read.ok)
+    return read
+  const sessions = read.sessions
+  const known = new Set(sessions.map(snap => snap.id))
 
   const entries: LogEntry[] = []
   for (let i = 0; i < rawEntries.length; i++) {

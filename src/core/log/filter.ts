@@ -52,7 +52,7 @@ export function entryName(entry: LogEntry): string | undefined {
 }
 
 /** Compile a glob (`*`, `?`) into an anchored regular expression; other characters are literal. */
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   let src = ''
   for (const ch of glob) {
     if (ch === '*')

@@ -1,5 +1,5 @@
 import type { InspectorLog, LogEntry } from '../types'
-import { entryContains, entryName, entrySearchText, isNumericNeedle, searchTextIncludes } from './filter'
+import { entryContains, entryName, entrySearchText, globToRegExp, isNumericNeedle, searchTextIncludes } from './filter'
 
 /** Entries per block of search texts. */
 const BLOCK_ENTRIES = 4096
@@ -21,19 +21,6 @@ interface TextBlock {
 /** `*` and `?` make a name filter a glob (the same rule as `compileFilter`). */
 function isGlob(name: string): boolean {
   return /[*?]/.test(name)
-}
-
-function globToRegExp(glob: string): RegExp {
-  let src = ''
-  for (const ch of glob) {
-    if (ch === '*')
-      src += '[\\s\\S]*'
-    else if (ch === '?')
-      src += '[\\s\\S]'
-    else
-      src += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')
-  }
-  return new RegExp(`^${src}$`, 'u')
 }
 
 /** First position in sorted `ids` whose id is ≥ `id`. */
