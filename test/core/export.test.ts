@@ -1,24 +1,9 @@
-import type { SessionSnapshot } from '../../src/core/types'
 import { describe, expect, it } from 'vitest'
 import { exportLog, exportNdjson, importCapture } from '../../src/core/export/format'
 import { EventLog } from '../../src/core/log/event-log'
-import { ackEntry, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
+import { ackEntry, chatSession, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
-const session: SessionSnapshot = {
-  id: 's1',
-  label: '/chat',
-  url: 'http://127.0.0.1:3000/chat',
-  namespace: '/chat',
-  status: 'connected',
-  readonly: false,
-  socketId: 'abc',
-  engineId: 'eng',
-  transport: 'websocket',
-  reconnectAttempt: 0,
-  lastError: undefined,
-  idHistory: [{ socketId: 'abc', engineId: 'eng', transport: 'websocket', recovered: false, connectedAt: 1 }],
-  pendingServerAcks: [],
-}
+const session = chatSession({ idHistory: [{ socketId: 'abc', engineId: 'eng', transport: 'websocket', recovered: false, connectedAt: 1 }] })
 
 function deep(n: number): unknown {
   let v: unknown = { bottom: new Uint8Array([1]) }

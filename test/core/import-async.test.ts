@@ -1,25 +1,11 @@
-import type { LogEntry, SessionSnapshot } from '../../src/core/types'
+import type { LogEntry } from '../../src/core/types'
 import { describe, expect, it, vi } from 'vitest'
 import { exportLog, exportNdjson, importCapture, openCapture } from '../../src/core/export/format'
 import { Inspector } from '../../src/core/inspector'
 import { EventLog } from '../../src/core/log/event-log'
-import { ackEntry, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
+import { ackEntry, chatSession, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
-const session: SessionSnapshot = {
-  id: 's1',
-  label: '/chat',
-  url: 'http://127.0.0.1:3000/chat',
-  namespace: '/chat',
-  status: 'connected',
-  readonly: false,
-  socketId: 'abc',
-  engineId: 'eng',
-  transport: 'websocket',
-  reconnectAttempt: 0,
-  lastError: undefined,
-  idHistory: [],
-  pendingServerAcks: [],
-}
+const session = chatSession()
 
 /** A log of `n` varied entries (values JSON cannot hold included), in two sessions. */
 function sampleLog(n: number): EventLog {
