@@ -40,6 +40,13 @@ function ingestMarkdown(rows: IngestRow[]): string {
   return lines.join('\n')
 }
 
+/** Why the core ingest ratios are missed, from profiles and experiments (re-check when the log changes). */
+const INGEST_DIAGNOSIS = [
+  'Why the ratios are missed: the receiver is the bottleneck (ELU ≈ 1.00), and a CPU profile of (b) (`node --cpu-prof`) puts the session\'s and the log\'s own code at ≈ 8% of the samples. The rest of the gap is the price of keeping what arrived while the bare client keeps nothing: the young-generation collector copies every retained entry, its arguments and the frame text (twice: semi-space, then old space), and on this VM it moves only ~100–200 MB/s under load. A synthetic check (JSON.parse of the 1 KB document, kept vs not kept, nothing else) costs ≈ +14 µs CPU per event just for keeping it, whether the parsed object or the frame\'s text is kept: the gap in the CPU column is retention, not per-event code. 64 KB buffers held up to the 256 MB budget cost fresh memory for every message (the bare client reuses the same hot buffers).',
+  'Tried (2026-11-25, not merged): plain incoming events kept as their packet text in typed-array columns, with `args` decoded on first read. Retained bytes per small event fell from 218 to 74 and c/a rose (small 0.52 → 0.60, 1 KB 0.42 → 0.54), but b/a for small events did not move (0.67), and entries lost `args` as an own property (a getter: an entry was no longer deeply equal to its imported copy, and `structuredClone` dropped it); pairing each text with its event also leaned on socket.io-client\'s internal decoder events. Not worth that contract for the gain.',
+  'What would close it: keep arrivals off the collected heap altogether — frame bytes copied into one preallocated byte ring sized to the log\'s byte budget (never scanned or copied by the collector), entries as views over it that decode their arguments when read, behind an API that says so (a reader, not plain objects) — and measure on a machine that is not shared: here a single bare run ranges from 189,000 to 270,000 small events/s.',
+]
+
 export interface BenchSection { title: string, markdown: string, notes?: string[] }
 const sections: BenchSection[] = []
 const log = (line: string): void => console.log(line)
@@ -56,6 +63,8 @@ if (!only || only.includes('ingest')) {
       `Retained bytes per small event (b): ${small?.retainedLog ?? '-'} (target ≤ 300: ${mark((small?.retainedLog ?? Infinity) <= 300)}).`,
       'ELU = event-loop utilisation of the receiving process during the stream; near 1.00 means the receiver is the bottleneck (the stream server writes pre-encoded frames, corked, waiting for drain).',
       'The 64 KB run keeps the log at its default 256 MB byte budget: the log drops the oldest entries and counts them.',
+      'CPU µs/event: user + system time of the receiving process (all its threads, the garbage collector\'s helpers included) per event received, medians; steadier than wall time on a shared machine.',
+      ...(rows.some(r => r.ratioLog < INGEST_TARGETS[r.payload][0] || r.ratioFrames < INGEST_TARGETS[r.payload][1]) ? INGEST_DIAGNOSIS : []),
     ],
   })
 }
