@@ -191,7 +191,9 @@ describeE2E('the inspector against broken servers', () => {
   })
 
   it('brings the session back after the server restarts on the same port, keeping earlier entries', async () => {
-    const server = await use(startRestartingServer())
+    // A short heartbeat: should a close ever go unseen by the browser, the client still notices within 5 s
+    // (a ping timeout) instead of the default 45 s; either way the tab must show "reconnecting", then come back.
+    const server = await use(startRestartingServer({ pingInterval: 2000, pingTimeout: 3000 }))
     const page = await stack.newPage()
     await connect(page, server.url)
     await waitForTabState(page, 'connected')
