@@ -58,7 +58,7 @@ import type {
 import { estimateBytes, isBinary } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
 import { RESERVED_EVENTS_V2 } from './reserved-v2'
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, utf8Length } from './shared'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
 
 /** Node-only connection options the relay adds (socket.io-client 2.x passes them to engine.io-client 3.x). */
 export interface NodeConnectionOptions {
@@ -149,7 +149,7 @@ export class LiveSessionV2 implements SessionSource {
   private readonly options: SessionOptions & NodeConnectionOptions
   private readonly log: InspectorLog
   private readonly namespace: string
-  private readonly listeners = new Set<SessionEvents['state']>()
+  private readonly stateListeners = new StateListeners()
 
   private socket: SocketV2 | undefined
   private engine: EngineV2 | undefined
@@ -204,12 +204,7 @@ export class LiveSessionV2 implements SessionSource {
   }
 
   on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer {
-    if (event !== 'state')
-      return () => {}
-    this.listeners.add(listener)
-    return () => {
-      this.listeners.delete(listener)
-    }
+    return this.stateListeners.on(event, listener)
   }
 
   connect(): void {
@@ -416,7 +411,7 @@ export class LiveSessionV2 implements SessionSource {
         socket.io.close()
     }
     this.socket = undefined
-    this.listeners.clear()
+    this.stateListeners.clear()
   }
 
   // --- internals -------------------------------------------------------------------------------------
@@ -777,13 +772,6 @@ export class LiveSessionV2 implements SessionSource {
     if (this.disposed)
       return
     this.current = this.buildSnapshot()
-    for (const l of [...this.listeners]) {
-      try {
-        l(this.current)
-      }
-      catch (err) {
-        console.error('[inspector] a session state listener threw', err)
-      }
-    }
+    this.stateListeners.emit(this.current)
   }
 }

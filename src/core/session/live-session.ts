@@ -23,7 +23,7 @@ import { RESERVED_EVENTS } from '../composer/parse'
 import { estimateBytes } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
 import { ManagerPool } from './manager-pool'
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, utf8Length } from './shared'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
 
 type Engine = Manager['engine']
 
@@ -166,7 +166,7 @@ export class LiveSession implements SessionSource {
   private everConnected = false
   private seq = 0
   private readonly pendingServer = new Map<string, PendingServer>()
-  private readonly listeners = new Set<(s: SessionSnapshot) => void>()
+  private readonly stateListeners = new StateListeners()
   private readonly st: MutableState = {
     status: 'idle',
     socketId: undefined,
@@ -213,12 +213,7 @@ export class LiveSession implements SessionSource {
   snapshot(): SessionSnapshot { return this.snap }
 
   on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer {
-    if (event !== 'state')
-      return () => {}
-    this.listeners.add(listener)
-    return () => {
-      this.listeners.delete(listener)
-    }
+    return this.stateListeners.on(event, listener)
   }
 
   private buildSnapshot(): SessionSnapshot {
@@ -253,14 +248,7 @@ export class LiveSession implements SessionSource {
     if (this.disposed)
       return
     this.snap = this.buildSnapshot()
-    for (const l of [...this.listeners]) {
-      try {
-        l(this.snap)
-      }
-      catch (err) {
-        console.error('[sio-inspector] state listener failed:', err)
-      }
-    }
+    this.stateListeners.emit(this.snap)
   }
 
   /** Lifecycle and other rare entries (not a hot path: the spread is fine here). */
@@ -805,7 +793,7 @@ export class LiveSession implements SessionSource {
     const socket = this.socket
     const manager = this.manager
     this.disposed = true
-    this.listeners.clear()
+    this.stateListeners.clear()
     if (socket) {
       socket.disconnect()
       socket.removeAllListeners()

@@ -38,6 +38,7 @@ import { RESERVED_EVENTS } from '../composer/parse'
 import { RELAY_PATH } from '../relay/protocol'
 import { decodeEntries, decodeWire, encodeWire } from '../relay/wire'
 import { RESERVED_EVENTS_V2 } from './reserved-v2'
+import { StateListeners } from './shared'
 
 /** Where the relay is: what the inspector's server put into the page's config. */
 export interface RelayEndpoint {
@@ -75,7 +76,7 @@ export class RelaySession implements SessionSource {
   private readonly options: RelayOpenOptions
   private readonly log: InspectorLog
   private readonly relay: RelayEndpoint
-  private readonly listeners = new Set<SessionEvents['state']>()
+  private readonly stateListeners = new StateListeners()
   private socket: Socket<RelayServerEvents, RelayClientEvents> | undefined
   private snap: SessionSnapshot
   private disposed = false
@@ -111,12 +112,7 @@ export class RelaySession implements SessionSource {
   }
 
   on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer {
-    if (event !== 'state')
-      return () => {}
-    this.listeners.add(listener)
-    return () => {
-      this.listeners.delete(listener)
-    }
+    return this.stateListeners.on(event, listener)
   }
 
   connect(): void {
@@ -209,7 +205,7 @@ export class RelaySession implements SessionSource {
       socket.disconnect()
       socket.removeAllListeners()
     }
-    this.listeners.clear()
+    this.stateListeners.clear()
   }
 
   // --- internals -------------------------------------------------------------------------------------
@@ -314,13 +310,6 @@ export class RelaySession implements SessionSource {
     if (this.disposed)
       return
     this.snap = Object.freeze(s)
-    for (const l of [...this.listeners]) {
-      try {
-        l(this.snap)
-      }
-      catch (err) {
-        console.error('[inspector] a session state listener threw', err)
-      }
-    }
+    this.stateListeners.emit(this.snap)
   }
 }

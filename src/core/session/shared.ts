@@ -1,7 +1,38 @@
 /**
- * Helpers and defaults shared by the live sessions (v4 `LiveSession`, v2 `LiveSessionV2`): one place for
- * what both must do the same way (error text, plain error details, frame sizes, default timeouts).
+ * Helpers and defaults shared by the sessions (v4 `LiveSession`, v2 `LiveSessionV2`, `RelaySession`): one
+ * place for what they must do the same way (state listeners, error text, plain error details, frame sizes,
+ * default timeouts).
  */
+import type { Disposer, SessionEvents, SessionSnapshot } from '../types'
+
+/** A session's `state` listeners: `on('state')`, and a notify that one throwing listener cannot break. */
+export class StateListeners {
+  private readonly listeners = new Set<SessionEvents['state']>()
+
+  on<E extends keyof SessionEvents>(event: E, listener: SessionEvents[E]): Disposer {
+    if (event !== 'state')
+      return () => {}
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  emit(snapshot: SessionSnapshot): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(snapshot)
+      }
+      catch (err) {
+        console.error('[sio-inspector] a session state listener threw:', err)
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear()
+  }
+}
 
 /** Per-entry overhead counted on top of the payload estimate (object header + fields). */
 export const ENTRY_OVERHEAD = 120
