@@ -18,9 +18,9 @@
  * // { kind: 'socket', packetType: 'EVENT', nsp: '/namespace1', id: 0, eventName: 'quiz', args: [{ question: '?' }], … }
  */
 import type { FrameEntry, SocketPacketTypeName } from '../types'
-import type { DecodedFrame, DecodedSocketFrame } from './frame'
+import type { DecodedFrame, DecodedSocketFrame, OneShotDecoder } from './frame'
 import parserV3 from 'socket.io-parser-v3'
-import { decodeFrame } from './frame'
+import { decodeFrame, decodeOnce } from './frame'
 
 const SOCKET_TYPES_V3: readonly SocketPacketTypeName[] = [
   'CONNECT',
@@ -40,19 +40,7 @@ function errorText(err: unknown): string {
 
 /** One text through a fresh parser-3.x Decoder; the packet (its own `ERROR` packet for a bad type). */
 function runDecoderV3(text: string): ParsedPacketV3 | undefined {
-  const decoder = new parserV3.Decoder()
-  let out: ParsedPacketV3 | undefined
-  decoder.on('decoded', (p: ParsedPacketV3) => {
-    out = p
-  })
-  try {
-    decoder.add(text)
-  }
-  finally {
-    // A BINARY_* header leaves a reconstructor waiting for attachments: drop it.
-    decoder.destroy()
-  }
-  return out
+  return decodeOnce<ParsedPacketV3>(new parserV3.Decoder() as OneShotDecoder, text)
 }
 
 function decodeSocketPacketV3(raw: string): DecodedFrame {

@@ -90,11 +90,20 @@ const SOCKET_TYPES: readonly SocketPacketTypeName[] = [
 
 interface ParsedPacket { type: number, nsp: string, id?: number, data?: unknown }
 
-/** Run one text through a fresh socket.io-parser Decoder; returns the packet, or throws its error. */
-function runDecoder(text: string, maxAttachments: number): ParsedPacket | undefined {
-  const decoder = new Decoder({ maxAttachments })
-  let out: ParsedPacket | undefined
-  decoder.on('decoded', (p: ParsedPacket) => {
+/** A socket.io-parser Decoder, of either major version (4 or 3): what `decodeOnce` needs of it. */
+export interface OneShotDecoder {
+  on: (event: 'decoded', listener: (packet: any) => void) => unknown
+  add: (text: string) => void
+  destroy: () => void
+}
+
+/**
+ * Run one text through a fresh Decoder; returns the packet, or throws the decoder's error. The decoder is
+ * destroyed after: a BINARY_* header leaves a reconstructor waiting for attachments.
+ */
+export function decodeOnce<P>(decoder: OneShotDecoder, text: string): P | undefined {
+  let out: P | undefined
+  decoder.on('decoded', (p: P) => {
     out = p
   })
   try {
@@ -104,6 +113,10 @@ function runDecoder(text: string, maxAttachments: number): ParsedPacket | undefi
     decoder.destroy()
   }
   return out
+}
+
+function runDecoder(text: string, maxAttachments: number): ParsedPacket | undefined {
+  return decodeOnce<ParsedPacket>(new Decoder({ maxAttachments }), text)
 }
 
 function errorText(err: unknown): string {
