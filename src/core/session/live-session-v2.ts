@@ -57,8 +57,7 @@ import type {
 } from '../types'
 import { estimateBytes, isBinary } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
-import { RESERVED_EVENTS_V2 } from './reserved-v2'
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
 
 /** Node-only connection options the relay adds (socket.io-client 2.x passes them to engine.io-client 3.x). */
 export interface NodeConnectionOptions {
@@ -274,12 +273,9 @@ export class LiveSessionV2 implements SessionSource {
   }
 
   emit(name: string, args: readonly unknown[], options: EmitOptions = {}): EmitResult {
-    if (this.disposed)
-      return { ok: false, error: 'This session is closed (disposed).' }
-    if (typeof name !== 'string' || name === '')
-      return { ok: false, error: 'The event name is empty.' }
-    if (RESERVED_EVENTS_V2.has(name))
-      return { ok: false, error: `"${name}" is reserved by Socket.IO (2.x) and cannot be emitted.` }
+    const refusal = emitRefusal(this.disposed, name, 'v2')
+    if (refusal)
+      return { ok: false, error: refusal }
     const socket = this.socket
     if (!socket?.connected) {
       return {
@@ -357,7 +353,7 @@ export class LiveSessionV2 implements SessionSource {
 
   answerAck(correlationId: string, args: readonly unknown[]): EmitResult {
     if (this.disposed)
-      return { ok: false, error: 'This session is closed (disposed).' }
+      return { ok: false, error: DISPOSED_ERROR }
     const pending = this.serverAcks.get(correlationId)
     if (!pending)
       return { ok: false, error: `No pending ack request ${correlationId} (already answered, expired, or unknown).` }

@@ -19,11 +19,10 @@ import type {
   TransportName,
 } from '../types'
 import { Manager } from 'socket.io-client'
-import { RESERVED_EVENTS } from '../composer/parse'
 import { estimateBytes } from '../log/preview'
 import { explainConnectError, explainDisconnect } from './explain'
 import { ManagerPool } from './manager-pool'
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
 
 type Engine = Manager['engine']
 
@@ -670,12 +669,9 @@ export class LiveSession implements SessionSource {
    * @example s.emit('chat', ['hello'], { ack: true }) // { ok: true, correlationId: 's1.o1' }
    */
   emit(name: string, args: readonly unknown[], options: EmitOptions = {}): EmitResult {
-    if (this.disposed)
-      return { ok: false, error: 'This session is closed (disposed).' }
-    if (typeof name !== 'string' || name === '')
-      return { ok: false, error: 'The event name is empty.' }
-    if (RESERVED_EVENTS.includes(name))
-      return { ok: false, error: `"${name}" is reserved by Socket.IO and cannot be emitted.` }
+    const refusal = emitRefusal(this.disposed, name, 'v4')
+    if (refusal)
+      return { ok: false, error: refusal }
     const socket = this.socket
     if (!socket || !socket.connected) {
       return {
@@ -750,7 +746,7 @@ export class LiveSession implements SessionSource {
    */
   answerAck(correlationId: string, args: readonly unknown[]): EmitResult {
     if (this.disposed)
-      return { ok: false, error: 'This session is closed (disposed).' }
+      return { ok: false, error: DISPOSED_ERROR }
     const p = this.pendingServer.get(correlationId)
     if (!p)
       return { ok: false, error: `No pending ack request ${correlationId} (already answered, expired, or unknown).` }

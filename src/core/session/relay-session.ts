@@ -34,11 +34,9 @@ import type {
   SessionStatus,
 } from '../types'
 import { io } from 'socket.io-client'
-import { RESERVED_EVENTS } from '../composer/parse'
 import { RELAY_PATH } from '../relay/protocol'
 import { decodeEntries, decodeWire, encodeWire } from '../relay/wire'
-import { RESERVED_EVENTS_V2 } from './reserved-v2'
-import { StateListeners } from './shared'
+import { DISPOSED_ERROR, emitRefusal, StateListeners } from './shared'
 
 /** Where the relay is: what the inspector's server put into the page's config. */
 export interface RelayEndpoint {
@@ -147,13 +145,9 @@ export class RelaySession implements SessionSource {
   }
 
   emit(name: string, args: readonly unknown[], options: EmitOptions = {}): EmitResult {
-    if (this.disposed)
-      return { ok: false, error: 'This session is closed (disposed).' }
-    if (typeof name !== 'string' || name === '')
-      return { ok: false, error: 'The event name is empty.' }
-    const reserved = this.options.client === 'v2' ? RESERVED_EVENTS_V2.has(name) : RESERVED_EVENTS.includes(name)
-    if (reserved)
-      return { ok: false, error: `"${name}" is reserved by Socket.IO and cannot be emitted.` }
+    const refusal = emitRefusal(this.disposed, name, this.options.client === 'v2' ? 'v2' : 'v4')
+    if (refusal)
+      return { ok: false, error: refusal }
     const socket = this.socket
     if (!socket || this.snap.status !== 'connected')
       return { ok: false, error: `Not sent: the session is ${this.snap.status}. Connect first.` }
@@ -174,7 +168,7 @@ export class RelaySession implements SessionSource {
 
   answerAck(correlationId: string, args: readonly unknown[]): EmitResult {
     if (this.disposed)
-      return { ok: false, error: 'This session is closed (disposed).' }
+      return { ok: false, error: DISPOSED_ERROR }
     if (!this.snap.pendingServerAcks.some(p => p.correlationId === correlationId))
       return { ok: false, error: `No pending ack request ${correlationId} (already answered, expired, or unknown).` }
     const socket = this.socket

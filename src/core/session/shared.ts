@@ -4,6 +4,25 @@
  * default timeouts).
  */
 import type { Disposer, SessionEvents, SessionSnapshot } from '../types'
+import { RESERVED_EVENTS } from '../composer/parse'
+import { RESERVED_EVENTS_V2 } from './reserved-v2'
+
+/** What a closed session answers to emit and answerAck. */
+export const DISPOSED_ERROR = 'This session is closed (disposed).'
+
+/**
+ * Why an emit is refused before any socket is involved (closed session, empty or reserved name), or
+ * `undefined`. `client` picks the reserved names: a 2.x client reserves more of them.
+ */
+export function emitRefusal(disposed: boolean, name: unknown, client: 'v4' | 'v2'): string | undefined {
+  if (disposed)
+    return DISPOSED_ERROR
+  if (typeof name !== 'string' || name === '')
+    return 'The event name is empty.'
+  if (client === 'v2' ? RESERVED_EVENTS_V2.has(name) : RESERVED_EVENTS.includes(name))
+    return `"${name}" is reserved by Socket.IO${client === 'v2' ? ' (2.x)' : ''} and cannot be emitted.`
+  return undefined
+}
 
 /** A session's `state` listeners: `on('state')`, and a notify that one throwing listener cannot break. */
 export class StateListeners {
