@@ -46,12 +46,31 @@ function finish(result: Omit<IngestResult, 'variant' | 'payload' | 'sent'>): nev
   process.exit(0)
 }
 
+/**
+ * Start the stream with `begin()` and measure until `done()` (checked every ms; at most 120 s): wall time,
+ * event-loop utilisation and CPU time of this process over exactly that window.
+ */
+async function measureStream(begin: () => void, done: () => boolean): Promise<{ seconds: number, elu: number, cpuMicros: number }> {
+  const start = performance.now()
+  const eluStart = performance.eventLoopUtilization()
+  const cpuStart = process.cpuUsage()
+  begin()
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (done() || performance.now() - start > 120_000) {
+        clearInterval(check)
+        resolve()
+      }
+    }, 1)
+  })
+  const cpu = process.cpuUsage(cpuStart)
+  return { seconds: (performance.now() - start) / 1000, elu: performance.eventLoopUtilization(eluStart).utilization, cpuMicros: cpu.user + cpu.system }
+}
+
 async function runBare(): Promise<void> {
   const socket = io(url, { transports: ['websocket'], reconnection: false })
   let received = 0
   let disconnects = 0
-  let start = 0
-  let eluStart = performance.eventLoopUtilization()
   const noop = (): void => {
     received++
   }
@@ -63,24 +82,13 @@ async function runBare(): Promise<void> {
   })
   await new Promise<void>(resolve => socket.once('connect', () => resolve()))
   gc()
-  start = performance.now()
-  eluStart = performance.eventLoopUtilization()
-  const cpuStart = process.cpuUsage()
-  await new Promise<void>((resolve) => {
-    socket.emit('bench:stream', { payload, count }, () => {})
-    const check = setInterval(() => {
-      if (received >= count || disconnects > 0 || performance.now() - start > 120_000) {
-        clearInterval(check)
-        resolve()
-      }
-    }, 1)
-  })
-  const seconds = (performance.now() - start) / 1000
-  const elu = performance.eventLoopUtilization(eluStart).utilization
-  const cpu = process.cpuUsage(cpuStart)
+  const { seconds, elu, cpuMicros } = await measureStream(
+    () => socket.emit('bench:stream', { payload, count }, () => {}),
+    () => received >= count || disconnects > 0,
+  )
   const disconnectsDuringStream = disconnects
   socket.close()
-  finish({ cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received), received, lost: count - received, disconnects: disconnectsDuringStream, seconds, eventsPerSecond: received / seconds, elu, retainedBytesPerEvent: null, heldInLog: null, droppedFromLog: null })
+  finish({ cpuMicrosPerEvent: cpuMicros / Math.max(1, received), received, lost: count - received, disconnects: disconnectsDuringStream, seconds, eventsPerSecond: received / seconds, elu, retainedBytesPerEvent: null, heldInLog: null, droppedFromLog: null })
 }
 
 async function runCore(captureFrames: boolean): Promise<void> {
@@ -112,26 +120,15 @@ async function runCore(captureFrames: boolean): Promise<void> {
   })
   gc()
   const heapBefore = retainedNow()
-  const start = performance.now()
-  const eluStart = performance.eventLoopUtilization()
-  const cpuStart = process.cpuUsage()
-  session.emit('bench:stream', [{ payload, count }], { ack: true, ackTimeoutMs: 600_000 })
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (received >= count || disconnects > 0 || performance.now() - start > 120_000) {
-        clearInterval(check)
-        resolve()
-      }
-    }, 1)
-  })
-  const seconds = (performance.now() - start) / 1000
-  const elu = performance.eventLoopUtilization(eluStart).utilization
-  const cpu = process.cpuUsage(cpuStart)
+  const { seconds, elu, cpuMicros } = await measureStream(
+    () => session.emit('bench:stream', [{ payload, count }], { ack: true, ackTimeoutMs: 600_000 }),
+    () => received >= count || disconnects > 0,
+  )
   gc()
   // Per event received (frames included in the `frames` variant): what one event costs to keep.
   const retained = (retainedNow() - heapBefore) / Math.max(1, received)
   finish({
-    cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received),
+    cpuMicrosPerEvent: cpuMicros / Math.max(1, received),
     received,
     lost: count - received,
     disconnects,
