@@ -278,42 +278,41 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
       }
     })
 
-    socket.on('emit', (name, argsText, emitOptions, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => {}
+    /**
+     * A page command that carries wire-encoded arguments: it needs an open session and an array, and every
+     * failure comes back as a result (`{ ok: false, error }`), never as an exception on the relay.
+     */
+    function withArgs(what: string, argsText: unknown, ack: unknown, run: (open: NonNullable<typeof session>, args: unknown[]) => unknown): void {
+      const reply = typeof ack === 'function' ? ack as (result: unknown) => void : () => {}
       if (!session) {
         reply({ ok: false, error: 'no session is open on this relay connection' })
         return
       }
       try {
-        const args = decodeWire(argsText)
+        const args = decodeWire(argsText as string)
         if (!Array.isArray(args))
-          throw new TypeError('emit: the arguments must be an array')
-        const { pageCorrelationId, ...rest } = isRecord(emitOptions) ? emitOptions : {} as typeof emitOptions
-        const result = session.emit(String(name), args, rest)
-        if (result.ok && result.correlationId && typeof pageCorrelationId === 'string')
-          pageIds.set(result.correlationId, pageCorrelationId)
-        reply(result.ok && result.correlationId && typeof pageCorrelationId === 'string' ? { ok: true, correlationId: pageCorrelationId } : result)
+          throw new TypeError(`${what}: the arguments must be an array`)
+        reply(run(session, args))
       }
       catch (err) {
         reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
       }
+    }
+
+    socket.on('emit', (name, argsText, emitOptions, ack) => {
+      withArgs('emit', argsText, ack, (open, args) => {
+        const { pageCorrelationId, ...rest } = isRecord(emitOptions) ? emitOptions : {} as typeof emitOptions
+        const result = open.emit(String(name), args, rest)
+        if (result.ok && result.correlationId && typeof pageCorrelationId === 'string') {
+          pageIds.set(result.correlationId, pageCorrelationId)
+          return { ok: true, correlationId: pageCorrelationId }
+        }
+        return result
+      })
     })
 
     socket.on('answerAck', (correlationId, argsText, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => {}
-      if (!session) {
-        reply({ ok: false, error: 'no session is open on this relay connection' })
-        return
-      }
-      try {
-        const args = decodeWire(argsText)
-        if (!Array.isArray(args))
-          throw new TypeError('answerAck: the arguments must be an array')
-        reply(session.answerAck(String(correlationId), args))
-      }
-      catch (err) {
-        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
-      }
+      withArgs('answerAck', argsText, ack, (open, args) => open.answerAck(String(correlationId), args))
     })
 
     // Probes in Node, one at a time per relay connection (the page asks once per failure streak).
