@@ -2,7 +2,8 @@
  * Investigation tool (not part of `npm run bench`): runs one probe scenario of bench/ui.ts in Chromium
  * WITH DevTools attached (rates are lower than the unattached bench) and prints where the main thread's
  * time goes: a V8 CPU profile aggregated by function (self time) and the longest tasks of a
- * performance trace. Builds an unminified copy of the UI into a temporary folder, so names are readable.
+ * performance trace. Builds an unminified bench build of the UI (bench/build-ui.ts) into a temporary
+ * folder, so names are readable.
  *
  *   npx tsx bench/profile-ui.ts biglog
  *   npx tsx bench/profile-ui.ts ingest 2000 6000
@@ -10,17 +11,16 @@
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import process from 'node:process'
-import { fileURLToPath } from 'node:url'
+import { buildBenchUi } from './build-ui'
 import { makeCapture, startBenchHttp } from './ui'
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const mode = process.argv[2] ?? 'biglog'
 const outDir = mkdtempSync(join(tmpdir(), 'sio-profile-dist-'))
 
-const { build } = await import('vite')
-await build({ configFile: join(ROOT, 'inspector-ui', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, minify: false, sourcemap: false } })
+// The bench build (the app plus its probe, Vite mode `bench`): the shipped build has no probe.
+await buildBenchUi({ outDir, minify: false })
 
 const { startDemoServer } = await import('../demo-server/src/start')
 const { startInspectorServer } = await import('../inspector-ui/server/index')

@@ -1,10 +1,12 @@
 /**
  * Parts 2-5 of `npm run bench` (issue 6), imported by bench/run.ts:
- *   2. UI ingest: the built inspector page and a bare socket.io-client page, side by side, on the demo
- *      server's `stream:start` firehose, in Chromium started here with NO automation attached (a DevTools
- *      connection halves a page's intake). Pages report over HTTP to the bench server below.
+ *   2. UI ingest: the inspector's bench build (the app plus its probe, bench/build-ui.ts) and a bare
+ *      socket.io-client page, side by side, on the demo server's `stream:start` firehose, in Chromium
+ *      started here with NO automation attached (a DevTools connection halves a page's intake). Pages
+ *      report over HTTP to the bench server below.
  *   3. Big log: 100,000 imported entries: first screen, filters, scrolling, heap per entry (same way).
- *   4. Page load: initial JS + CSS gzipped, time to a usable connect button (Playwright).
+ *   4. Page load: initial JS + CSS gzipped, time to a usable connect button (Playwright), on the shipped
+ *      build (inspector-ui/dist, no probe).
  *   5. Server view: 5,000 sockets in 500 rooms (Playwright; clients in a child process).
  * Every process started here is stopped in a `finally`.
  */
@@ -404,7 +406,7 @@ async function uiIngest(runs: number, demoUrl: string, inspectorUrl: string, ben
       `Targets at ${fmt(SLOW_RATE)}/s (inspector): no task over 50 ms — longest ${ms(slowTask)}: ${verdict(slowTask <= 50, ms(slowTask - 50))}; p95 frame interval < 20 ms — ${ms1(slowP95)}: ${verdict(slowP95 < 20, ms1(slowP95 - 20))}.`,
       `Targets at the bare page's fastest rate (inspector): ≥ 0.8× of the bare page — ${ratio.toFixed(2)}×: ${verdict(ratio >= 0.8, `${(0.8 - ratio).toFixed(2)}×`)}; 0 lost — ${maxLost}: ${verdict(maxLost === 0, `${maxLost} events`)}; 0 disconnects — ${maxDisc}: ${verdict(maxDisc === 0, `${maxDisc}`)}; no task over 100 ms — longest ${ms(maxTask)}: ${verdict(maxTask <= 100, ms(maxTask - 100))}.`,
       `${runs} run(s) at the fastest rate, ${slowRuns} at ${fmt(SLOW_RATE)}/s, interleaved bare / inspector; each run a fresh Chromium (spawned with child_process, no DevTools connection: the page reports its counters by \`fetch\` POST to the bench server). The bare page asks the demo server for ${fmt(MAX_ASK)}/s (its maximum); the server skips a batch while more than 2,000 packets wait in its write buffer, so the rate received is what the page sustains. Each inspector run is then asked for that rate (rounded down to 500/s).`,
-      `Inspector page: the built app (inspector-ui/dist, served by inspector-ui/server) with \`?bench=…\`, which loads inspector-ui/src/bench/probe.ts: it opens a session through the sessions store (WebSocket only, default options: frames captured), shows its log, waits until the composer's editor (Monaco, lazily loaded start-up work) is ready and the page has had no long task for 500 ms (since 2026-11-25; before, only the 500 ms quiet wait, which a loaded machine could pass while Monaco was still compiling, putting its start-up task in the stream window), and counts the \`tick\` entries the core log records (subscribe). "Held in log" is what the ring buffer still has at the end: frames are entries too (one per tick), and the log keeps at most 100,000 entries by default, dropping the oldest (dropped by the log is not lost: it was recorded and counted).`,
+      `Inspector page: the bench build of the app (the shipped app plus the probe: \`vite build --mode bench\` into inspector-ui/dist-bench, bench/build-ui.ts, every run; served by inspector-ui/server) with \`?bench=…\`, which loads inspector-ui/src/bench/probe.ts: it opens a session through the sessions store (WebSocket only, default options: frames captured), shows its log, waits until the composer's editor (Monaco, lazily loaded start-up work) is ready and the page has had no long task for 500 ms (since 2026-11-25; before, only the 500 ms quiet wait, which a loaded machine could pass while Monaco was still compiling, putting its start-up task in the stream window), and counts the \`tick\` entries the core log records (subscribe). "Held in log" is what the ring buffer still has at the end: frames are entries too (one per tick), and the log keeps at most 100,000 entries by default, dropping the oldest (dropped by the log is not lost: it was recorded and counted).`,
       `Events/s = ticks recorded / time from the \`stream:start\` emit to \`stream:done\`. Long tasks: PerformanceObserver \`longtask\` during the stream. Frame intervals: requestAnimationFrame deltas during the stream. Heap: \`performance.memory.usedJSHeapSize\` after \`gc()\` (Chromium \`--enable-precise-memory-info --js-flags=--expose-gc\`). Last inspector run at the fast rate: ${fmt(lastInsp.held)} ticks held, ${fmt(lastInsp.droppedFromLog)} entries dropped by the log bound, ${lastInsp.rowsInDom} rows in the DOM.`,
       ...(slowTask > 50 || slowP95 >= 20 || ratio < 0.8 || maxTask > 100 ? INGEST_DIAGNOSIS : []),
     ],
@@ -502,7 +504,7 @@ async function bigLog(runs: number, inspectorUrl: string, bench: BenchHttp, capt
     title: '3. Big log: 100,000 imported entries (Chromium, no automation attached)',
     markdown: lines.join('\n'),
     notes: [
-      `${runs} run(s), each a fresh Chromium on the built inspector with \`?bench=…\` (inspector-ui/src/bench/probe.ts). The capture is generated in Node with the core's \`exportLog\`: ${fmt(capture.entries)} \`event\` entries, 40 event names (skewed), payloads of 6 fields with 4–11 words of text; fetched by the page, then imported the way the Import button does (\`importCaptureText\`: \`importCaptureAsync\` in slices, the tab activated after the first slice; until 2026-11-25 the import was one synchronous \`importCapture()\` and the first screen came after it). Filters are typed after every entry is shown. Playwright is not needed here: the probe measures in the page.`,
+      `${runs} run(s), each a fresh Chromium on the bench build of the inspector (inspector-ui/dist-bench) with \`?bench=…\` (inspector-ui/src/bench/probe.ts). The capture is generated in Node with the core's \`exportLog\`: ${fmt(capture.entries)} \`event\` entries, 40 event names (skewed), payloads of 6 fields with 4–11 words of text; fetched by the page, then imported the way the Import button does (\`importCaptureText\`: \`importCaptureAsync\` in slices, the tab activated after the first slice; until 2026-11-25 the import was one synchronous \`importCapture()\` and the first screen came after it). Filters are typed after every entry is shown. Playwright is not needed here: the probe measures in the page.`,
       'Times end when the change is painted: a MutationObserver sees the rows (and the filter\'s count, not "…"), then one animation frame and a macrotask. Filters are typed the way `v-model` sees typing (`input` event on `[data-testid=log-name-filter]` / `[data-testid=log-filter]`).',
       'Scrolling: the log\'s scroller gets a new `scrollTop` every animation frame; "jumps" crosses the whole 2.4 M px log in 90 frames (every frame new rows, like dragging the scrollbar), "600 px" is fast wheel scrolling.',
       ...(first >= 300 || byName >= 50 || byText >= 50 || jumpP95 >= 20 || wheelP95 >= 20 ? BIG_LOG_DIAGNOSIS : []),
@@ -548,12 +550,19 @@ function initialAssets(distDir: string): Asset[] {
   })
 }
 
-async function pageLoad(runs: number, inspectorUrl: string, log: Log): Promise<BenchSection> {
+/** Part 4 measures the shipped build (inspector-ui/dist), served by its own inspector server. */
+async function pageLoad(runs: number, demoUrl: string, log: Log): Promise<BenchSection> {
   const distDir = join(ROOT, 'inspector-ui', 'dist')
   const assets = initialAssets(distDir)
   const counted = assets.filter(a => !a.excluded)
   const total = counted.reduce((s, a) => s + a.gzip, 0)
-  const browser = await launchPlaywright()
+  const { startInspectorServer } = await import('../inspector-ui/server/index')
+  const shipped = await startInspectorServer({ port: 0, config: { demoUrl }, distDir })
+  const inspectorUrl = `http://127.0.0.1:${shipped.port}`
+  const browser = await launchPlaywright().catch(async (error: unknown) => {
+    await shipped.close()
+    throw error
+  })
   const times: number[] = []
   const loads: number[] = []
   try {
@@ -577,6 +586,7 @@ async function pageLoad(runs: number, inspectorUrl: string, log: Log): Promise<B
   }
   finally {
     await browser.close()
+    await shipped.close()
   }
   const ready = median(times)
   log(`  page-load: initial JS + CSS ${kb(total)} gzipped (${counted.length} files); connect button usable after ${ms(ready)} (median of ${runs}: ${times.map(t => Math.round(t)).join(', ')} ms)`)
@@ -778,7 +788,7 @@ async function serverView(runs: number, inspectorUrl: string, bench: BenchHttp, 
     title: '5. Server view: admin-ui protocol, 5,000 sockets in 500 rooms (no automation attached)',
     markdown: lines.join('\n'),
     notes: [
-      `${runs} run(s), each with a fresh bare socket.io 4.8 server instrumented with \`instrument()\` from @socket.io/admin-ui (basic auth, development mode) in the bench process, fresh ${fmt(SOCKETS)} clients (namespace \`/namespace1\`, WebSocket) in a child process (bench/admin-clients.ts) and a fresh Chromium with no DevTools connection (a DevTools client is sent every WebSocket frame, and the admin stream is thousands of them). The page is the built inspector, driven by inspector-ui/src/bench/server-probe.ts: it opens the Server tab, fills the form through its inputs and presses Connect, measures in the page and POSTs its reports to the bench. Per run: ${all.map(r => `${ms(r.firstTree)} / p95 ${ms1(r.updating.p95FrameMs)}`).join(', ')}.`,
+      `${runs} run(s), each with a fresh bare socket.io 4.8 server instrumented with \`instrument()\` from @socket.io/admin-ui (basic auth, development mode) in the bench process, fresh ${fmt(SOCKETS)} clients (namespace \`/namespace1\`, WebSocket) in a child process (bench/admin-clients.ts) and a fresh Chromium with no DevTools connection (a DevTools client is sent every WebSocket frame, and the admin stream is thousands of them). The page is the bench build of the inspector (inspector-ui/dist-bench), driven by inspector-ui/src/bench/server-probe.ts: it opens the Server tab, fills the form through its inputs and presses Connect, measures in the page and POSTs its reports to the bench. Per run: ${all.map(r => `${ms(r.firstTree)} / p95 ${ms1(r.updating.p95FrameMs)}`).join(', ')}.`,
       `First full tree: \`performance.now()\` from the click on Connect until the summary shows ${fmt(SOCKETS)} sockets (${all[0].own} more: the view's own admin socket), checked each animation frame, plus one painted frame. "In the model" is when the admin client's model held the \`all_sockets\` snapshot: before it, the server (admin-ui runs \`fetchSockets()\` and serialises every socket) and the wire; after it, the page's own flatten and render. Frame intervals and long tasks are collected in the page (requestAnimationFrame, PerformanceObserver) while the tree loads and from the start of the churn until the summary shows the final count.${footer ? ` Footer at the end: "${footer}".` : ''}`,
       ...(firstTree >= 1000 ? SERVER_VIEW_DIAGNOSIS : []),
       ...(p95Updating >= 20 ? SERVER_VIEW_UPDATES_DIAGNOSIS : []),
@@ -806,8 +816,13 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
   // Browser parts repeat less than the Node part: each run is a fresh browser, and the whole bench must stay under 5 minutes.
   const browserRuns = Math.max(1, Math.min(options.runs, 3))
 
+  // The probe parts run on the bench build (the app plus the probe, inspector-ui/dist-bench, built here
+  // every run); page load measures the shipped build (inspector-ui/dist), which has no probe.
   const { buildIfStale } = await import('../scripts/build-if-stale')
-  await buildIfStale(log)
+  if (parts.includes('page-load'))
+    await buildIfStale(log)
+  const { buildBenchUi } = await import('./build-ui')
+  const benchDist = parts.some(part => part !== 'page-load') ? await buildBenchUi({ log }) : undefined
   const { startDemoServer } = await import('../demo-server/src/start')
   const { startInspectorServer } = await import('../inspector-ui/server/index')
 
@@ -817,7 +832,7 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
   let inspector: Awaited<ReturnType<typeof startInspectorServer>> | undefined
   let bench: BenchHttp | undefined
   try {
-    inspector = await startInspectorServer({ port: 0, config: { demoUrl } })
+    inspector = await startInspectorServer({ port: 0, config: { demoUrl }, ...(benchDist ? { distDir: benchDist } : {}) })
     const inspectorUrl = `http://127.0.0.1:${inspector.port}`
     const capture = parts.includes('big-log') ? await makeCapture(100_000) : undefined
     bench = await startBenchHttp(demoUrl, capture?.text ?? '')
@@ -836,7 +851,7 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
     if (capture)
       await timed(`3. Big log (${Math.min(browserRuns, 2)} run(s))`, () => bigLog(Math.min(browserRuns, 2), inspectorUrl, bench!, capture, log))
     if (parts.includes('page-load'))
-      await timed('4. Page load', () => pageLoad(browserRuns, inspectorUrl, log))
+      await timed('4. Page load', () => pageLoad(browserRuns, demoUrl, log))
     if (parts.includes('server-view'))
       await timed(`5. Server view (${browserRuns} run(s))`, () => serverView(browserRuns, inspectorUrl, bench!, log))
   }

@@ -25,17 +25,19 @@ function devRuntimeConfig(): Plugin {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   plugins: [vue(), devRuntimeConfig()],
   worker: { format: 'es' },
   build: {
-    outDir: 'dist',
+    // `--mode bench` (bench/build-ui.ts) is the shipped app plus the benchmark probe (main.ts): its own
+    // folder, so inspector-ui/dist never carries the probe.
+    outDir: mode === 'bench' ? 'dist-bench' : 'dist',
     emptyOutDir: true,
     target: 'es2022',
     // Monaco is one big lazy chunk by design; the initial bundle is what is budgeted (README).
     chunkSizeWarningLimit: 4000,
   },
   server: { port: 5173 },
-})
+}))

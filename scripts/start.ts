@@ -2,23 +2,34 @@
  * `npm start`: the demo server and the inspector beside it, with the URLs printed.
  *
  * Environment: PORT (demo server, default 3000), INSPECTOR_PORT (default 5173), HOST (default
- * 127.0.0.1), ADMIN_TOKEN, ADMIN_PASSWORD, CORS_ORIGINS (see demo-server/src/index.ts).
+ * 127.0.0.1), ALLOWED_HOSTS (Host names both servers answer to besides the loopback ones and HOST),
+ * INSPECTOR_EXPOSE_SECRETS=1 (hand the relay token and the admin-ui password to other machines too; warned
+ * about), ADMIN_TOKEN, ADMIN_PASSWORD, CORS_ORIGINS (see demo-server/src/index.ts). README "Security".
  */
 import process from 'node:process'
 import { startDemoServer } from '../demo-server/src/start'
 import { startInspectorServer } from '../inspector-ui/server/index'
+import { parseAllowedHosts } from '../src/shared/host-check'
+import { startWarnings } from '../src/shared/start-warnings'
 import { buildIfStale } from './build-if-stale'
 
 const host = process.env.HOST ?? '127.0.0.1'
+const allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS)
+const exposeSecrets = process.env.INSPECTOR_EXPOSE_SECRETS === '1'
 const demoPort = Number(process.env.PORT ?? 3000)
 const inspectorPort = Number(process.env.INSPECTOR_PORT ?? 5173)
-const shownHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host
+const shownHost = host === '127.0.0.1' || host === '::1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host
+
+const warnings = startWarnings({ host, allowedHosts, adminPassword: process.env.ADMIN_PASSWORD || undefined, exposeSecrets })
+for (const line of warnings)
+  console.warn(`  Warning: ${line}`)
 
 await buildIfStale()
 
 const demo = await startDemoServer({
   port: demoPort,
   host,
+  allowedHosts,
   adminToken: process.env.ADMIN_TOKEN || undefined,
   adminPassword: process.env.ADMIN_PASSWORD || undefined,
   corsOrigins: process.env.CORS_ORIGINS ? process.env.CORS_ORIGINS.split(',').map(s => s.trim()).filter(Boolean) : 'localhost',
@@ -28,6 +39,8 @@ const demoUrl = `http://${shownHost}:${demo.port}`
 const inspector = await startInspectorServer({
   port: inspectorPort,
   host,
+  allowedHosts,
+  exposeSecrets,
   config: {
     demoUrl,
     admin: { url: demoUrl, namespace: '/admin', username: 'admin', password: demo.adminPassword },

@@ -5,10 +5,12 @@
  */
 import type http from 'node:http'
 import type { ServerOptions, Server as UntypedServer } from 'socket.io'
+import type { AdminLoginLimits } from './features/admin/index'
 import type { DemoIo, Feature, FeatureContext } from './types'
 import { randomBytes } from 'node:crypto'
 import { Server } from 'socket.io'
-import { CHAT_RATE_LIMIT, DEMO_NAMESPACES, MAX_ROOMS_PER_SOCKET, QUIZ_TIMEOUT_MS } from '../../src/shared/demo-events'
+import { ADMIN_LOGIN_LIMITS, CHAT_RATE_LIMIT, DEMO_NAMESPACES, LIST_CAPS, LIST_RATE_LIMIT, MAX_ROOMS_PER_SOCKET, QUIZ_TIMEOUT_MS, STREAM_RATE_BUDGET } from '../../src/shared/demo-events'
+import { createHostPolicy, guardHost } from '../../src/shared/host-check'
 import { instrumentAdminUi, joinAdmins, useAdminToken, useOneSocketPerConnection } from './features/admin/index'
 import { chat } from './features/chat/index'
 import { echo } from './features/echo/index'
@@ -16,6 +18,7 @@ import { listing } from './features/listing/index'
 import { presence } from './features/presence/index'
 import { quiz } from './features/quiz/index'
 import { rooms } from './features/rooms/index'
+import { RateBudget } from './features/stream/budget'
 import { stream } from './features/stream/index'
 import { createHttpApp, createOriginCheck, isRequestOriginAllowed, safeHttpUrl } from './http'
 
@@ -39,6 +42,14 @@ export interface DemoServerOptions {
    */
   corsOrigins?: string[] | 'localhost'
   /**
+   * Host names answered besides the loopback ones (DNS rebinding guard, src/shared/host-check.ts): exact names
+   * or addresses, or `.example.com` for a domain and its subdomains. Any other Host gets 421 on every request,
+   * the socket.io handshake and admin-ui's `/admin` included. `startDemoServer` adds its `host` unless it is a
+   * wildcard (`0.0.0.0`, `::`).
+   * @default []
+   */
+  allowedHosts?: string[]
+  /**
    * Link to the inspector shown on the demo page (http/https only).
    * @default 'http://localhost:5173'
    */
@@ -58,6 +69,26 @@ export interface DemoServerOptions {
    * @default { points: 20, perMs: 1000 }
    */
   chatRateLimit?: { points: number, perMs: number }
+  /**
+   * list:room, list:rooms, list:namespace and list:server together, per socket.
+   * @default { points: 10, perMs: 5000 } (LIST_RATE_LIMIT)
+   */
+  listRateLimit?: { points: number, perMs: number }
+  /**
+   * Longest lists in `list:*` answers: ids or rooms per list, member ids per room in list:rooms.
+   * @default { items: 1000, membersPerRoom: 100 } (LIST_CAPS)
+   */
+  listCaps?: { items: number, membersPerRoom: number }
+  /**
+   * Ticks per second for all `stream:start` streams of the server together.
+   * @default 50_000 (STREAM_RATE_BUDGET)
+   */
+  streamRateBudget?: number
+  /**
+   * Failed admin-ui logins per address before the growing wait, and the wait itself (login-guard.ts).
+   * @default ADMIN_LOGIN_LIMITS: 5 free failures, then 1 s doubled per failure up to 60 s, forgotten after 15 min
+   */
+  adminLoginLimits?: Partial<AdminLoginLimits>
   /**
    * How long `quiz:start` waits for the answer.
    * @default 10_000 (QUIZ_TIMEOUT_MS)
@@ -107,6 +138,8 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
   const adminPassword = options.adminPassword || randomBytes(12).toString('base64url')
   const log = options.log ?? ((line: string) => console.log(line))
   const originAllowed = createOriginCheck(options.corsOrigins ?? 'localhost')
+  // Built first: a malformed entry ends the start with its message.
+  const hostPolicy = createHostPolicy({ allowedHosts: options.allowedHosts })
 
   // Express first: socket.io wraps the existing 'request' listeners and keeps /socket.io/ for itself.
   const app = createHttpApp({ inspectorUrl: safeHttpUrl(options.inspectorUrl ?? 'http://localhost:5173', 'http://localhost:5173') })
@@ -117,13 +150,19 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
     cors: { origin: (origin, callback) => callback(null, origin === undefined || originAllowed(origin)) },
     // CORS is a browser's polling rule; WebSocket upgrades are checked here against the same list.
     allowRequest: (req, callback) => {
-      const ok = isRequestOriginAllowed(req, originAllowed)
+      // Host first (guardHost below already answers 421; this holds wherever the server is attached).
+      if (!hostPolicy.allows(req.headers.host))
+        return callback('host not allowed', false)
+      const ok = isRequestOriginAllowed(req, originAllowed, hostPolicy.allows)
       callback(ok ? null : 'origin not allowed', ok)
     },
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
     serveClient: true,
     ...options.serverOptions,
   })
+  // In front of the page, socket.io (the client file, polling, WebSocket upgrades) and admin-ui: a request
+  // under a Host name we were not started for gets 421 and reaches none of them.
+  guardHost(httpServer, hostPolicy)
 
   const ctx: FeatureContext = {
     io,
@@ -131,6 +170,10 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
     adminNamespace: ADMIN_NAMESPACE,
     maxRoomsPerSocket: options.maxRoomsPerSocket ?? MAX_ROOMS_PER_SOCKET,
     chatRateLimit: options.chatRateLimit ?? { ...CHAT_RATE_LIMIT },
+    listRateLimit: options.listRateLimit ?? { ...LIST_RATE_LIMIT },
+    listCaps: options.listCaps ?? { ...LIST_CAPS },
+    // One budget for the whole server: every namespace's streams draw on it.
+    streamBudget: new RateBudget(options.streamRateBudget ?? STREAM_RATE_BUDGET),
     quizTimeoutMs: options.quizTimeoutMs ?? QUIZ_TIMEOUT_MS,
   }
 
@@ -159,6 +202,8 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
     password: adminPassword,
     bcryptRounds: options.bcryptRounds ?? 10,
     mode: options.adminUiMode ?? 'development',
+    loginLimits: { ...ADMIN_LOGIN_LIMITS, ...options.adminLoginLimits },
+    log,
   })
 
   let closing: Promise<void> | undefined

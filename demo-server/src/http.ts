@@ -78,9 +78,13 @@ export function createOriginCheck(corsOrigins: string[] | 'localhost'): (origin:
 
 /**
  * Requests without Origin (Node clients, curl) pass: the check protects browsers' users, and only
- * browsers send it. A page served by this server (same origin) always passes.
+ * browsers send it. A page served by this server (same origin) passes too, but only under a Host name we
+ * answer to (`hostAllowed`, checked first): after DNS rebinding, `evil.example`'s page has an Origin that
+ * matches its Host as well.
  */
-export function isRequestOriginAllowed(req: IncomingMessage, check: (origin: string) => boolean): boolean {
+export function isRequestOriginAllowed(req: Pick<IncomingMessage, 'headers'>, check: (origin: string) => boolean, hostAllowed: (host: string | undefined) => boolean): boolean {
+  if (!hostAllowed(req.headers.host))
+    return false
   const origin = req.headers.origin
   if (origin === undefined)
     return true

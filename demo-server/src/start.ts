@@ -3,6 +3,7 @@
  */
 import type { DemoServer, DemoServerOptions } from './app'
 import http from 'node:http'
+import { isWildcardHost } from '../../src/shared/host-check'
 import { createDemoServer } from './app'
 
 export interface StartOptions extends DemoServerOptions {
@@ -12,7 +13,8 @@ export interface StartOptions extends DemoServerOptions {
    */
   port?: number
   /**
-   * Interface to listen on.
+   * Interface to listen on; also a Host name requests may carry (with `allowedHosts` and the loopback names),
+   * unless it is a wildcard (`0.0.0.0`, `::`): then name the public names in `allowedHosts`.
    * @default '127.0.0.1'
    */
   host?: string
@@ -34,7 +36,8 @@ export interface StartedDemoServer extends DemoServer {
 export async function startDemoServer(options: StartOptions = {}): Promise<StartedDemoServer> {
   const { port = 3000, host = '127.0.0.1', ...demoOptions } = options
   const httpServer = http.createServer()
-  const demo = createDemoServer(httpServer, demoOptions)
+  const allowedHosts = [...(isWildcardHost(host) ? [] : [host]), ...(demoOptions.allowedHosts ?? [])]
+  const demo = createDemoServer(httpServer, { ...demoOptions, allowedHosts })
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject)

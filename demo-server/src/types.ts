@@ -3,6 +3,7 @@
  */
 import type { Namespace, Server, Socket } from 'socket.io'
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../src/shared/demo-events'
+import type { RateBudget } from './features/stream/budget'
 
 // The demo server has no inter-server events of its own (the adapter's are built in).
 
@@ -19,6 +20,10 @@ export interface FeatureContext {
   adminNamespace: string
   maxRoomsPerSocket: number
   chatRateLimit: { points: number, perMs: number }
+  listRateLimit: { points: number, perMs: number }
+  listCaps: { items: number, membersPerRoom: number }
+  /** Server-wide: shared by every socket's stream. */
+  streamBudget: RateBudget
   quizTimeoutMs: number
 }
 

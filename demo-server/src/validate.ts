@@ -5,7 +5,7 @@
  */
 import type { AckError } from '../../src/shared/demo-events'
 import type { DemoSocket } from './types'
-import { MAX_TEXT_LENGTH } from '../../src/shared/demo-events'
+import { MAX_ROOM_NAME_LENGTH, MAX_TEXT_LENGTH } from '../../src/shared/demo-events'
 
 export type AckFn = (...args: unknown[]) => void
 
@@ -31,17 +31,27 @@ export class ValidationError extends Error {
 }
 
 /**
- * A non-empty string of at most MAX_TEXT_LENGTH UTF-16 code units, else a ValidationError naming the field.
- * @example checkText(args[0], 'roomId') // 'room1'
+ * A non-empty string of at most `max` UTF-16 code units, else a ValidationError naming the field.
+ * @example checkText(args[0], 'text') // 'hello'
  */
-export function checkText(value: unknown, field: string): string {
+export function checkText(value: unknown, field: string, max = MAX_TEXT_LENGTH): string {
   if (typeof value !== 'string')
     throw new ValidationError(`${field} must be a string, got ${describe(value)}`)
   if (value.length === 0)
     throw new ValidationError(`${field} must not be empty`)
-  if (value.length > MAX_TEXT_LENGTH)
-    throw new ValidationError(`${field} is too long: ${value.length} characters, at most ${MAX_TEXT_LENGTH}`)
+  if (value.length > max)
+    throw new ValidationError(`${field} is too long: ${value.length} characters, at most ${max}`)
   return value
+}
+
+/**
+ * A room id (or a socket id, which names the socket's own room): like checkText, at most
+ * MAX_ROOM_NAME_LENGTH (128). Room names are stored in the adapter, listed in acks and sent with each
+ * `presence`, so 10,000-character names cost megabytes per socket.
+ * @example checkRoomId(args[0]) // 'room1'
+ */
+export function checkRoomId(value: unknown, field = 'roomId'): string {
+  return checkText(value, field, MAX_ROOM_NAME_LENGTH)
 }
 
 /** An integer in [min, max], else a ValidationError. */

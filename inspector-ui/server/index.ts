@@ -3,12 +3,18 @@
  * page should have, and hands the page its runtime configuration (demo server URL, admin-ui
  * credentials for the demo server) in a `<meta>` tag, because the CSP forbids inline script.
  *
+ * Security (README "Security"): every request and WebSocket upgrade whose `Host` is not one of ours gets a
+ * 421 before any listener sees it (DNS rebinding; src/shared/host-check.ts). The secrets in the config (the
+ * relay token, the admin-ui password) go to clients on this machine only, unless `exposeSecrets` is set:
+ * another machine gets the page without them, and the relay refuses its handshakes (403).
+ *
  * @example
  * const inspector = await startInspectorServer({ port: 5173, config: { demoUrl: 'http://localhost:3000' } })
  * console.log(inspector.url)
  * await inspector.close()
  */
 import type { AddressInfo } from 'node:net'
+import type { HostPolicy } from '../../src/shared/host-check'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import http from 'node:http'
@@ -16,6 +22,7 @@ import https from 'node:https'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
+import { createHostPolicy, guardHost, secretsAllowedFor } from '../../src/shared/host-check'
 import { attachRelay } from './relay'
 
 /** Mirrors inspector-ui/src/config.ts `RuntimeConfig` (kept structural: the server must not import UI code). */
@@ -36,6 +43,18 @@ export interface InspectorServerOptions {
   config?: InspectorRuntimeConfig
   /** Serve over https with this key and certificate (PEM). @default undefined (http) */
   tls?: { key: string, cert: string }
+  /**
+   * Host names answered besides the loopback ones and `host` (when `host` is not a wildcard): exact names or
+   * addresses, or `.example.com` for a domain and its subdomains. Other Hosts get 421.
+   * @default []
+   */
+  allowedHosts?: string[]
+  /**
+   * Hand the relay token and the admin-ui password to clients on other machines too (and let them use the
+   * relay). Off, they get the page without secrets and the relay refuses them. The caller should warn.
+   * @default false
+   */
+  exposeSecrets?: boolean
 }
 
 export interface InspectorServer {
@@ -89,6 +108,33 @@ export function injectConfig(html: string, config: InspectorRuntimeConfig): stri
   return html.includes('</head>') ? html.replace('</head>', `  ${meta}\n  </head>`) : meta + html
 }
 
+/**
+ * The config a client gets: everything for a client on this machine (or with `exposeSecrets`), otherwise
+ * without the relay (its token) and the admin-ui credentials. Direct connections still work from its browser.
+ *
+ * @example pageConfigFor({ demoUrl, relay, admin }, '192.168.1.20', false) // { demoUrl }
+ */
+export function pageConfigFor(config: InspectorRuntimeConfig, remoteAddress: string | undefined, exposeSecrets: boolean): InspectorRuntimeConfig {
+  if (secretsAllowedFor(remoteAddress, { exposeSecrets }))
+    return config
+  const { relay: _relay, admin: _admin, ...publicConfig } = config
+  return publicConfig
+}
+
+/**
+ * Why the relay refuses a handshake before its own Origin and token checks, or `undefined`: a Host we do not
+ * answer to, or a client on another machine without `exposeSecrets` (it never got the token anyway).
+ *
+ * @example relayRefusal({ headers: { host: 'evil.example:5173' }, socket: { remoteAddress: '127.0.0.1' } }, policy, false) // 'host not allowed'
+ */
+export function relayRefusal(req: { headers: { host?: string }, socket: { remoteAddress?: string } }, hostPolicy: HostPolicy, exposeSecrets: boolean): string | undefined {
+  if (!hostPolicy.allows(req.headers.host))
+    return 'host not allowed'
+  if (!secretsAllowedFor(req.socket.remoteAddress, { exposeSecrets }))
+    return 'relay: clients on other machines are refused (see exposeSecrets)'
+  return undefined
+}
+
 export async function startInspectorServer(options: InspectorServerOptions = {}): Promise<InspectorServer> {
   const distDir = options.distDir ?? DEFAULT_DIST_DIR
   const indexFile = join(distDir, 'index.html')
@@ -96,6 +142,10 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
     throw new Error(`The inspector is not built: ${indexFile} is missing. Run \`npm run build\` first.`)
   const token = randomBytes(24).toString('base64url')
   const config: InspectorRuntimeConfig = { ...options.config }
+  const host = options.host ?? '127.0.0.1'
+  // Before listening: a malformed allowedHosts entry ends the start with its message.
+  const hostPolicy = createHostPolicy({ host, allowedHosts: options.allowedHosts })
+  const exposeSecrets = options.exposeSecrets === true
 
   const app = express()
   app.disable('x-powered-by')
@@ -104,8 +154,8 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
     next()
   })
   // index.html is rendered per request (it carries the config); everything else is static and hashed.
-  const sendIndex = (_req: express.Request, res: express.Response): void => {
-    const html = injectConfig(readFileSync(indexFile, 'utf8'), config)
+  const sendIndex = (req: express.Request, res: express.Response): void => {
+    const html = injectConfig(readFileSync(indexFile, 'utf8'), pageConfigFor(config, req.socket.remoteAddress, exposeSecrets))
     res.setHeader('Cache-Control', 'no-store')
     res.type('html').send(html)
   }
@@ -118,7 +168,6 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
 
   const httpServer = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, app) : http.createServer(app)
   const scheme = options.tls ? 'https' : 'http'
-  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)
     httpServer.listen(options.port ?? 5173, host, () => resolve())
@@ -128,11 +177,19 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   // --- relay (issue 8, helper "relay"): the page's connections run here when it asks; see ./relay.ts.
   // Only pages served by this server may use it (their origins), with the per-start token.
   const ownOrigins = new Set([`${scheme}://localhost:${port}`, `${scheme}://127.0.0.1:${port}`, `${scheme}://[::1]:${port}`])
-  if (!['127.0.0.1', '::1', '0.0.0.0', '::'].includes(host))
-    ownOrigins.add(`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`)
-  const relay = attachRelay(httpServer as http.Server, { token, allowedOrigins: [...ownOrigins] })
+  // The exact names we answer to (host, allowedHosts); a page on a `.domain` entry needs its exact name listed.
+  for (const name of hostPolicy.names)
+    ownOrigins.add(`${scheme}://${name.includes(':') ? `[${name}]` : name}:${port}`)
+  const relay = attachRelay(httpServer as http.Server, {
+    token,
+    allowedOrigins: [...ownOrigins],
+    // Same rules as the page: our Host names only, and clients on this machine unless secrets are exposed.
+    checkRequest: req => relayRefusal(req, hostPolicy, exposeSecrets),
+  })
   config.relay = { url: `${scheme}://${shownHost}:${port}`, token }
   // --- end relay ---
+  // Last: in front of every listener attached so far (the app, the relay's engine.io), Host names are checked.
+  guardHost(httpServer, hostPolicy)
   return {
     url: `${scheme}://${shownHost}:${port}`,
     port,

@@ -5,6 +5,13 @@
  * `rejectUnauthorized: false` for self-signed development certificates), and it needs no CORS. Every log
  * entry and state change streams back to the page, where `RelaySession` shows it like a direct session.
  *
+ * Isolation: each relay connection's session runs in a worker thread of its own (./relay-worker.ts, started by
+ * ./relay-worker-host.ts). An exception that escapes a client library (engine.io-client throws on a malformed
+ * open packet, for one) ends that worker only: the page gets a `relay session crashed` connect_error and a
+ * disconnected snapshot, and this process (the inspector's web server, every other relayed tab, the demo
+ * server under `npm start`) carries on. The sessions also guard their engine themselves
+ * (src/core/session/engine-guard.ts); the worker is the net under everything else.
+ *
  * Security: the relay is a socket.io 4.8 server on the inspector's own HTTP server (127.0.0.1 by
  * default), WebSocket only (a WebSocket handshake always carries `Origin`; a same-origin polling GET may
  * not). `allowRequest` refuses any handshake whose `Origin` is not one of `allowedOrigins`, and a
@@ -19,25 +26,34 @@
 import type http from 'node:http'
 import type { Socket } from 'socket.io'
 import type { RelayClientEvents, RelayCommand, RelayDiagnoseInput, RelayOpenOptions, RelayResult, RelayServerEvents } from '../../src/core/relay/protocol'
-import type { InspectorLog, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
+import type { EmitResult, SessionOptions } from '../../src/core/types'
+import type { RelayWorkerData } from './relay-worker'
 import { timingSafeEqual } from 'node:crypto'
 import { Server } from 'socket.io'
 import { diagnoseConnection } from '../../src/core/diagnose/diagnose'
-import { EventLog } from '../../src/core/log/event-log'
+import { handshakePathProblem } from '../../src/core/diagnose/probe'
 import { RELAY_PATH } from '../../src/core/relay/protocol'
-import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire'
-import { LiveSession } from '../../src/core/session/live-session'
-import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
+import { SessionWorker } from './relay-worker-host'
 
 export interface RelayOptions {
   /** The per-start secret the page got with its config. */
   token: string
   /** Exact origins (`http://localhost:5173`) whose pages may use the relay. */
   allowedOrigins: string[]
+  /**
+   * Extra gate run first on each handshake (the inspector's Host names and client-address rule): the reason to
+   * refuse it (403), or `undefined`. @default none
+   */
+  checkRequest?: (req: http.IncomingMessage) => string | undefined
   /** @default '/relay/socket.io' */
   path?: string
   /**
-   * Limits of each session's buffer in the relay (entries stream out once per macrotask; the buffer only
+   * The module each relayed session runs in, in a worker thread of its own (see ./relay-worker.ts).
+   * @default SESSION_WORKER (./relay-worker.ts; tests give a module that wraps it)
+   */
+  sessionWorker?: URL
+  /**
+   * Limits of each session's buffer in its worker (entries stream out once per macrotask; the buffer only
    * holds what has not been sent yet and a little history). @default { maxEntries: 50_000, maxBytes: 64 MB }
    */
   logLimits?: { maxEntries?: number, maxBytes?: number }
@@ -149,6 +165,10 @@ export function resolveDiagnoseInput(raw: unknown): RelayDiagnoseInput {
   }
   const input: RelayDiagnoseInput = { url: raw.url }
   input.path = text(raw.path, 'path')
+  // The probes run in this process: only handshake URLs they build (no `#`, `?`, `..`, scheme in the path).
+  const pathProblem = handshakePathProblem(input.path)
+  if (pathProblem)
+    throw new TypeError(`diagnose: ${pathProblem}`)
   input.disconnectReason = text(raw.disconnectReason, 'disconnectReason')
   input.pageOrigin = text(raw.pageOrigin, 'pageOrigin')
   if (Array.isArray(raw.transports))
@@ -158,13 +178,6 @@ export function resolveDiagnoseInput(raw: unknown): RelayDiagnoseInput {
   // Each probe request is time-limited; keep the whole probe bounded too.
   input.timeoutMs = typeof raw.timeoutMs === 'number' && Number.isFinite(raw.timeoutMs) ? Math.min(Math.max(raw.timeoutMs, 200), 10_000) : 4000
   return input
-}
-
-/** A session in this process for one relay socket; TLS options go to its Manager (Node transports). */
-function createNodeSession(options: SessionOptions, tls: { ca?: string, rejectUnauthorized?: boolean }, log: InspectorLog, id: string): SessionSource {
-  if (options.client === 'v2')
-    return new LiveSessionV2({ ...options, ...tls }, { log, id })
-  return new LiveSession({ ...options, ...tls }, { log, id })
 }
 
 /**
@@ -178,7 +191,8 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     throw new Error('attachRelay: a token is required')
   const expected = Buffer.from(options.token)
   const allowed = new Set(options.allowedOrigins)
-  const sessions = new Map<string, { session: SessionSource, stop: () => void }>()
+  /** Relay connection id → its open session (one worker thread each). */
+  const sessions = new Map<string, { stop: () => Promise<void>, terminate: () => Promise<void> }>()
 
   const io = new Server<RelayClientEvents, RelayServerEvents>(httpServer, {
     path: options.path ?? RELAY_PATH,
@@ -189,6 +203,9 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     // Arguments of a user's emit may be large (binary); the default 1 MB is the usual server's limit too.
     maxHttpBufferSize: 100 * 1024 * 1024,
     allowRequest: (req, callback) => {
+      const refused = options.checkRequest?.(req)
+      if (refused !== undefined)
+        return callback(refused, false)
       const origin = req.headers.origin
       if (typeof origin === 'string' && allowed.has(origin))
         callback(null, true)
@@ -206,30 +223,33 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
   })
 
   io.on('connection', (socket: RelaySocket) => {
-    let sessionId: string | undefined
-    let session: SessionSource | undefined
-    /** The session's correlation ids → the ids the page gave those emits. */
-    const pageIds = new Map<string, string>()
-    const subs: (() => void)[] = []
+    /** What the page opened (one session per relay connection): kept so that `connect` after a crash starts anew. */
+    let opened: Omit<RelayWorkerData, 'entry'> | undefined
+    /** The worker thread running the session; `ended` after a crash until the page connects again. */
+    let worker: SessionWorker | undefined
 
-    const stop = (): void => {
-      for (const d of subs.splice(0)) d()
-      session?.dispose()
-      if (sessionId)
-        sessions.delete(sessionId)
-      session = undefined
+    const stop = (): Promise<void> => {
+      const w = worker
+      worker = undefined
+      opened = undefined
+      sessions.delete(socket.id)
+      return w ? w.dispose() : Promise.resolve()
     }
 
-    const rewrite = (e: LogEntry): LogEntry => {
-      if ((e.kind === 'event' || e.kind === 'ack') && e.correlationId) {
-        const pageId = pageIds.get(e.correlationId)
-        if (pageId) {
-          if (e.kind === 'ack')
-            pageIds.delete(e.correlationId)
-          return { ...e, correlationId: pageId }
-        }
-      }
-      return e
+    /** Start the session's worker; what it streams goes to the page as it is (already wire-encoded). */
+    const start = (data: Omit<RelayWorkerData, 'entry'>): SessionWorker => {
+      const w = new SessionWorker(data, {
+        entries: (text, sentMono) => socket.emit('entries', text, sentMono),
+        state: text => socket.emit('state', text),
+        // A crash has already been reported to the page (an entry and a snapshot); no session is open now.
+        ended: (crash) => {
+          if (crash && worker === w)
+            sessions.delete(socket.id)
+        },
+      }, options.sessionWorker)
+      worker = w
+      sessions.set(socket.id, { stop, terminate: () => w.terminate() })
+      return w
     }
 
     socket.on('open', (raw, id, ack) => {
@@ -237,7 +257,7 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
         if (typeof ack === 'function')
           ack(r)
       }
-      if (session) {
+      if (opened) {
         reply({ ok: false, error: 'this relay connection already has a session' })
         return
       }
@@ -247,16 +267,14 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
         // Ids are the page's own (`s1`…): two pages (or a reload) use the same ones, so the relay keys its
         // sessions by relay connection, which carries one session.
         const { options: sessionOptions, tls } = resolveOpenOptions(raw)
-        sessionId = socket.id
-        const log = new EventLog(options.logLimits ?? { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 })
-        session = createNodeSession(sessionOptions, tls, log, id)
-        sessions.set(socket.id, { session, stop })
-        subs.push(log.subscribe((batch) => {
-          socket.emit('entries', encodeEntries(batch.map(rewrite)), performance.now())
-        }))
-        subs.push(session.on('state', snap => socket.emit('state', encodeWire(snap))))
-        socket.emit('state', encodeWire(session.snapshot()))
-        reply({ ok: true })
+        const data = { options: sessionOptions, tls, id, logLimits: options.logLimits ?? {} }
+        const w = start(data)
+        opened = data
+        void w.opened.then((result) => {
+          if (!result.ok && worker === w)
+            void stop()
+          reply(result)
+        })
       }
       catch (err) {
         reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
@@ -264,55 +282,43 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     })
 
     socket.on('command', (command: RelayCommand) => {
-      if (!session)
+      if (!opened)
         return
-      switch (command) {
-        case 'connect': session.connect()
-          break
-        case 'disconnect': session.disconnect()
-          break
-        case 'reconnect': session.reconnect()
-          break
-        case 'dispose': stop()
-          break
+      if (command === 'dispose') {
+        void stop()
+        return
       }
+      if (command !== 'connect' && command !== 'disconnect' && command !== 'reconnect')
+        return
+      let w = worker
+      if (!w || w.ended) {
+        // The session's worker crashed: connecting again starts a new one (same options, same id).
+        if (command === 'disconnect')
+          return
+        w = start(opened)
+      }
+      w.command(command)
     })
 
-    /**
-     * A page command that carries wire-encoded arguments: it needs an open session and an array, and every
-     * failure comes back as a result (`{ ok: false, error }`), never as an exception on the relay.
-     */
-    function withArgs(what: string, argsText: unknown, ack: unknown, run: (open: NonNullable<typeof session>, args: unknown[]) => unknown): void {
-      const reply = typeof ack === 'function' ? ack as (result: unknown) => void : () => {}
-      if (!session) {
+    /** The worker that may take an emit or an ack answer, or the error result to give instead. */
+    const live = (ack: unknown): { w: SessionWorker, reply: (result: EmitResult) => void } | undefined => {
+      const reply = typeof ack === 'function' ? ack as (result: EmitResult) => void : () => {}
+      if (!worker || worker.ended) {
         reply({ ok: false, error: 'no session is open on this relay connection' })
-        return
+        return undefined
       }
-      try {
-        const args = decodeWire(argsText as string)
-        if (!Array.isArray(args))
-          throw new TypeError(`${what}: the arguments must be an array`)
-        reply(run(session, args))
-      }
-      catch (err) {
-        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
-      }
+      return { w: worker, reply }
     }
 
+    // Arguments travel as wire text to the worker, which decodes and checks them: every failure is a result.
     socket.on('emit', (name, argsText, emitOptions, ack) => {
-      withArgs('emit', argsText, ack, (open, args) => {
-        const { pageCorrelationId, ...rest } = isRecord(emitOptions) ? emitOptions : {} as typeof emitOptions
-        const result = open.emit(String(name), args, rest)
-        if (result.ok && result.correlationId && typeof pageCorrelationId === 'string') {
-          pageIds.set(result.correlationId, pageCorrelationId)
-          return { ok: true, correlationId: pageCorrelationId }
-        }
-        return result
-      })
+      const target = live(ack)
+      void target?.w.emit(String(name), argsText, isRecord(emitOptions) ? emitOptions : {}).then(target.reply)
     })
 
     socket.on('answerAck', (correlationId, argsText, ack) => {
-      withArgs('answerAck', argsText, ack, (open, args) => open.answerAck(String(correlationId), args))
+      const target = live(ack)
+      void target?.w.answerAck(String(correlationId), argsText).then(target.reply)
     })
 
     // Probes in Node, one at a time per relay connection (the page asks once per failure streak).
@@ -341,14 +347,16 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     })
 
     // The page went away (closed, reloaded, relay connection lost): its connection goes with it.
-    socket.on('disconnect', () => stop())
+    socket.on('disconnect', () => void stop())
   })
 
   return {
     io,
     get sessionCount() { return sessions.size },
     close: async () => {
-      for (const { stop } of [...sessions.values()]) stop()
+      // Shutting down: end the session threads at once (their sockets close with them).
+      await Promise.all([...sessions.values()].map(s => s.terminate()))
+      sessions.clear()
       io.disconnectSockets(true)
       // Not `io.close()`: it would close the inspector's HTTP server too.
       io.engine.close()

@@ -5,17 +5,9 @@ import './styles/theme.css'
 
 createApp(App).use(createPinia()).mount('#app')
 
-// --- bench probe (issue 6, bench/ui.ts): loaded only with `?bench=<json>`, a separate chunk otherwise unused ---
-const benchParam = new URLSearchParams(location.search).get('bench')
-if (benchParam !== null) {
-  let mode: unknown
-  try {
-    mode = (JSON.parse(benchParam) as { mode?: unknown }).mode
-  }
-  catch {}
-  if (mode === 'serverview')
-    void import('./bench/server-probe').then(m => m.startServerProbe(JSON.parse(benchParam)))
-  else
-    void import('./bench/probe').then(m => m.startProbe(benchParam))
-}
-// --- end bench probe ---
+// The benchmark probe (bench/ui.ts) drives the app by itself — connects, emits, imports, POSTs reports — so
+// it exists only in the bench build (`vite build --mode bench` into inspector-ui/dist-bench, made by
+// `npm run bench` itself). `import.meta.env.MODE` is a compile-time constant: in every other build this
+// branch and the probe's chunks are dropped, and a `?bench=` link does nothing (issue 12 item 7).
+if (import.meta.env.MODE === 'bench')
+  void import('./bench/start').then(m => m.startBench(location.search))

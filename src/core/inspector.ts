@@ -34,11 +34,17 @@ export interface InspectorEvents {
 /**
  * One merged log and many sessions (live or imported). Session ids are short and unique: `s1`, `s2`, …
  *
+ * `limits` bound the whole log; each session holding entries has a fair share of them (`EventLog`): a
+ * session that floods (a server sending 50,000 pings) drops its own oldest entries, never another
+ * session's, and what each session lost is in `log.statsFor(sessionId).dropped` (an imported session
+ * included: a file bigger than its share keeps its newest entries, and says how many went).
+ *
  * @example
  * const inspector = new Inspector({ limits: { maxEntries: 50_000 } })
  * const s = inspector.createSession({ url: 'http://localhost:3000/namespace1' })
  * inspector.log.subscribe(batch => render(batch))
  * s.connect()
+ * inspector.log.statsFor(s.id).dropped.entries // 0 until this session holds more than its share
  * // …
  * inspector.dispose()
  */

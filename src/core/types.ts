@@ -18,6 +18,24 @@ export interface EntryHeader {
   /** Monotonic clock (`performance.now()`), ms; orders entries and measures latencies. */
   readonly mono: number
   readonly direction: Direction
+  /** Set when the entry could not be written or relayed whole: what is missing, and why. Absent otherwise. */
+  readonly truncated?: EntryTruncation
+}
+
+/**
+ * Why an entry is not whole (export/format.ts `encodeEntry`, used by the export and the relay's wire):
+ * - `depth`: values nested deeper than `maxDepth` levels were replaced by `{ $t: 'deep', depth }` placeholders;
+ * - `size`: the encoded entry (`size` characters of JSON) was over the limit: its payload (`args`, frame
+ *   `data`, `description`) was left out;
+ * - `unencodable`: it could not be encoded (`message`); its payload was left out.
+ */
+export interface EntryTruncation {
+  readonly reason: 'depth' | 'size' | 'unencodable'
+  /** `size`: characters of the whole entry as JSON (about its bytes). */
+  readonly size?: number
+  /** `depth`: the levels kept. */
+  readonly maxDepth?: number
+  readonly message?: string
 }
 
 /** Disconnect reasons of socket.io-client 4.x (plus what v2 and relays may report). */
@@ -141,6 +159,11 @@ export interface FrameEntry extends EntryHeader {
   readonly bytes: number
   /** Protocol of the connection it belongs to, so the matching parser decodes it. */
   readonly protocol: 3 | 4
+  /**
+   * Sent or received over a transport the engine was only probing (the upgrade probe `2probe` / `3probe`),
+   * not over its current one. Absent on every other frame.
+   */
+  readonly probe?: boolean
 }
 
 /** A note from the inspector itself (e.g. entries dropped, decoder warnings). */
@@ -195,6 +218,28 @@ export interface SessionSnapshot {
   readonly idHistory: readonly SocketIdRecord[]
   /** Server ack requests still waiting for the user's answer, by correlation id. */
   readonly pendingServerAcks: readonly PendingServerAck[]
+  /** The open connection's heartbeat (from its handshake) and whether it is late; live sessions only. */
+  readonly heartbeat?: HeartbeatState
+}
+
+/**
+ * Engine.IO heartbeat of a live connection (session/heartbeat.ts). Changes only when the connection opens
+ * or closes and when lateness begins or ends, never per packet.
+ */
+export interface HeartbeatState {
+  /** ms between pings (handshake). */
+  readonly pingInterval: number
+  /** ms the pinged side waits for the answer (handshake). */
+  readonly pingTimeout: number
+  /** Who pings: the server (Engine.IO v4, socket.io 3/4) or the client (EIO3, socket.io 2). */
+  readonly pinger: 'server' | 'client'
+  /** No packet for this long (ms) counts as late: pingInterval plus a margin. */
+  readonly lateAfterMs: number
+  /**
+   * Set while the heartbeat is late: when the last incoming packet arrived (ms since the epoch). A frozen
+   * server or network; cleared by the next packet.
+   */
+  readonly noPacketSince: number | undefined
 }
 
 export interface PendingServerAck {
@@ -311,9 +356,20 @@ export interface LogLimits {
 /** What the ring buffer dropped to stay inside its limits. */
 export interface DropCounts { entries: number, bytes: number }
 
+/** One session's part of the log: what it holds now and what its own overflow dropped. */
+export interface SessionLogStats {
+  /** Entries of this session held now. */
+  readonly held: number
+  /** Estimated bytes of this session held now. */
+  readonly bytes: number
+  /** Entries of this session dropped to make room (always its oldest ones), since the log was created. */
+  readonly dropped: Readonly<DropCounts>
+}
+
 /**
- * The log every session of an inspector appends to (the merged timeline). A bounded ring buffer:
- * O(1) append, no copy of the log; subscribers get batches.
+ * The log every session of an inspector appends to (the merged timeline). Bounded: O(1) append, no copy of
+ * the log; subscribers get batches. Each session has its own fair share of the limits (see `EventLog`): a
+ * noisy session drops its own oldest entries, never another session's.
  */
 export interface InspectorLog {
   readonly limits: Required<LogLimits>
@@ -321,6 +377,7 @@ export interface InspectorLog {
   readonly size: number
   /** Estimated bytes held now. */
   readonly bytes: number
+  /** Every entry dropped, all sessions together. */
   readonly dropped: Readonly<DropCounts>
   /** Append; returns the frozen entry with its id. */
   append<E extends LogEntry>(entry: NewEntry<E>): E
@@ -330,6 +387,15 @@ export interface InspectorLog {
   at(index: number): LogEntry | undefined
   /** Oldest first. */
   [Symbol.iterator](): Iterator<LogEntry>
+  /**
+   * Held entries with ids in `[fromId, toId)`, oldest first. Ids are increasing but not consecutive (a
+   * session's dropped entries leave gaps): walk this, not every id between two ids.
+   */
+  range(fromId: number, toId?: number): IterableIterator<LogEntry>
+  /** The ids of `sortedIds` (ascending) still held: the same array when all are, else a new one. One merged walk. */
+  filterHeld(sortedIds: number[]): number[]
+  /** What one session holds and what its overflow dropped (zeros for a session the log never saw). */
+  statsFor(sessionId: string): SessionLogStats
   /** Entries appended since the last batch, delivered once per macrotask at most. */
   subscribe(listener: (batch: readonly LogEntry[]) => void): Disposer
   /** Called when entries are dropped or the log is cleared. */

@@ -10,11 +10,38 @@
 export const DEMO_NAMESPACES = ['/', '/namespace1', '/namespace2'] as const
 export type DemoNamespace = (typeof DEMO_NAMESPACES)[number]
 
-/** Longest room id or chat text the server accepts, in UTF-16 code units. */
+/** Longest chat text the server accepts, in UTF-16 code units. */
 export const MAX_TEXT_LENGTH = 10_000
+/**
+ * Longest room id (and socket id argument) the server accepts, in UTF-16 code units: room names are kept
+ * in the adapter's maps, listed in acks and sent with every `presence`, so they stay short.
+ */
+export const MAX_ROOM_NAME_LENGTH = 128
 /** Hard limits of `stream:start`. */
 export const MAX_STREAM_COUNT = 100_000
 export const MAX_STREAM_RATE = 50_000
+/**
+ * Default server-wide budget of `tick`s per second, every stream of every socket together: one stream at
+ * the full MAX_STREAM_RATE already keeps about half a core busy. A stream gets `min(rate, what is left)`.
+ */
+export const STREAM_RATE_BUDGET = 50_000
+/** A stream is cut down to what is left of the budget only down to this rate; below it, `stream:start` is refused. */
+export const STREAM_MIN_RATE = 100
+/** `enter`, `leave` and `leaveAll` acks list at most this many of the socket's rooms (then `total`, `truncated`). */
+export const MAX_ACK_ROOMS = 100
+/**
+ * Default caps of the `list:*` answers: at most `items` socket ids (list:room, list:namespace, each
+ * namespace of list:server) or rooms (list:rooms), and `membersPerRoom` ids per room in list:rooms.
+ */
+export const LIST_CAPS = { items: 1000, membersPerRoom: 100 } as const
+/** Default rate limit of the four `list:*` events together: at most `points` per socket every `perMs` ms. */
+export const LIST_RATE_LIMIT = { points: 10, perMs: 5000 } as const
+/**
+ * Default limits of admin-ui logins on `/admin`, per remote address: after `freeFailures` failures it waits
+ * `baseDelayMs`, doubled with each further failure up to `maxDelayMs`; failures are forgotten
+ * `forgetAfterMs` after the last one, and at most `maxAddresses` addresses are remembered.
+ */
+export const ADMIN_LOGIN_LIMITS = { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, forgetAfterMs: 15 * 60_000, maxAddresses: 10_000 } as const
 /** How long the server waits for a `quiz` answer. */
 export const QUIZ_TIMEOUT_MS = 10_000
 /** The room every admin socket joins (shared state lives in a room, never in a process variable). */
@@ -67,7 +94,51 @@ export interface Welcome {
   admin?: boolean
 }
 
-export interface RoomsResult { rooms: string[] }
+/**
+ * A list the server may have cut to its cap: `total` (how many there are) and `truncated` are present
+ * only when it did, so an uncut answer is exactly what it was before the caps.
+ */
+export interface Truncation {
+  total?: number
+  truncated?: true
+}
+
+/** `rooms`: the socket's rooms without its id room, at most MAX_ACK_ROOMS of them, in the order it joined them. */
+export interface RoomsResult extends Truncation { rooms: string[] }
+
+/** A room's members, at most `LIST_CAPS.items`. */
+export interface RoomListing extends Truncation { room: string, sockets: string[] }
+
+/**
+ * The namespace's rooms (id rooms left out), sorted by name, at most `LIST_CAPS.items`, each with at most
+ * `LIST_CAPS.membersPerRoom` member ids. `total` counts the rooms; `sizes` gives the member count of each
+ * room whose list was cut (list:room lists more of them).
+ */
+export interface RoomsListing extends Truncation {
+  namespace: string
+  rooms: Record<string, string[]>
+  sizes?: Record<string, number>
+}
+
+export interface NamespaceListing extends Truncation { namespace: string, sockets: string[] }
+
+/** Every demo namespace's socket ids, at most `LIST_CAPS.items` each; `totals` (all of them) when one was cut. */
+export interface ServerListing {
+  namespaces: Record<string, string[]>
+  totals?: Record<string, number>
+  truncated?: true
+}
+
+/**
+ * `rate` is what the stream got: the asked rate, or less when the server-wide budget (STREAM_RATE_BUDGET)
+ * had less left; then `requested` is the asked rate and `limited` says why.
+ */
+export interface StreamStarted {
+  rate: number
+  count: number
+  requested?: number
+  limited?: 'server-wide budget'
+}
 
 export interface Warning {
   message: string
@@ -101,13 +172,14 @@ export interface ClientToServerEvents {
   'enter': (roomId: string, ack?: Ack<RoomsResult>) => void
   'leave': (roomId: string, ack?: Ack<RoomsResult>) => void
   'leaveAll': (ack?: Ack<RoomsResult>) => void
-  'list:room': (roomId: string, ack: Ack<{ room: string, sockets: string[] }>) => void
-  'list:rooms': (ack: Ack<{ namespace: string, rooms: Record<string, string[]> }>) => void
-  'list:namespace': (ack: Ack<{ namespace: string, sockets: string[] }>) => void
-  'list:server': (ack: Ack<{ namespaces: Record<string, string[]> }>) => void
+  /** The four `list:*` share a rate limit per socket (LIST_RATE_LIMIT) and cap their lists (LIST_CAPS). */
+  'list:room': (roomId: string, ack: Ack<RoomListing>) => void
+  'list:rooms': (ack: Ack<RoomsListing>) => void
+  'list:namespace': (ack: Ack<NamespaceListing>) => void
+  'list:server': (ack: Ack<ServerListing>) => void
   'echo': (...args: unknown[]) => void
   'quiz:start': (ack?: Ack<{ question: string }>) => void
-  'stream:start': (options: { rate: number, count: number }, ack?: Ack<{ rate: number, count: number }>) => void
+  'stream:start': (options: { rate: number, count: number }, ack?: Ack<StreamStarted>) => void
   'stream:stop': (ack?: Ack<{ sent: number }>) => void
   /** Ends with `socket.disconnect(true)`; an ack, if given, is called first with `{ok: true}`. */
   'kick': (ack?: Ack<object>) => void
@@ -120,3 +192,12 @@ export interface SocketData {
 
 /** `connect_error` `data` for a wrong admin token. */
 export interface AuthErrorData { reason: 'bad-admin-token', hint: string }
+
+/**
+ * `connect_error` `data` when `/admin` refuses a login before checking it (a wrong password is admin-ui's
+ * plain "invalid credentials", without data).
+ */
+export type AdminLoginErrorData
+  = | { reason: 'too-many-attempts', retryInMs: number }
+    | { reason: 'login-in-progress' }
+    | { reason: 'already-connected' }

@@ -245,7 +245,7 @@ describe('explainFailure and helpers', () => {
   })
 
   it('has a title and a suggestion for every code', () => {
-    expect(DIAGNOSIS_CODES).toHaveLength(13)
+    expect(DIAGNOSIS_CODES).toHaveLength(14)
     for (const code of DIAGNOSIS_CODES)
       expect(DIAGNOSES[code].suggestion.length).toBeGreaterThan(40)
   })

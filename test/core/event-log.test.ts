@@ -1,6 +1,7 @@
+import type { LogEntry } from '../../src/core/types'
 import { describe, expect, it, vi } from 'vitest'
 import { EventLog } from '../../src/core/log/event-log'
-import { eventEntry, noteEntry } from './fixtures/entries'
+import { eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 describe('eventLog', () => {
   it('assigns monotonic ids, freezes entries, and finds them by id and by index', () => {
@@ -106,5 +107,131 @@ describe('eventLog', () => {
     expect(log.size).toBe(100_000)
     expect(log.get(200_000)?.id).toBe(200_000)
     expect(log.dropped.entries).toBe(100_000)
+  })
+})
+
+describe('eventLog budgets per session', () => {
+  it('a session flooding 50,000 pings and pongs drops only its own oldest entries, never another session\'s', () => {
+    const log = new EventLog({ maxEntries: 100_000 })
+    const quiet: number[] = []
+    for (let i = 0; i < 500; i++) quiet.push(log.append(eventEntry('chat', [i], 'in', 'quiet')).id)
+    const resets = vi.fn()
+    log.onReset(resets)
+    for (let i = 0; i < 50_000; i++) {
+      log.append(frameEntry('', 'in', 'ping', 'noisy'))
+      log.append(frameEntry('', 'out', 'pong', 'noisy'))
+      // The quiet tab keeps talking now and then: its entries stay too.
+      if (i % 1000 === 0)
+        quiet.push(log.append(eventEntry('chat', [i], 'in', 'quiet')).id)
+    }
+    expect(log.size).toBe(100_000)
+    expect(quiet.map(id => log.get(id)?.sessionId)).toEqual(quiet.map(() => 'quiet'))
+    expect(log.statsFor('quiet')).toEqual({ held: 550, bytes: 550 * 200, dropped: { entries: 0, bytes: 0 } })
+    const noisy = log.statsFor('noisy')
+    expect(noisy.held).toBe(100_000 - 550)
+    expect(noisy.dropped.entries).toBe(100_000 - noisy.held)
+    expect(log.dropped.entries).toBe(noisy.dropped.entries)
+    // The noisy session keeps its newest entries, in order, with the quiet ones interleaved.
+    const ids = [...log].map(e => e.id)
+    expect(ids).toHaveLength(100_000)
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1])).toBe(true)
+    expect(log.at(0)?.id).toBe(quiet[0])
+    expect(log.at(-1)?.kind).toBe('frame')
+    expect(log.at(50_000)?.id).toBe(ids[50_000])
+  })
+
+  it('gives a newcomer its share: the session holding the most gives up its oldest entries', () => {
+    const log = new EventLog({ maxEntries: 10 })
+    for (let i = 0; i < 10; i++) log.append(noteEntry(`a${i}`, 'a'))
+    expect(log.statsFor('a').held).toBe(10)
+    for (let i = 0; i < 8; i++) log.append(noteEntry(`b${i}`, 'b'))
+    // Two sessions: five each. a lost its five oldest to b, then b's own overflow drops b's oldest.
+    expect(log.statsFor('a')).toMatchObject({ held: 5, dropped: { entries: 5 } })
+    expect(log.statsFor('b')).toMatchObject({ held: 5, dropped: { entries: 3 } })
+    expect([...log].map(e => (e as { message?: string }).message)).toEqual(['a5', 'a6', 'a7', 'a8', 'a9', 'b3', 'b4', 'b5', 'b6', 'b7'])
+  })
+
+  it('shares the byte budget the same way, and keeps one entry bigger than its share alone', () => {
+    const log = new EventLog({ maxBytes: 2000 })
+    for (let i = 0; i < 5; i++) log.append(eventEntry('small', [i], 'in', 'quiet'))
+    for (let i = 0; i < 40; i++) log.append(eventEntry('bulk', [i], 'in', 'noisy'))
+    expect(log.statsFor('quiet')).toMatchObject({ held: 5, dropped: { entries: 0 } })
+    expect(log.bytes).toBeLessThanOrEqual(2000)
+    const big = log.append(eventEntry('huge', [], 'in', 'noisy', { bytes: 5000 }))
+    expect(log.get(big.id)).toBe(big)
+    expect(log.statsFor('quiet').held).toBe(5)
+    expect(log.statsFor('noisy').held).toBe(1)
+  })
+
+  it('delivers no entry that its session dropped before the batch went out', () => {
+    const flushes: (() => void)[] = []
+    const log = new EventLog({ maxEntries: 4 }, { schedule: f => void flushes.push(f) })
+    const batches: number[][] = []
+    log.subscribe(batch => batches.push(batch.map(e => e.id)))
+    log.append(noteEntry('q1', 'quiet'))
+    for (let i = 0; i < 6; i++) log.append(noteEntry(`n${i}`, 'noisy'))
+    flushes[0]()
+    expect(batches).toEqual([[1, 5, 6, 7]])
+  })
+
+  it('matches a plain model through random appends, drops, clears and walks', () => {
+    let seed = 7
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+      return seed % n
+    }
+    const max = 40
+    const log = new EventLog({ maxEntries: max, maxBytes: 40 * 200 })
+    let model: LogEntry[] = []
+    for (let step = 0; step < 20_000; step++) {
+      if (random(5000) === 0) {
+        log.clear()
+        model = []
+        continue
+      }
+      // Session s0 floods; the others come and go.
+      const sid = random(3) === 0 ? `s${1 + random(4)}` : 's0'
+      const e = log.append(eventEntry('x', [step], 'in', sid, { bytes: 50 + random(300) }))
+      model.push(e)
+      const held = new Set([...log].map(x => x.id))
+      const gone = model.filter(x => !held.has(x.id))
+      const n = new Set(model.map(x => x.sessionId)).size
+      for (const g of gone) {
+        // Only a session over its share (in entries or in bytes) loses entries, and always its oldest one.
+        const own = model.filter(x => x.sessionId === g.sessionId)
+        expect(g).toBe(own[0])
+        if (g.sessionId !== sid) {
+          const bytes = own.reduce((sum, x) => sum + (x as { bytes: number }).bytes, 0)
+          expect(own.length > max / n || bytes > (40 * 200) / n).toBe(true)
+        }
+        model = model.filter(x => x !== g)
+      }
+      if (step % 97 === 0 || gone.length > 1) {
+        expect([...log]).toEqual(model)
+        expect(log.size).toBe(model.length)
+        expect(log.at(0)).toBe(model[0])
+        expect(log.at(-1)).toBe(model[model.length - 1])
+        const i = random(model.length)
+        expect(log.at(i)).toBe(model[i])
+        const from = model[i].id
+        expect([...log.range(from, from + 30)]).toEqual(model.filter(x => x.id >= from && x.id < from + 30))
+        const probe = Array.from({ length: 60 }, (_, k) => e.id - 59 + k).filter(id => id > 0)
+        expect(log.filterHeld(probe)).toEqual(probe.filter(id => held.has(id)))
+        for (const id of probe) expect(log.get(id)).toBe(model.find(x => x.id === id))
+        for (const s of ['s0', 's1', 's2', 's3', 's4'])
+          expect(log.statsFor(s).held).toBe(model.filter(x => x.sessionId === s).length)
+      }
+    }
+  })
+
+  it('goes on where it was when the log changes during a walk', () => {
+    const log = new EventLog({ maxEntries: 8 })
+    for (let i = 0; i < 4; i++) log.append(noteEntry(`q${i}`, 'quiet'))
+    for (let i = 0; i < 4; i++) log.append(noteEntry(`n${i}`, 'noisy'))
+    const walk = log.range(1)
+    const seen = [walk.next().value!.id, walk.next().value!.id]
+    for (let i = 0; i < 20; i++) log.append(noteEntry(`m${i}`, 'noisy'))
+    for (const e of walk) seen.push(e.id)
+    expect(seen).toEqual([1, 2, 3, 4, 25, 26, 27, 28])
   })
 })

@@ -1,13 +1,18 @@
 /**
  * The core's viewer-side functions (previews, size estimate, emit line, export/import) on every hostile
- * payload, as a real socket.io-client 4 receives it from the hostile fixture server.
+ * payload, as a real socket.io-client 4 receives it from the hostile fixture server; and the sessions (v4 and
+ * v2, WebSocket and polling) on every malformed Engine.IO open packet of the fixture's raw server.
  */
 import type { Socket } from 'socket.io-client'
-import type { EventEntry, LogEntry, SessionSnapshot } from '../../src/core/types'
-import type { HostileKind, HostileServer } from '../fixtures/hostile-server'
+import type { ConnectErrorEntry, EventEntry, FrameEntry, LogEntry, SessionSnapshot, SessionSource } from '../../src/core/types'
+import type { HostileKind, HostileServer, MalformedOpenKind } from '../fixtures/hostile-server'
+import { createServer } from 'node:http'
+import { Server } from 'socket.io'
 import { io as ioc } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { diagnoseConnection, DIAGNOSES, explainFailure, MALFORMED_HANDSHAKE, packetExcerpt, readOpenPacket } from '../../src/core/diagnose'
 import { exportLog, exportNdjson, importCapture } from '../../src/core/export/format'
+import { EventLog } from '../../src/core/log/event-log'
 import { binaryInfo, estimateBytes, isBinary, previewArgs, previewValue, toBytes, toEmitLine } from '../../src/core/log/preview'
 import {
   BIG_ARRAY_LENGTH,
@@ -20,10 +25,17 @@ import {
   HOSTILE_KINDS,
   hostileEvents,
   INVALID_UTF8,
+  MALFORMED_OPEN_KINDS,
+  MALFORMED_OPEN_PACKETS,
   MANY_NAMES,
   startHostileServer,
+  startMalformedOpenServer,
   XSS_PAYLOADS,
 } from '../fixtures/hostile-server'
+import { listen } from '../fixtures/net-utils'
+import { LiveSession } from '../../src/core/session/live-session'
+import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
+import { waitForEntry, waitForState } from './fixtures/servers'
 
 interface Received { event: string, args: unknown[] }
 
@@ -237,5 +249,116 @@ describe('the core on hostile payloads from a real server', () => {
     expect(back).toHaveLength(entries.length)
     expect(argsOf(back[MANY_NAMES])).toEqual([])
     expect(argsOf(back[MANY_NAMES + 1])).toEqual(fifty.args)
+  })
+})
+
+/** What each malformed open packet must be called (the diagnosis title says it after the colon). */
+const PROBLEMS: Record<MalformedOpenKind, RegExp> = {
+  'cut-json': /^the open packet is not valid JSON \(/,
+  'cut-json-list': /^the open packet is not valid JSON \(/,
+  'not-an-object': /^the open packet is a list, not a JSON object$/,
+  'sid-not-string': /^"sid" is 42 \(a number\), not a session id string$/,
+  'ping-interval-not-number': /^"pingInterval" is "25000" \(a string\), not a positive number of milliseconds$/,
+  'ping-timeout-negative': /^"pingTimeout" is -1 \(a number\), not a positive number of milliseconds$/,
+  'huge-max-payload': /^"maxPayload" is 1e\+300, beyond any byte count/,
+  'upgrades-not-list': /^"upgrades" is "websocket" \(a string\), not a list of transport names$/,
+}
+
+describe('the sessions on malformed Engine.IO open packets', () => {
+  it('covers every malformed packet of the fixture', () => {
+    expect(Object.keys(PROBLEMS).sort()).toEqual([...MALFORMED_OPEN_KINDS].sort())
+  })
+
+  for (const kind of MALFORMED_OPEN_KINDS) {
+    it(`ends v4 and v2 sessions, over WebSocket and polling, with the malformed-handshake diagnosis: ${kind}`, async () => {
+      const bad = await startMalformedOpenServer(kind)
+      const sessions: SessionSource[] = []
+      try {
+        for (const client of ['v4', 'v2'] as const) {
+          for (const transport of ['websocket', 'polling'] as const) {
+            const log = new EventLog()
+            // Reconnection on (the default): the session must end all the same, not loop on the same packet.
+            const options = { url: `${bad.url}/`, transports: [transport], client }
+            const s = client === 'v2' ? new LiveSessionV2(options, { log }) : new LiveSession(options, { log })
+            sessions.push(s)
+            s.connect()
+            const error = await waitForEntry<ConnectErrorEntry>(log, e => e.kind === 'connect_error')
+            const where = `${client} over ${transport}`
+            expect(error.message, where).toBe(MALFORMED_HANDSHAKE)
+            expect(error.willRetry, where).toBe(false)
+            expect(error.data, where).toEqual({ problem: expect.stringMatching(PROBLEMS[kind]), packet: packetExcerpt(bad.packet), length: bad.packet.length })
+            const snap = await waitForState(s, x => x.status === 'disconnected')
+            expect(snap.lastError).toBe(MALFORMED_HANDSHAKE)
+            // The bad packet is logged as the open frame it was, before the error.
+            const frame = [...log].find((e): e is FrameEntry => e.kind === 'frame' && e.direction === 'in')
+            expect(frame?.engineType, where).toBe('open')
+            expect(frame?.data, where).toBe(bad.packet.slice(1))
+            expect(frame!.id).toBeLessThan(error.id)
+
+            const d = explainFailure({ url: bad.url, error: { message: error.message, data: error.data, description: error.description } })
+            expect(d?.code, where).toBe('malformed-handshake')
+            expect(d!.title.startsWith(`${DIAGNOSES['malformed-handshake'].title}: `)).toBe(true)
+            expect(d!.title.slice(DIAGNOSES['malformed-handshake'].title.length + 2)).toMatch(PROBLEMS[kind])
+            expect(d!.detail.endsWith(`as text): ${bad.packet}`), d!.detail).toBe(true)
+          }
+        }
+        // One handshake each: nobody retried against the same packet.
+        expect(bad.handshakes).toBe(4)
+      }
+      finally {
+        for (const s of sessions) s.dispose()
+        await bad.close()
+      }
+    })
+  }
+
+  it('the probe names the malformed handshake too, with the packet as text', async () => {
+    // The probe reads a body as a handshake when it starts like one (`0{…"sid":`): every packet but the list.
+    for (const kind of MALFORMED_OPEN_KINDS.filter(k => /^0\{.*"sid"\s*:/.test(MALFORMED_OPEN_PACKETS[k]))) {
+      const bad = await startMalformedOpenServer(kind)
+      try {
+        const d = await diagnoseConnection({ url: `${bad.url}/`, error: { message: 'xhr poll error' }, timeoutMs: 2000 })
+        expect(d.code, kind).toBe('malformed-handshake')
+        expect(d.title.slice(DIAGNOSES['malformed-handshake'].title.length + 2)).toMatch(PROBLEMS[kind])
+        expect(d.detail).toContain(bad.packet)
+        expect(d.probe[0]).toMatchObject({ purpose: 'handshake', outcome: 'answered', looksLike: 'eio4-open' })
+      }
+      finally {
+        await bad.close()
+      }
+    }
+  })
+
+  it('bounds the packet shown and writes control characters out', () => {
+    const long = `0{"sid":"${'x'.repeat(500)}\u001E`
+    const shown = packetExcerpt(long)
+    expect(shown).toHaveLength(120)
+    expect(packetExcerpt('0{"a":"\u001E\u0000<b>"}')).toBe('0{"a":"\\u001e\\u0000<b>"}')
+    const d = explainFailure({ url: 'http://127.0.0.1:1/', error: { message: MALFORMED_HANDSHAKE, data: { problem: 'x'.repeat(1000), packet: long, length: long.length } } })
+    expect(d?.code).toBe('malformed-handshake')
+    expect(d!.title.length).toBeLessThan(400)
+    expect(d!.detail).toContain(`first 120 of ${long.length} characters`)
+  })
+
+  it('accepts the open packets of real servers: socket.io 4 (maxPayload a number, or null for Infinity) and 2.x (none)', async () => {
+    const packets: string[] = []
+    for (const maxHttpBufferSize of [1e6, Infinity]) {
+      const http = createServer()
+      const io = new Server(http, { maxHttpBufferSize })
+      const port = await listen(http)
+      try {
+        const body = await (await fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`)).text()
+        packets.push(body)
+      }
+      finally {
+        io.close()
+      }
+    }
+    expect(packets[1]).toContain('"maxPayload":null')
+    for (const body of packets)
+      expect(readOpenPacket(body.slice(1))).toMatchObject({ ok: true, handshake: { sid: expect.any(String), upgrades: ['websocket'] } })
+    expect(readOpenPacket('{"sid":"a","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":60000}')).toMatchObject({ ok: true })
+    expect(readOpenPacket(new Uint8Array([1]))).toEqual({ ok: false, problem: 'the open packet is binary, not JSON text' })
+    expect(readOpenPacket('{"sid":"a","upgrades":[],"pingInterval":2147483647,"pingTimeout":1}')).toMatchObject({ ok: false, problem: expect.stringMatching(/longest timer/) })
   })
 })

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { exportLog } from '../../src/core/export/format'
 import { Inspector } from '../../src/core/inspector'
 import { ReplaySession } from '../../src/core/session/replay-session'
-import { startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
+import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 
 let server: TestServer
 beforeAll(async () => {
@@ -72,4 +72,40 @@ describe('inspector', () => {
     expect(viewer.list()).toHaveLength(2)
     viewer.dispose()
   })
+
+  it('keeps every entry of a quiet tab while a server floods another tab with 50,000 pings, and counts the flood\'s drops', async () => {
+    // The server answers `flood:pings` with 50,000 Engine.IO pings on that connection; the client answers
+    // each with a pong: 100,000 frame entries for one tab.
+    server.io.of('/chat').on('connection', (socket) => {
+      socket.on('flood:pings', () => {
+        const conn = socket.conn as unknown as { sendPacket: (type: 'ping') => void }
+        for (let i = 0; i < 50_000; i++) conn.sendPacket('ping')
+      })
+    })
+    const inspector = new Inspector({ limits: { maxEntries: 20_000 } })
+    const quiet = inspector.createSession({ url: server.url('/'), transports: ['websocket'] })
+    const noisy = inspector.createSession({ url: server.url('/chat'), transports: ['websocket'] })
+    quiet.connect()
+    noisy.connect()
+    await waitForState(quiet, x => x.status === 'connected')
+    await waitForState(noisy, x => x.status === 'connected')
+    for (let i = 0; i < 5; i++) quiet.emit('echo', [`hello ${i}`], { ack: true })
+    await waitForEntry(inspector.log, e => e.kind === 'ack' && e.sessionId === quiet.id && (e.args[0] as string) === 'hello 4')
+    const quietIds = [...inspector.log].filter(e => e.sessionId === quiet.id).map(e => e.id)
+    noisy.emit('flood:pings', [])
+    const total = (): number => {
+      const st = inspector.log.statsFor(noisy.id)
+      return st.held + st.dropped.entries
+    }
+    for (let i = 0; i < 1500 && total() < 100_000; i++) await delay(20)
+    const stats = inspector.log.statsFor(noisy.id)
+    expect(stats.held + stats.dropped.entries).toBeGreaterThanOrEqual(100_000)
+    expect(inspector.log.size).toBeLessThanOrEqual(20_000)
+    // Not one of the quiet tab's entries went; the flood paid for itself.
+    expect(quietIds.map(id => inspector.log.get(id)?.sessionId)).toEqual(quietIds.map(() => quiet.id))
+    expect(inspector.log.statsFor(quiet.id).dropped.entries).toBe(0)
+    expect(stats.dropped.entries).toBeGreaterThan(80_000)
+    expect(inspector.log.dropped.entries).toBe(stats.dropped.entries)
+    inspector.dispose()
+  }, 60_000)
 })

@@ -107,3 +107,32 @@ describe('logIndex', () => {
     expect(searchTextIncludes(text, 'a\u0000')).toBeUndefined()
   })
 })
+
+describe('logIndex over per-session drops', () => {
+  it('stays exact and keeps caching when a noisy session drops its entries between a quiet session\'s', () => {
+    const { log, deliver } = manualLog(400)
+    // A small text budget: texts of dropped entries must be let go, or new entries stop being cached.
+    const index = new LogIndex(log, 200_000)
+    const walk = (needle: string): number[] => [...log].filter(e => entryContains(e, needle)).map(e => e.id)
+    for (let round = 0; round < 60; round++) {
+      log.append(eventEntry('quiet:note', [`quiet refund ${round}`], 'in', 'quiet'))
+      for (let i = 0; i < 300; i++) log.append(eventEntry(i % 2 ? 'ping' : 'chat:message', [`noisy refund ${round}.${i}`], 'in', 'noisy'))
+      deliver()
+      expect(index.warm(() => false)).toBe(true)
+      if (round % 7 === 0) {
+        for (const name of ['quiet:note', 'chat*', 'ping', '*'])
+          expect(index.idsForName(name), name).toEqual([...log].filter(compileFilter({ name })).map(e => e.id))
+        for (const needle of ['refund', 'quiet refund 1', 'noisy refund 3', '.29']) {
+          const ids: number[] = []
+          index.textIds(needle, 1, Number.POSITIVE_INFINITY, ids)
+          expect(ids, needle).toEqual(walk(needle))
+        }
+      }
+    }
+    // Every quiet entry is still held, and the newest entries still get a cached text.
+    expect(log.statsFor('quiet').held).toBe(60)
+    expect(index.hasText(log.at(-1)!.id)).toBe(true)
+    expect(index.hasText(log.at(0)!.id)).toBe(true)
+    index.dispose()
+  })
+})

@@ -36,7 +36,8 @@ describe('previewArgs', () => {
   })
 
   it('shows binary as its size and special values as JavaScript', () => {
-    expect(previewArgs([new Uint8Array(2048), Buffer.from('hi'), new ArrayBuffer(3)])).toBe('<2 KB binary>, <2 B binary>, <3 B binary>')
+    expect(previewArgs([new Uint8Array(2048), Buffer.from('hi'), new ArrayBuffer(3)], 400))
+      .toBe('<2 KB: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 … (first 16 bytes)>, <2 B: 68 69>, <3 B: 00 00 00>')
     expect(previewArgs([undefined, Number.NaN, -0, 10n, new Date(0)])).toBe('undefined, NaN, -0, 10n, 1970-01-01T00:00:00.000Z')
   })
 })

@@ -1,8 +1,10 @@
 /**
  * The HTTP side: the tutorial page, the browser client, the security headers and the origin checks.
  */
+import http from 'node:http'
 import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
+import { isLocalhostOrigin, isRequestOriginAllowed } from '../../demo-server/src/http'
 import { TestBed, waitFor } from './helpers'
 
 let bed: TestBed
@@ -91,5 +93,91 @@ describe('origins', () => {
     const url = await start({ corsOrigins: ['https://inspector.example'] })
     const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`)
     expect(response.status).toBe(200)
+  })
+})
+
+/** A raw request with the headers given (fetch cannot set Host); upgrades resolve with their status line. */
+function rawRequest(url: string, path: string, headers: Record<string, string>): Promise<{ status: number, body: string }> {
+  const { port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers, agent: false })
+    req.on('response', (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('upgrade', (res, socket) => {
+      socket.destroy()
+      resolve({ status: res.statusCode ?? 0, body: '' })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Resolves 'connected' or the connect_error's message. */
+function connectOutcome(url: string, options: Parameters<typeof io>[1]): Promise<string> {
+  const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 3000, ...options })
+  return new Promise<string>((resolve) => {
+    socket.on('connect', () => resolve('connected'))
+    socket.on('connect_error', err => resolve(err.message))
+  }).finally(() => socket.close())
+}
+
+describe('host names (DNS rebinding)', () => {
+  const secrets = { adminToken: 'the-admin-token-of-this-test', adminPassword: 'the-admin-ui-password-of-this-test' }
+
+  it('answers 421 to the page, the client file and the handshake under a foreign Host', async () => {
+    const url = await start(secrets)
+    const { port } = new URL(url)
+    // A rebound page: its Origin matches the Host it sends.
+    const rebound = { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` }
+    for (const path of ['/', '/app.js', '/socket.io/socket.io.js', '/socket.io/?EIO=4&transport=polling', '/admin']) {
+      const res = await rawRequest(url, path, rebound)
+      expect(res.status, path).toBe(421)
+      expect(res.body).not.toContain(secrets.adminToken)
+      expect(res.body).not.toContain(secrets.adminPassword)
+      expect(res.body).not.toContain('"sid"')
+    }
+    const upgrade = await rawRequest(url, '/socket.io/?EIO=4&transport=websocket', {
+      ...rebound,
+      'Connection': 'Upgrade',
+      'Upgrade': 'websocket',
+      'Sec-WebSocket-Version': '13',
+      'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    })
+    expect(upgrade.status).toBe(421)
+    // The same requests under our own name are answered: the 421s above are the Host check's.
+    expect((await rawRequest(url, '/socket.io/?EIO=4&transport=polling', { Host: `localhost:${port}`, Origin: `http://localhost:${port}` })).body).toContain('"sid"')
+  })
+
+  it('keeps a rebound page out of admin-ui on /admin even with the right password', async () => {
+    const url = await start(secrets)
+    const { port } = new URL(url)
+    const auth = { username: 'admin', password: secrets.adminPassword }
+    const rebound = await connectOutcome(`${url}/admin`, { auth, extraHeaders: { Host: `evil.example:${port}`, Origin: `http://evil.example:${port}` } })
+    expect(rebound).not.toBe('connected')
+    expect(await connectOutcome(`${url}/admin`, { auth, extraHeaders: { Host: `localhost:${port}`, Origin: `http://localhost:${port}` } })).toBe('connected')
+  })
+
+  it('answers the names given in allowedHosts, and same-origin pages under them', async () => {
+    const url = await start({ allowedHosts: ['devbox.lan', '.example.com'], corsOrigins: ['https://inspector.example'] })
+    const { port } = new URL(url)
+    for (const host of ['devbox.lan', 'class.example.com']) {
+      const res = await rawRequest(url, '/socket.io/?EIO=4&transport=polling', { Host: `${host}:${port}`, Origin: `http://${host}:${port}` })
+      expect(res.status, host).toBe(200)
+      expect(res.body).toContain('"sid"')
+    }
+    expect((await rawRequest(url, '/', { Host: `devbox.lan.evil.example:${port}` })).status).toBe(421)
+  })
+
+  it('does not take "Origin matches Host" for a same-origin page when the Host is not ours', () => {
+    const hostAllowed = (host: string | undefined): boolean => host === 'localhost:3000'
+    const req = (host: string, origin?: string) => ({ headers: { host, ...(origin ? { origin } : {}) } })
+    expect(isRequestOriginAllowed(req('evil.example:3000', 'http://evil.example:3000'), isLocalhostOrigin, hostAllowed)).toBe(false)
+    expect(isRequestOriginAllowed(req('evil.example:3000'), isLocalhostOrigin, hostAllowed)).toBe(false)
+    expect(isRequestOriginAllowed(req('localhost:3000', 'http://localhost:3000'), () => false, hostAllowed)).toBe(true)
+    expect(isRequestOriginAllowed(req('localhost:3000'), () => false, hostAllowed)).toBe(true)
   })
 })

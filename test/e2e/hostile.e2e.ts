@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core'
 import type { DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
-import type { HostileKind, HostileServer } from '../fixtures/hostile-server'
+import type { HostileKind, HostileServer, MalformedOpenServer } from '../fixtures/hostile-server'
 import type { Stack } from './harness'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { DIAGNOSES } from '../../src/core/diagnose'
@@ -25,7 +25,7 @@ import {
   startV2Server,
   startV4Server,
 } from '../fixtures/broken-servers'
-import { FLOOD_COUNT, HOSTILE_KINDS, startHostileServer, XSS_PAYLOADS } from '../fixtures/hostile-server'
+import { FLOOD_COUNT, HOSTILE_KINDS, startHostileServer, startMalformedOpenServer, XSS_PAYLOADS } from '../fixtures/hostile-server'
 import { describeE2E, startStack } from './harness'
 
 /**
@@ -233,6 +233,54 @@ describeE2E('the inspector against broken servers', () => {
       const text = await waitForDiagnosis(page, titles, 45_000)
       if (c.text)
         expect(text).toContain(c.text)
+    })
+  }
+})
+
+describeE2E('the inspector against a malformed Engine.IO handshake', () => {
+  let stack: Stack
+  let hostile: HostileServer
+  let bad: MalformedOpenServer
+  beforeAll(async () => {
+    stack = await startStack()
+    hostile = await startHostileServer()
+    // `0{"sid":"x",` over WebSocket and polling alike: engine.io-client's JSON.parse throws on it.
+    bad = await startMalformedOpenServer('cut-json')
+  })
+  afterAll(async () => {
+    await bad?.close()
+    await hostile?.close()
+    await stack?.close()
+  })
+
+  for (const via of ['page', 'relay'] as const) {
+    it(`ends the tab with the malformed-handshake diagnosis ${via === 'relay' ? 'through the relay' : 'from the page'}, without a page error, while another tab keeps working`, async () => {
+      const page = await stack.newPage()
+      const errorsBefore = stack.pageErrors.length
+      // Another tab, connected to a good server.
+      await connect(page, hostile.url)
+      await waitForTabState(page, 'connected')
+
+      await page.getByTestId('new-session').click()
+      if (await page.getByTestId('connect-options-panel').count() === 0)
+        await page.getByTestId('connect-options').click()
+      await page.getByTestId('option-relay').setChecked(via === 'relay')
+      await connect(page, bad.url)
+      const diagnosis = page.locator('[data-testid=connect-diagnosis][data-code=malformed-handshake][data-status=done]')
+      await diagnosis.waitFor({ timeout: 30_000 })
+      const text = (await diagnosis.textContent()) ?? ''
+      expect(text).toContain(`${DIAGNOSES['malformed-handshake'].title}: the open packet is not valid JSON`)
+      // The packet's first characters, as text.
+      expect(text).toContain(bad.packet)
+      await waitForTabState(page, 'disconnected')
+      expect(await page.getByTestId('diagnosis-probing').count()).toBe(0)
+
+      // The other tab still receives.
+      await page.getByTestId('session-tab').first().click()
+      expect(await hostile.send('zero-args')).toBeGreaterThan(0)
+      await page.locator('[data-testid=log-row][data-event=zero-args]').first().waitFor({ timeout: 15_000 })
+      expect(await roundTrip(page)).toBe(true)
+      expect(stack.pageErrors.slice(errorsBefore).filter(e => e.startsWith('pageerror'))).toEqual([])
     })
   }
 })

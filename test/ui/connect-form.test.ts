@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultForm, formToOptions, optionsToForm, sameOptions, validateUrl } from '../../inspector-ui/src/lib/connect-form'
+import { defaultForm, formToOptions, inspectorSecrets, isSecretName, optionsToForm, recentEntry, sameOptions, validateUrl } from '../../inspector-ui/src/lib/connect-form'
 
 const URL = 'http://localhost:3000/namespace1'
 
@@ -99,5 +99,76 @@ describe('connect form', () => {
     expect(!noRelay.ok && noRelay.errors.relay).toMatch(/not available/)
     const bad = formToOptions({ ...defaultForm(URL), relay: true, cookies: 'garbage', origin: 'https://a.test/x', tlsCa: 'nope' })
     expect(!bad.ok && bad.errors).toMatchObject({ cookies: expect.stringMatching(/name=value/), origin: expect.stringMatching(/no path/), tlsCa: expect.stringMatching(/PEM/) })
+  })
+})
+
+describe('what Recent keeps (recentEntry)', () => {
+  const secretful = {
+    url: 'http://user:hunter2@localhost:3000/namespace1?access_token=abc&room=a',
+    label: 'my tab',
+    path: '/socket.io',
+    transports: ['websocket' as const],
+    auth: { token: 'admin-token', user: 'alice' },
+    query: { room: 'lobby', apiKey: 'k-123', session_id: 's1' },
+    extraHeaders: { 'Authorization': 'Bearer xyz', 'X-Api-Key': 'k', 'Proxy-Authorization': 'Basic p', 'Cookie': 'sid=1', 'X-Csrf-Token': 't', 'X-Client-Secret': 's', 'X-Trace': 'on' },
+    via: 'relay' as const,
+    cookies: 'sid=abc; theme=dark',
+    origin: 'https://app.example.com',
+    tls: { rejectUnauthorized: false },
+  }
+
+  it('takes header, query and auth field names with credentials in them for secrets', () => {
+    for (const name of ['Authorization', 'authorization', 'Proxy-Authorization', 'Cookie', 'X-Api-Key', 'x-auth-token', 'token', 'client_secret', 'apiKey', 'password', 'sessionId'])
+      expect(isSecretName(name), name).toBe(true)
+    for (const name of ['X-Trace', 'room', 'Accept', 'User-Agent', 'lang'])
+      expect(isSecretName(name), name).toBe(false)
+  })
+
+  it('keeps the URL and options but no auth, cookies, secret headers or query values by default', () => {
+    const entry = recentEntry(secretful, { rememberSecrets: false })
+    expect(entry).toEqual({
+      url: 'http://user@localhost:3000/namespace1?room=a',
+      path: '/socket.io',
+      transports: ['websocket'],
+      query: { room: 'lobby' },
+      extraHeaders: { 'X-Trace': 'on' },
+      via: 'relay',
+      origin: 'https://app.example.com',
+      tls: { rejectUnauthorized: false },
+      omitted: ['URL password', 'URL parameter access_token', 'auth', 'header Authorization', 'header X-Api-Key', 'header Proxy-Authorization', 'header Cookie', 'header X-Csrf-Token', 'header X-Client-Secret', 'query apiKey', 'query session_id', 'cookies'],
+    })
+    expect(JSON.stringify(entry)).not.toMatch(/hunter2|admin-token|Bearer|abc|k-123|sid=/)
+  })
+
+  it('keeps everything with "remember secrets", except the inspector\'s own credentials', () => {
+    const relayToken = 'relay-token-123456'
+    const entry = recentEntry({ ...secretful, auth: { token: relayToken, user: 'alice' }, extraHeaders: { ...secretful.extraHeaders, 'X-Relay': relayToken } }, { rememberSecrets: true, neverKeep: [relayToken] })
+    expect(entry.rememberSecrets).toBe(true)
+    expect(entry.auth).toEqual({ user: 'alice' })
+    expect(entry.extraHeaders).toMatchObject({ 'Authorization': 'Bearer xyz', 'X-Api-Key': 'k', 'X-Trace': 'on' })
+    expect(entry.extraHeaders).not.toHaveProperty('X-Relay')
+    expect(entry.cookies).toBe('sid=abc; theme=dark')
+    expect(entry.url).toBe(secretful.url)
+    expect(entry.omitted).toEqual(['auth token', 'header X-Relay'])
+    expect(JSON.stringify(entry)).not.toContain(relayToken)
+  })
+
+  it('lists the runtime config\'s relay token and admin password as never kept', () => {
+    expect(inspectorSecrets({ relay: { url: 'http://localhost:5173', token: 'rt-abcdef' }, admin: { url: 'x', namespace: '/admin', username: 'admin', password: 'pw-123456' } })).toEqual(['rt-abcdef', 'pw-123456'])
+    expect(inspectorSecrets({})).toEqual([])
+  })
+
+  it('strips an entry stored before the rule (no rememberSecrets) and keeps what it had omitted', () => {
+    const old = { url: 'http://localhost:3000/', auth: { token: 't' }, extraHeaders: { Authorization: 'Bearer x' }, omitted: ['cookies'] }
+    const entry = recentEntry(old, { rememberSecrets: false })
+    expect(entry).toEqual({ url: 'http://localhost:3000/', omitted: ['cookies', 'auth', 'header Authorization'] })
+    // Idempotent: reading it again changes nothing.
+    expect(recentEntry(entry, { rememberSecrets: false })).toEqual(entry)
+  })
+
+  it('the form starts with "remember secrets" off and never passes it to the session', () => {
+    expect(defaultForm(URL).rememberSecrets).toBe(false)
+    const result = formToOptions({ ...defaultForm(URL), rememberSecrets: true })
+    expect(result.ok && result.options).not.toHaveProperty('rememberSecrets')
   })
 })

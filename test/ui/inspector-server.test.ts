@@ -5,10 +5,13 @@
  */
 import type { InspectorServer } from '../../inspector-ui/server/index'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { io as ioc } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startInspectorServer } from '../../inspector-ui/server/index'
+import { pageConfigFor, relayRefusal, startInspectorServer } from '../../inspector-ui/server/index'
+import { createHostPolicy } from '../../src/shared/host-check'
 
 function directives(csp: string): Map<string, string[]> {
   const map = new Map<string, string[]>()
@@ -74,5 +77,122 @@ describe('the inspector server\'s security headers', () => {
   it('listens on 127.0.0.1 by default', () => {
     const address = server.httpServer.address()
     expect(typeof address === 'object' && address?.address).toBe('127.0.0.1')
+  })
+})
+
+/** A raw request with the headers given (fetch cannot set Host); upgrades resolve with their status line. */
+function rawRequest(port: number, path: string, headers: Record<string, string>): Promise<{ status: number, body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, headers, agent: false })
+    req.on('response', (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('upgrade', (res, socket) => {
+      socket.destroy()
+      resolve({ status: res.statusCode ?? 0, body: '' })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+const WS_UPGRADE = { 'Connection': 'Upgrade', 'Upgrade': 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==' }
+
+/** Connects to the relay like a page would, with the headers given; resolves 'connected' or the error message. */
+function relayConnect(server: InspectorServer, headers: Record<string, string>, token = server.token): Promise<string> {
+  const socket = ioc(`http://127.0.0.1:${server.port}`, {
+    path: '/relay/socket.io',
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    timeout: 3000,
+    auth: { token },
+    extraHeaders: headers,
+  })
+  return new Promise<string>((resolve) => {
+    socket.on('connect', () => resolve('connected'))
+    socket.on('connect_error', err => resolve(err.message))
+  }).finally(() => socket.close())
+}
+
+describe('the inspector server\'s Host names and secrets (DNS rebinding, network exposure)', () => {
+  const PASSWORD = 'admin-ui-password-of-the-demo'
+  let server: InspectorServer
+  let dist: string
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'sio-inspector-dist-'))
+    mkdirSync(join(dist, 'assets'))
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>')
+    writeFileSync(join(dist, 'assets', 'app.js'), 'console.log(1)')
+    server = await startInspectorServer({
+      port: 0,
+      distDir: dist,
+      allowedHosts: ['devbox.lan'],
+      config: { demoUrl: 'http://localhost:3000', admin: { url: 'http://localhost:3000', namespace: '/admin', username: 'admin', password: PASSWORD } },
+    })
+  })
+  afterAll(async () => {
+    await server?.close()
+    rmSync(dist, { recursive: true, force: true })
+  })
+
+  it('answers 421 to a page request under a foreign Host, without the token or the password', async () => {
+    for (const path of ['/', '/index.html', '/assets/app.js']) {
+      const res = await rawRequest(server.port, path, { Host: `evil.example:${server.port}` })
+      expect(res.status, path).toBe(421)
+      expect(res.body).not.toContain(server.token)
+      expect(res.body).not.toContain(PASSWORD)
+    }
+  })
+
+  it('serves the page with its secrets under the loopback names and the allowed ones', async () => {
+    for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`, `[::1]:${server.port}`, `devbox.lan:${server.port}`]) {
+      const res = await rawRequest(server.port, '/', { Host: host })
+      expect(res.status, host).toBe(200)
+      expect(res.body).toContain(server.token)
+      expect(res.body).toContain(PASSWORD)
+    }
+  })
+
+  it('refuses a relay handshake under a foreign Host even with an allowed Origin and the right token', async () => {
+    const origin = `http://localhost:${server.port}`
+    const upgrade = await rawRequest(server.port, '/relay/socket.io/?EIO=4&transport=websocket', { ...WS_UPGRADE, Host: `evil.example:${server.port}`, Origin: origin })
+    expect(upgrade.status).toBe(421)
+    expect(await relayConnect(server, { Host: `evil.example:${server.port}`, Origin: origin })).not.toBe('connected')
+    // The rebound page's own origin is refused as well.
+    expect(await relayConnect(server, { Host: `evil.example:${server.port}`, Origin: `http://evil.example:${server.port}` })).not.toBe('connected')
+    // The same handshake under our own name connects: the refusals above are the Host check's.
+    expect(await relayConnect(server, { Host: `localhost:${server.port}`, Origin: origin })).toBe('connected')
+    expect(await relayConnect(server, { Host: `devbox.lan:${server.port}`, Origin: `http://devbox.lan:${server.port}` })).toBe('connected')
+  })
+
+  it('refuses to start with a malformed allowed host, naming it', async () => {
+    await expect(startInspectorServer({ port: 0, distDir: dist, allowedHosts: ['http://devbox.lan/'] })).rejects.toThrow(/allowed host "http:\/\/devbox\.lan\/"/)
+  })
+
+  it('gives a client on another machine the page config without the relay token or the admin-ui password', () => {
+    const config = { demoUrl: 'http://localhost:3000', relay: { url: 'http://localhost:5173', token: 't0ken' }, admin: { url: 'http://localhost:3000', namespace: '/admin', username: 'admin', password: PASSWORD } }
+    for (const address of ['192.168.1.20', '::ffff:10.0.0.5', 'fd00::1', undefined]) {
+      const served = pageConfigFor(config, address, false)
+      expect(served).toEqual({ demoUrl: 'http://localhost:3000' })
+      expect(JSON.stringify(served)).not.toContain('t0ken')
+    }
+    expect(pageConfigFor(config, '127.0.0.1', false)).toBe(config)
+    expect(pageConfigFor(config, '::ffff:127.0.0.1', false)).toBe(config)
+    // The explicit opt-in (INSPECTOR_EXPOSE_SECRETS=1) hands them out to anyone.
+    expect(pageConfigFor(config, '192.168.1.20', true)).toBe(config)
+  })
+
+  it('refuses relay handshakes from another machine unless secrets are exposed', () => {
+    const policy = createHostPolicy({ host: '0.0.0.0', allowedHosts: ['devbox.lan'] })
+    const from = (host: string, remoteAddress: string) => ({ headers: { host }, socket: { remoteAddress } })
+    expect(relayRefusal(from('devbox.lan:5173', '192.168.1.20'), policy, false)).toMatch(/other machines/)
+    expect(relayRefusal(from('devbox.lan:5173', '192.168.1.20'), policy, true)).toBeUndefined()
+    expect(relayRefusal(from('devbox.lan:5173', '127.0.0.1'), policy, false)).toBeUndefined()
+    expect(relayRefusal(from('evil.example:5173', '127.0.0.1'), policy, true)).toBe('host not allowed')
   })
 })

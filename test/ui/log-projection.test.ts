@@ -126,6 +126,38 @@ describe('logProjection', () => {
     p.dispose()
   })
 
+  it('keeps a quiet session\'s rows when a noisy one drops its own, in the timeline and in each tab', async () => {
+    const { log, schedule, frame, deliver, settle } = setup({ maxEntries: 100 })
+    const timeline = new LogProjection(log, {}, { schedule })
+    const quietTab = new LogProjection(log, { sessionIds: ['quiet'] }, { schedule })
+    const noisyTab = new LogProjection(log, { sessionIds: ['noisy'] }, { schedule })
+    await settle()
+    const quiet: number[] = []
+    for (let i = 0; i < 10; i++) quiet.push(log.append(event('quiet', 'chat')).id)
+    deliver()
+    frame()
+    const published = timeline.view.value
+    const before = published.ids.slice(0, published.length)
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 100; i++) log.append(event('noisy', 'ping'))
+      deliver()
+      frame()
+    }
+    const shown = (p: LogProjection): number[] => p.view.value.ids.slice(0, p.view.value.length)
+    expect(shown(quietTab)).toEqual(quiet)
+    expect(shown(timeline)).toEqual([...log].map(e => e.id))
+    expect(shown(timeline).slice(0, 10)).toEqual(quiet)
+    expect(shown(noisyTab)).toEqual([...log].filter(e => e.sessionId === 'noisy').map(e => e.id))
+    expect(shown(noisyTab)).toHaveLength(90)
+    expect(published.ids.slice(0, published.length)).toEqual(before)
+    // A new filter over the log with gaps walks the held entries only.
+    await timeline.setFilter({ name: 'chat' })
+    expect(shown(timeline)).toEqual(quiet)
+    await timeline.setFilter({ text: 'ping' })
+    expect(shown(timeline)).toHaveLength(90)
+    for (const p of [timeline, quietTab, noisyTab]) p.dispose()
+  })
+
   it('refilters 100,000 entries without blocking and counts entries per second', async () => {
     const { log, schedule, frame, deliver, settle } = setup()
     const p = new LogProjection(log, {}, { schedule })

@@ -2,8 +2,10 @@
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
+import { resetRuntimeConfig } from '../../inspector-ui/src/config'
 import { useComposerStore } from '../../inspector-ui/src/stores/composer'
 import { useConnectStore } from '../../inspector-ui/src/stores/connect'
+import { usePrefsStore } from '../../inspector-ui/src/stores/prefs'
 import { getInspector, resetInspector, tabState, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
 import { exportLog } from '../../src/core'
 
@@ -119,6 +121,85 @@ describe('connect store', () => {
     connect.connect(undefined)
     const stored = JSON.parse(localStorage.getItem('sio-inspector-v1-recent')!)
     expect(stored[0].url).toBe(`${NOWHERE}namespace2`)
+  })
+})
+
+describe('recent connections and secrets', () => {
+  const RECENT = 'sio-inspector-v1-recent'
+  function connectWith(url: string, rememberSecrets: boolean): void {
+    const connect = useConnectStore()
+    const form = connect.formFor(undefined)
+    form.url = url
+    form.reconnection = false
+    form.auth = '{token: "s3cret-auth"}'
+    form.headers = '{Authorization: "Bearer b3arer", "X-Api-Key": "k3y", "X-Trace": "on"}'
+    form.query = '{room: "lobby", access_token: "qt0ken"}'
+    form.rememberSecrets = rememberSecrets
+    expect(connect.connect(undefined)).toBeDefined()
+    useSessionsStore().closeSession(useSessionsStore().tabs[0].id)
+  }
+
+  afterEach(() => {
+    document.head.querySelectorAll('meta[name="sio-inspector-config"]').forEach(m => m.remove())
+    resetRuntimeConfig()
+  })
+
+  it('keeps the URL and options but no auth, secret headers or query values unless "remember secrets" is ticked', () => {
+    connectWith(`${NOWHERE}plain`, false)
+    const text = localStorage.getItem(RECENT)!
+    expect(text).not.toMatch(/s3cret-auth|b3arer|k3y|qt0ken/)
+    const [entry] = JSON.parse(text)
+    expect(entry).toMatchObject({ url: `${NOWHERE}plain`, extraHeaders: { 'X-Trace': 'on' }, query: { room: 'lobby' }, reconnection: false })
+    expect(entry).not.toHaveProperty('auth')
+    expect(entry.omitted).toEqual(['auth', 'header Authorization', 'header X-Api-Key', 'query access_token'])
+
+    connectWith(`${NOWHERE}kept`, true)
+    const [kept] = JSON.parse(localStorage.getItem(RECENT)!)
+    expect(kept).toMatchObject({ url: `${NOWHERE}kept`, rememberSecrets: true, auth: { token: 's3cret-auth' }, extraHeaders: { 'Authorization': 'Bearer b3arer', 'X-Api-Key': 'k3y' }, query: { access_token: 'qt0ken' } })
+  })
+
+  it('loading a Recent entry restores its "remember secrets" choice and lists what it did not keep', () => {
+    connectWith(`${NOWHERE}plain`, false)
+    connectWith(`${NOWHERE}kept`, true)
+    const connect = useConnectStore()
+    connect.loadRecent(undefined, `${NOWHERE}kept`)
+    expect(connect.formFor(undefined)).toMatchObject({ rememberSecrets: true, auth: '{"token":"s3cret-auth"}' })
+    expect(connect.omittedFor(undefined)).toEqual([])
+    connect.loadRecent(undefined, `${NOWHERE}plain`)
+    expect(connect.formFor(undefined)).toMatchObject({ rememberSecrets: false, auth: '', headers: '{"X-Trace":"on"}' })
+    expect(connect.omittedFor(undefined)).toContain('header Authorization')
+  })
+
+  it('strips the secrets of entries stored before, in memory and in localStorage (same versioned key)', () => {
+    const old = [
+      { url: `${NOWHERE}old`, auth: { token: 'old-t0ken' }, extraHeaders: { Authorization: 'Bearer old', Accept: 'x' }, cookies: 'sid=old', via: 'relay' },
+      { url: `${NOWHERE}opted`, auth: { token: 'opted-t0ken' }, rememberSecrets: true },
+    ]
+    localStorage.setItem(RECENT, JSON.stringify(old))
+    const prefs = usePrefsStore()
+    expect(prefs.recent[0]).toEqual({ url: `${NOWHERE}old`, extraHeaders: { Accept: 'x' }, via: 'relay', omitted: ['auth', 'header Authorization', 'cookies'] })
+    expect(prefs.recent[1]).toEqual(old[1])
+    const text = localStorage.getItem(RECENT)!
+    expect(text).not.toMatch(/old-t0ken|Bearer old|sid=old/)
+    expect(text).toContain('opted-t0ken')
+  })
+
+  it('never stores the inspector\'s own relay token, even with "remember secrets"', () => {
+    const meta = document.createElement('meta')
+    meta.setAttribute('name', 'sio-inspector-config')
+    meta.setAttribute('content', JSON.stringify({ relay: { url: 'http://localhost:5173', token: 'relay-t0ken-xyz' } }))
+    document.head.append(meta)
+    resetRuntimeConfig()
+    const connect = useConnectStore()
+    const form = connect.formFor(undefined)
+    form.url = `${NOWHERE}own`
+    form.reconnection = false
+    form.auth = '{token: "relay-t0ken-xyz", user: "alice"}'
+    form.rememberSecrets = true
+    connect.connect(undefined)
+    const text = localStorage.getItem(RECENT)!
+    expect(text).not.toContain('relay-t0ken-xyz')
+    expect(JSON.parse(text)[0]).toMatchObject({ auth: { user: 'alice' }, rememberSecrets: true, omitted: ['auth token'] })
   })
 })
 

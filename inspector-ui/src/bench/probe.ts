@@ -1,6 +1,7 @@
 /**
- * Benchmark probe (issue 6, driven by bench/ui.ts). Loaded only when the page URL carries
- * `?bench=<json>` (a dynamic import in main.ts), so it costs nothing otherwise. It drives the real app
+ * Benchmark probe (issue 6, driven by bench/ui.ts). Only in the bench build (bench/build-ui.ts, Vite mode
+ * `bench`), loaded when the page URL carries `?bench=<json>` (./start.ts); the shipped build has none of
+ * it (issue 12: a link must not make the inspector connect or post by itself). It drives the real app
  * through its stores, measures inside the page (long tasks, animation-frame intervals, heap) and POSTs
  * one JSON report to `report`: the benchmark runs Chromium with no automation attached, because a
  * DevTools connection halves the page's intake.

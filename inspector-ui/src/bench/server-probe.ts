@@ -1,7 +1,7 @@
 /**
  * Benchmark probe for the server view (issue 6 part 5, driven by bench/ui.ts with no automation
  * attached: a DevTools connection reports every WebSocket frame, and the admin stream is thousands of
- * them). Loaded only with `?bench={"mode":"serverview",…}`.
+ * them). Bench build only (bench/build-ui.ts), loaded with `?bench={"mode":"serverview",…}` (./start.ts).
  *
  * 1. Open the Server tab, fill the form through its inputs, press Connect; time until the summary shows
  *    `sockets` (plus the view's own admin socket) and one frame has painted: the first full tree.

@@ -4,6 +4,7 @@
  */
 import type { CreateSessionOptions } from '../../../src/core/session/create'
 import type { TransportName } from '../../../src/core/types'
+import type { RuntimeConfig } from '../config'
 import JSON5 from 'json5'
 
 export type TransportChoice = 'polling+websocket' | 'websocket' | 'polling'
@@ -37,6 +38,11 @@ export interface ConnectForm {
   tlsCa: string
   /** Relay only: accept any certificate (`rejectUnauthorized: false`). */
   tlsInsecure: boolean
+  /**
+   * Keep this connection's secrets (auth, secret-looking headers and query values, cookies) in Recent too.
+   * Off by default: Recent lives in this origin's localStorage, in clear (see `recentEntry`).
+   */
+  rememberSecrets: boolean
 }
 
 /**
@@ -77,6 +83,7 @@ export function defaultForm(url: string): ConnectForm {
     origin: '',
     tlsCa: '',
     tlsInsecure: false,
+    rememberSecrets: false,
   }
 }
 
@@ -340,4 +347,142 @@ export function sameOptions(a: ConnectOptions, b: ConnectOptions): boolean {
 function normalize(o: ConnectOptions): unknown {
   const { label: _label, captureFrames: _c, serverAckTimeoutMs: _s, relay: _r, ...rest } = o as CreateSessionOptions
   return Object.keys(rest).sort().map(key => [key, (rest as Record<string, unknown>)[key]])
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What Recent keeps (issue 12 item 9). Recent is localStorage of the inspector's origin (localhost:5173),
+// in clear, and that origin is shared by any later dev server on the same port: secrets stay out of it
+// unless the user ticks "remember secrets" for that connection, and the inspector's own credentials
+// (relay token, admin-ui password) never go in.
+
+/**
+ * A remembered connection: its options less what was left out, and the names (never the values) of what
+ * was left out, so loading it can say what to fill in again.
+ */
+export interface RecentEntry extends ConnectOptions {
+  /** The user ticked "remember secrets" for this connection. */
+  rememberSecrets?: true
+  /** What was not kept, e.g. `['auth', 'header Authorization', 'cookies']`. */
+  omitted?: string[]
+}
+
+/**
+ * Names (headers, query parameters, auth fields) whose values are taken for credentials:
+ * `Authorization`, `Proxy-Authorization`, `Cookie`, `X-Api-Key`, and anything with token, secret, key,
+ * pass(word), auth, session, credential, signature, jwt or bearer in it. Deliberately broad: a
+ * non-secret parameter left out of Recent only has to be typed again.
+ */
+const SECRET_NAME = /auth|cookie|token|secret|key|pass|pwd|session|credential|signature|jwt|bearer/i
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name)
+}
+
+/** Values the inspector was handed itself (relay token, admin-ui password): never written to Recent. */
+export function inspectorSecrets(config: RuntimeConfig): string[] {
+  // TODO: the demo server's admin token is not in the runtime config (the page is never told it): an
+  // `auth: { token }` equal to it is kept only when "remember secrets" is ticked. If the config gains it,
+  // list it here.
+  return [config.relay?.token, config.admin?.password].filter((v): v is string => typeof v === 'string' && v.length >= 4)
+}
+
+/** `url` without a password and without secret-looking query parameters; the text itself when none. */
+function urlWithoutSecrets(url: string, drop: (name: string, value: string) => boolean, omitted: string[]): string {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  }
+  catch {
+    return url
+  }
+  let changed = false
+  if (parsed.password && drop('password', parsed.password)) {
+    parsed.password = ''
+    omitted.push('URL password')
+    changed = true
+  }
+  for (const [name, value] of [...parsed.searchParams]) {
+    if (drop(name, value)) {
+      parsed.searchParams.delete(name)
+      omitted.push(`URL parameter ${name}`)
+      changed = true
+    }
+  }
+  return changed ? parsed.toString() : url
+}
+
+/** `record` less the entries `drop` names; `undefined` when nothing is left. */
+function withoutSecrets<T>(record: Record<string, T> | undefined, what: string, drop: (name: string, value: T) => boolean, omitted: string[]): Record<string, T> | undefined {
+  if (!record)
+    return undefined
+  const kept: Record<string, T> = {}
+  for (const [name, value] of Object.entries(record)) {
+    if (drop(name, value))
+      omitted.push(`${what} ${name}`)
+    else
+      kept[name] = value
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined
+}
+
+/**
+ * What Recent stores for a connection. Without `rememberSecrets`: no `auth` at all, no cookies, no
+ * secret-looking headers or query values (`isSecretName`), no password or secret-looking parameter in the
+ * URL. With it: everything, except any value that carries one of `neverKeep` (the inspector's own
+ * credentials). The tab label is not kept. Also used on entries read back from storage, so entries
+ * stored before this rule lose their secrets when the inspector next loads (`rememberSecrets` was never
+ * set on them).
+ *
+ * @example
+ * recentEntry({ url: 'http://localhost:3000/', auth: { token: 't' }, extraHeaders: { Authorization: 'Bearer x', 'X-Trace': '1' } }, { rememberSecrets: false })
+ * // { url: 'http://localhost:3000/', extraHeaders: { 'X-Trace': '1' }, omitted: ['auth', 'header Authorization'] }
+ */
+export function recentEntry(options: ConnectOptions & Partial<RecentEntry>, choice: { rememberSecrets: boolean, neverKeep?: readonly string[] }): RecentEntry {
+  const { label: _label, rememberSecrets: _r, omitted: before, ...rest } = options
+  const entry: RecentEntry = { ...rest }
+  const omitted: string[] = []
+  const neverKeep = (choice.neverKeep ?? []).filter(secret => secret.length > 0)
+  const carriesOwn = (value: unknown): boolean => {
+    if (neverKeep.length === 0)
+      return false
+    let text: string
+    try {
+      text = typeof value === 'string' ? value : JSON.stringify(value) ?? ''
+    }
+    catch {
+      return true // not serialisable: not worth keeping either
+    }
+    return neverKeep.some(secret => text.includes(secret))
+  }
+  const drop = choice.rememberSecrets
+    ? (_name: string, value: unknown) => carriesOwn(value)
+    : (name: string, value: unknown) => isSecretName(name) || carriesOwn(value)
+
+  entry.url = urlWithoutSecrets(entry.url, drop, omitted)
+  if (entry.auth && Object.keys(entry.auth).length === 0)
+    delete entry.auth
+  if (entry.auth) {
+    if (choice.rememberSecrets)
+      entry.auth = withoutSecrets(entry.auth, 'auth', drop, omitted)
+    else
+      omitted.push('auth')
+    if (!choice.rememberSecrets || !entry.auth)
+      delete entry.auth
+  }
+  entry.extraHeaders = withoutSecrets(entry.extraHeaders, 'header', drop, omitted)
+  if (!entry.extraHeaders)
+    delete entry.extraHeaders
+  entry.query = withoutSecrets(entry.query, 'query', drop, omitted)
+  if (!entry.query)
+    delete entry.query
+  if (entry.cookies !== undefined && (!choice.rememberSecrets || carriesOwn(entry.cookies))) {
+    delete entry.cookies
+    omitted.push('cookies')
+  }
+  if (choice.rememberSecrets)
+    entry.rememberSecrets = true
+  const all = [...new Set([...(Array.isArray(before) ? before.filter((n): n is string => typeof n === 'string') : []), ...omitted])]
+  if (all.length > 0)
+    entry.omitted = all
+  return entry
 }

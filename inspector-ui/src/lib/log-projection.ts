@@ -7,8 +7,10 @@
  *
  * `ids` holds the ids of the entries that match the view's filter, oldest first, outside Vue. The view
  * publishes `{ ids, length }`: the array is shared (appends don't disturb the `[0, length)` prefix a
- * published view reads), and a new array is made only when the front changes (drops, clear, refilter).
- * So publishing costs O(1), not a copy of 100,000 ids per frame.
+ * published view reads), and a new array is made only when entries go (drops, clear, refilter).
+ * So publishing costs O(1), not a copy of 100,000 ids per frame. A session's drops can be anywhere in
+ * the merged log (each session has its own budget): after a reset, the next publish keeps the ids the
+ * log still holds (`filterHeld`, one merged walk), at most once per publish, not once per batch.
  */
 import type { LogFilter } from '../../../src/core'
 import type { LogIndex } from '../../../src/core/log/log-index'
@@ -88,6 +90,8 @@ export class LogProjection {
    */
   private seenThrough = 0
   private paused = false
+  /** The log dropped entries since `ids` was last checked against it. */
+  private stale = false
   private publishQueued = false
   private scan: { controller: AbortController, until: number, buffered: LogEntry[] } | undefined
   private readonly schedule: (run: () => void) => void
@@ -115,6 +119,7 @@ export class LogProjection {
 
   /** Matching entries held now (including those not yet published). */
   get total(): number {
+    this.prune()
     return this.ids.length
   }
 
@@ -159,7 +164,16 @@ export class LogProjection {
 
   /** Publish what `ids` holds now, ignoring pause and the frame budget (tests, clear). */
   publishNow(): void {
+    this.prune()
     this.view.value = { ids: this.ids, length: this.ids.length }
+  }
+
+  /** Forget the ids the log dropped (a new array, so a published view keeps reading a consistent prefix). */
+  private prune(): void {
+    if (!this.stale)
+      return
+    this.stale = false
+    this.ids = this.log.filterHeld(this.ids)
   }
 
   private rollBuckets(now: number): void {
@@ -207,23 +221,10 @@ export class LogProjection {
   }
 
   private onReset(): void {
-    const oldest = this.log.at(0)
-    if (!oldest) {
+    if (this.log.size === 0)
       this.ids = []
-    }
-    else if (this.ids.length > 0 && this.ids[0] < oldest.id) {
-      // Ring buffer dropped the oldest entries: cut our front (ids are sorted) into a new array,
-      // so a view published earlier keeps reading a consistent prefix.
-      let lo = 0
-      let hi = this.ids.length
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1
-        if (this.ids[mid] < oldest.id)
-          lo = mid + 1
-        else hi = mid
-      }
-      this.ids = this.ids.slice(lo)
-    }
+    else if (this.ids.length > 0)
+      this.stale = true
     this.queuePublish(true)
   }
 
@@ -281,13 +282,20 @@ export class LogProjection {
     // The index decided the text: check the rest of the filter only.
     const rest = byText ? compileFilter({ ...this.filter, text: undefined }) : match
     const slice = new TimeSlice(SCAN_SLICE_MS)
-    const firstId = this.log.at(0)?.id ?? 1
-    const total = candidates ? candidates.length : scan.until - firstId + 1
-    const found: number[] = []
-    let i = 0
-    while (i < total) {
-      const stop = Math.min(total, i + (byText ? 8192 : 256))
-      if (candidates) {
+    /** Between slices: give the event loop a turn; false when a newer filter took over meanwhile. */
+    const pause = async (): Promise<boolean> => {
+      if (!slice.expired())
+        return true
+      this.scanning.value = true
+      await yieldToEventLoop()
+      if (scan.controller.signal.aborted || this.scan !== scan)
+        return false
+      slice.start()
+      return true
+    }
+    if (candidates) {
+      for (let i = 0; i < candidates.length;) {
+        const stop = Math.min(candidates.length, i + 256)
         for (; i < stop; i++) {
           const id = candidates[i]
           if (id > after && id <= scan.until) {
@@ -296,34 +304,36 @@ export class LogProjection {
               ids.push(id)
           }
         }
+        if (i < candidates.length && !(await pause()))
+          return
       }
-      else if (byText) {
+    }
+    else if (byText) {
+      const found: number[] = []
+      // Id ranges of 8,192 (fewer entries where a session's drops left gaps).
+      for (let from = Math.max(after + 1, this.log.at(0)?.id ?? 1); from <= scan.until;) {
+        const to = Math.min(scan.until, from + 8191)
         found.length = 0
-        this.index.textIds(needle, Math.max(after + 1, firstId + i), Math.min(scan.until, firstId + stop - 1), found)
+        this.index.textIds(needle, from, to, found)
         for (const id of found) {
           const entry = this.log.get(id)
           if (entry && rest(entry))
             ids.push(id)
         }
-        i = stop
-      }
-      else {
-        // Ids are consecutive: walk them from the oldest held when the scan started (dropped ones are gone).
-        for (; i < stop; i++) {
-          const id = firstId + i
-          if (id > after) {
-            const entry = this.log.get(id)
-            if (entry && match(entry))
-              ids.push(id)
-          }
-        }
-      }
-      if (i < total && slice.expired()) {
-        this.scanning.value = true
-        await yieldToEventLoop()
-        if (scan.controller.signal.aborted || this.scan !== scan)
+        from = to + 1
+        if (from <= scan.until && !(await pause()))
           return
-        slice.start()
+      }
+    }
+    else {
+      // Every held entry (ids have gaps where a session dropped entries: walk the log, not the ids); the
+      // walk goes on from the last id it gave after a pause, so entries dropped meanwhile are skipped.
+      let n = 0
+      for (const entry of this.log.range(after + 1, scan.until + 1)) {
+        if (match(entry))
+          ids.push(entry.id)
+        if ((++n & 255) === 0 && !(await pause()))
+          return
       }
     }
     if (scan.controller.signal.aborted || this.scan !== scan)
@@ -332,10 +342,9 @@ export class LogProjection {
     this.ids = ids
     this.seenThrough = Math.max(this.seenThrough, scan.until)
     this.scanning.value = false
-    // Entries dropped during the scan: trim; entries that arrived: append.
-    const oldest = this.log.at(0)
-    if (oldest && this.ids.length > 0 && this.ids[0] < oldest.id)
-      this.ids = this.ids.filter(id => id >= oldest.id)
+    // Entries dropped during the scan: forget them; entries that arrived: append.
+    this.stale = true
+    this.prune()
     this.append(scan.buffered)
     this.publishNow()
   }

@@ -29,6 +29,15 @@ function report(problem: StorageProblem): void {
   storageProblems.value = [...storageProblems.value, problem]
 }
 
+export interface ReadOptions {
+  /**
+   * Write the validated value back when it differs from what is stored: for a migration that must take
+   * something out of storage (e.g. secrets of old Recent entries), not only out of memory.
+   * @default false
+   */
+  saveRepaired?: boolean
+}
+
 /**
  * Read a stored value. `validate` returns the value (possibly repaired/merged with defaults) or throws
  * with a message when it cannot be used.
@@ -36,14 +45,17 @@ function report(problem: StorageProblem): void {
  * @example
  * const prefs = readStored('prefs', raw => ({ ...DEFAULTS, ...asObject(raw) }), DEFAULTS)
  */
-export function readStored<T>(name: string, validate: (raw: unknown) => T, fallback: T): T {
+export function readStored<T>(name: string, validate: (raw: unknown) => T, fallback: T, options: ReadOptions = {}): T {
   const store = storage()
   const key = STORAGE_PREFIX + name
   const text = store?.getItem(key)
   if (text == null)
     return fallback
   try {
-    return validate(JSON.parse(text))
+    const value = validate(JSON.parse(text))
+    if (options.saveRepaired && JSON.stringify(value) !== JSON.stringify(JSON.parse(text)))
+      writeStored(name, value)
+    return value
   }
   catch (error) {
     const movedTo = `${STORAGE_PREFIX}damaged-${name}-${Date.now()}`

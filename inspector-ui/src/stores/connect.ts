@@ -35,6 +35,8 @@ export const useConnectStore = defineStore('connect', () => {
   const errors = reactive<Record<string, FormErrors>>({})
   /** The link's URL is applied once, to the first form. */
   const linkUrl = ref(fromLink)
+  /** Per form: what the Recent entry it was loaded from did not keep (e.g. `auth`, `header Authorization`). */
+  const recentOmitted = reactive<Record<string, string[]>>({})
 
   function blankForm(): ConnectForm {
     return defaultForm(defaultConnectUrl())
@@ -77,7 +79,8 @@ export const useConnectStore = defineStore('connect', () => {
     }
     errors[key] = {}
     const options = result.options
-    prefs.remember(options)
+    prefs.remember(options, { rememberSecrets: form.rememberSecrets })
+    delete recentOmitted[key]
     const snapshot = tabId ? sessions.snapshotOf(tabId) : undefined
     if (!tabId || !snapshot) {
       const id = sessions.openSession(options)
@@ -110,10 +113,19 @@ export const useConnectStore = defineStore('connect', () => {
     return id
   }
 
+  /** Fill the form from a Recent entry; what Recent did not keep (names only) is listed to fill in again. */
   function loadRecent(tabId: string | undefined, url: string): void {
-    const options = prefs.recent.find(item => item.url === url)
-    if (options)
-      forms[tabId ?? NO_TAB] = optionsToForm(options)
+    const entry = prefs.recent.find(item => item.url === url)
+    if (!entry)
+      return
+    const key = tabId ?? NO_TAB
+    const form = optionsToForm(entry)
+    form.rememberSecrets = entry.rememberSecrets === true
+    forms[key] = form
+    if (entry.omitted?.length)
+      recentOmitted[key] = [...entry.omitted]
+    else
+      delete recentOmitted[key]
   }
 
   /**
@@ -145,5 +157,9 @@ export const useConnectStore = defineStore('connect', () => {
     errors[key] = {}
   }
 
-  return { forms, errors, formFor, errorsFor, connect, newTab, loadRecent, applyFix, context }
+  function omittedFor(tabId: string | undefined): readonly string[] {
+    return recentOmitted[tabId ?? NO_TAB] ?? []
+  }
+
+  return { forms, errors, recentOmitted, formFor, errorsFor, omittedFor, connect, newTab, loadRecent, applyFix, context }
 })

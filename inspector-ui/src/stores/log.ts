@@ -1,6 +1,7 @@
 /**
  * Indexes over the core log that several views need: event names seen (composer suggestions), the
- * emit ↔ ack links by correlation id, and the latest connection failure per session (diagnosis).
+ * emit ↔ ack links by correlation id, the latest connection failure per session (diagnosis), and what
+ * the log's budget dropped, per session and in all (the "older entries dropped" notices).
  * The maps are plain (outside reactivity); `version` ticks at most once per animation frame so that
  * views reading them re-render.
  */
@@ -13,16 +14,25 @@ import { getInspector } from './sessions'
 /** Names offered in the composer's datalist (most recent first). */
 const MAX_NAMES = 300
 
+/** What the log's budget dropped: in all, and per session id (only sessions that lost entries). */
+export interface DroppedCounts {
+  readonly total: number
+  readonly bySession: ReadonlyMap<string, number>
+}
+
 export const useLogStore = defineStore('log', () => {
   const log = getInspector().log
   const version = shallowRef(0)
   const namesSeen = shallowRef<readonly string[]>([])
+  /** Replaced (at most once a frame) when the counts change. */
+  const dropped = shallowRef<DroppedCounts>({ total: 0, bySession: new Map() })
 
   const names = new Map<string, number>()
   const emitByCorrelation = new Map<string, number>()
   const ackByCorrelation = new Map<string, number>()
   const lastConnectError = new Map<string, ConnectErrorEntry>()
   let namesChanged = false
+  let dropsChanged = false
   let queued = false
 
   function publish(): void {
@@ -30,6 +40,18 @@ export const useLogStore = defineStore('log', () => {
     if (namesChanged) {
       namesChanged = false
       namesSeen.value = [...names.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name)
+    }
+    if (dropsChanged) {
+      dropsChanged = false
+      const total = log.dropped.entries
+      if (total !== dropped.value.total) {
+        const bySession = new Map<string, number>()
+        for (const [id, stats] of log.sessionStats()) {
+          if (stats.dropped.entries > 0)
+            bySession.set(id, stats.dropped.entries)
+        }
+        dropped.value = { total, bySession }
+      }
     }
     version.value++
   }
@@ -75,6 +97,11 @@ export const useLogStore = defineStore('log', () => {
     for (const entry of batch) index(entry)
     queue()
   })
+  // Drops come with a reset (coalesced by the log, at most one per batch).
+  log.onReset(() => {
+    dropsChanged = true
+    queue()
+  })
   // The text filter's search texts, built while the page is idle (lib/search-warmup.ts).
   warmSearchTexts(log)
 
@@ -102,5 +129,11 @@ export const useLogStore = defineStore('log', () => {
     return log.get(id)
   }
 
-  return { version, namesSeen, ackOf, emitOf, connectErrorOf, entry }
+  /** Entries of this session dropped by its budget (every session's when `sessionId` is undefined). */
+  function droppedFor(sessionId: string | undefined): number {
+    const counts = dropped.value
+    return sessionId === undefined ? counts.total : counts.bySession.get(sessionId) ?? 0
+  }
+
+  return { version, namesSeen, dropped, ackOf, emitOf, connectErrorOf, entry, droppedFor }
 })

@@ -1,10 +1,13 @@
 /**
  * Preferences and remembered connections, persisted under versioned keys (`sio-inspector-v1-prefs`,
- * `sio-inspector-v1-recent`), merged with defaults, damaged values reported (lib/storage.ts).
+ * `sio-inspector-v1-recent`), merged with defaults, damaged values reported (lib/storage.ts). Recent keeps
+ * no secrets unless asked, per entry (lib/connect-form.ts `recentEntry`).
  */
-import type { ConnectOptions } from '../lib/connect-form'
+import type { ConnectOptions, RecentEntry } from '../lib/connect-form'
 import { defineStore } from 'pinia'
 import { ref, shallowRef, watch } from 'vue'
+import { loadRuntimeConfig } from '../config'
+import { inspectorSecrets, recentEntry } from '../lib/connect-form'
 import { expectArray, isRecord, readStored, writeStored } from '../lib/storage'
 
 export type ThemeChoice = 'system' | 'light' | 'dark'
@@ -32,24 +35,33 @@ function validatePrefs(raw: unknown): Prefs {
   return { theme, panes }
 }
 
-function validateRecent(raw: unknown): ConnectOptions[] {
+/**
+ * Stored entries go through the same secrets rule as new ones (`recentEntry`): entries stored before it
+ * (or edited by hand) lose their secrets on load, and the stripped list is written back (issue 12).
+ */
+function validateRecent(raw: unknown): RecentEntry[] {
+  const neverKeep = inspectorSecrets(loadRuntimeConfig())
   return expectArray(raw, 'recent connections')
-    .filter((item): item is ConnectOptions => isRecord(item) && typeof item.url === 'string')
+    .filter((item): item is RecentEntry => isRecord(item) && typeof item.url === 'string')
     .slice(0, MAX_RECENT)
+    .map(item => recentEntry(item, { rememberSecrets: item.rememberSecrets === true, neverKeep }))
 }
 
 export const usePrefsStore = defineStore('prefs', () => {
   const stored = readStored('prefs', validatePrefs, DEFAULT_PREFS)
   const theme = ref<ThemeChoice>(stored.theme)
   const panes = ref<Record<string, number>>({ ...stored.panes })
-  const recent = shallowRef<readonly ConnectOptions[]>(readStored('recent', validateRecent, []))
+  const recent = shallowRef<readonly RecentEntry[]>(readStored('recent', validateRecent, [], { saveRepaired: true }))
 
   watch([theme, panes], () => writeStored('prefs', { theme: theme.value, panes: panes.value }), { deep: true })
 
-  /** Remember a connection (most recent first, one entry per URL). */
-  function remember(options: ConnectOptions): void {
-    const { label: _label, ...rest } = options
-    recent.value = [rest, ...recent.value.filter(item => item.url !== options.url)].slice(0, MAX_RECENT)
+  /**
+   * Remember a connection (most recent first, one entry per URL), without its secrets unless
+   * `rememberSecrets` (see `recentEntry`).
+   */
+  function remember(options: ConnectOptions, choice: { rememberSecrets?: boolean } = {}): void {
+    const entry = recentEntry(options, { rememberSecrets: choice.rememberSecrets === true, neverKeep: inspectorSecrets(loadRuntimeConfig()) })
+    recent.value = [entry, ...recent.value.filter(item => item.url !== entry.url)].slice(0, MAX_RECENT)
     writeStored('recent', recent.value)
   }
 

@@ -10,6 +10,7 @@ import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef } from 'vue'
 import { Inspector } from '../../../src/core'
 import { loadRuntimeConfig } from '../config'
+import { pageLogLimits } from '../lib/log-limits'
 
 export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial'
 
@@ -18,7 +19,7 @@ let inspector: Inspector | undefined
 /** The one engine of the page (not reactive). */
 export function getInspector(): Inspector {
   if (!inspector)
-    inspector = markRaw(new Inspector())
+    inspector = markRaw(new Inspector({ limits: pageLogLimits() }))
   return inspector
 }
 

@@ -18,6 +18,8 @@ export interface DecodedEngineFrame {
   raw: string
   size: number
   handshake?: EngineHandshake
+  /** The upgrade probe (`2probe`/`3probe` over the transport being probed, `frame.probe`). */
+  probe?: true
 }
 
 /** A Socket.IO packet carried by an Engine.IO `message`. */
@@ -193,6 +195,8 @@ export function decodeFrame(frame: FrameEntry, opts: DecodeFrameOptions = {}): D
         raw: ENGINE_DIGIT[frame.engineType] + text,
         size: frame.size,
       }
+      if (frame.probe === true)
+        out.probe = true
       if (frame.engineType === 'open' && text) {
         try {
           const h = JSON.parse(text) as Record<string, unknown>
@@ -217,6 +221,18 @@ export function decodeFrame(frame: FrameEntry, opts: DecodeFrameOptions = {}): D
   catch (err) {
     return { kind: 'error', raw: typeof frame?.data === 'string' ? frame.data : '', message: errorText(err) }
   }
+}
+
+/**
+ * A text frame as it went over the wire: the Engine.IO type digit, then the data (`2probe`, `3`, `5`, `6`,
+ * `42["chat","hi"]`); `undefined` for binary frames. Same digits for EIO3 and EIO4.
+ * @example frameWireText(probeFrame) // '2probe'
+ */
+export function frameWireText(frame: FrameEntry): string | undefined {
+  const { data } = frame
+  if (data !== undefined && typeof data !== 'string')
+    return undefined
+  return (ENGINE_DIGIT[frame.engineType] ?? '') + (data ?? '')
 }
 
 /** The Socket.IO packet type of a message frame, read from its first digit (no JSON parsing). */

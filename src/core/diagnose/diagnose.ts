@@ -13,8 +13,10 @@
  *    answer tells an unknown namespace and middleware rejections apart), then, if the heartbeat is short, a
  *    wait for the server's ping (`ping-timeout`).
  */
+import type { Handshake } from './handshake'
 import type { ConnectErrorLike, DiagnoseInput, Diagnosis, DiagnosisCode, ProbeResult, SuggestedSettings } from './types'
-import { parseEioError, parseOpenPacket, probeFetch, probeWebSocket, runsInBrowser } from './probe'
+import { asMalformedHandshakeData, CLIENT_LIBRARY_ERROR, MALFORMED_HANDSHAKE, malformedHandshakeData, readOpenPacket, RELAY_SESSION_CRASHED } from './handshake'
+import { handshakePathProblem, parseEioError, probeFetch, probeWebSocket, runsInBrowser } from './probe'
 import { DIAGNOSES } from './table'
 
 /** Handshake paths tried when the given one does not answer like Socket.IO. */
@@ -36,6 +38,11 @@ const TRANSPORT_MESSAGES = new Set([
   'transport error',
   'ping timeout',
   'Connection error',
+  // The inspector's own (session/engine-guard.ts, the relay's worker): our side failed, not the server's code.
+  CLIENT_LIBRARY_ERROR,
+  RELAY_SESSION_CRASHED,
+  // Without its evidence (`data`) it is still not a middleware's message: probe.
+  MALFORMED_HANDSHAKE,
 ])
 
 const TLS_CODE = /^(?:ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_|CERT_|HOSTNAME_MISMATCH|EPROTO)/
@@ -71,6 +78,10 @@ export function parseTarget(url: string, path?: string): Target {
   const secure = scheme === 'https' || scheme === 'wss'
   const host = u.host
   const hostname = u.hostname.replace(/^\[|\]$/g, '')
+  // Only handshake URLs we build: a path with `#`, `?`, `..`, a scheme... would make the probe fetch another URL.
+  const pathProblem = handshakePathProblem(path)
+  if (pathProblem)
+    throw new TypeError(pathProblem)
   let p = (path ?? '/socket.io').trim() || '/socket.io'
   if (!p.startsWith('/'))
     p = `/${p}`
@@ -116,6 +127,20 @@ function make(code: DiagnosisCode, detail: string, probe: ProbeResult[], extra: 
   return { code, title: DIAGNOSES[code].title, detail, suggestion: DIAGNOSES[code].suggestion, probe, ...extra }
 }
 
+/**
+ * The server's open packet is malformed: what is wrong in the title, the packet's first characters as text in
+ * the detail (`packet` is already bounded and control characters escaped: see `packetExcerpt`).
+ */
+function malformedHandshake(problem: string, packet: string, length: number, probe: ProbeResult[], how: string): Diagnosis {
+  const shownPart = length > packet.length ? `its first ${packet.length} of ${length} characters` : 'the whole packet'
+  // The packet comes last, so that no punctuation of ours runs into it.
+  return make('malformed-handshake', `${how} An open packet is "0" and a JSON object with "sid" (a string), "upgrades" `
+    + '(a list of transport names), "pingInterval" and "pingTimeout" (milliseconds) and, since Engine.IO 4, "maxPayload" '
+    + `(bytes). What the server sent (${shownPart}, as text): ${packet}`, probe, {
+    title: `${DIAGNOSES['malformed-handshake'].title}: ${problem}`,
+  })
+}
+
 function invalidNamespace(target: Target, probe: ProbeResult[], how: string): Diagnosis {
   const looksLikePath = (COMMON_PATHS as readonly string[]).includes(target.namespace)
   return make('invalid-namespace', `${how} The URL asks for the namespace "${target.namespace}" (the URL's path is the namespace); `
@@ -148,6 +173,12 @@ export function explainFailure(input: Pick<DiagnoseInput, 'url' | 'path' | 'erro
     return undefined
   }
   const error = input.error
+  if (error?.message === MALFORMED_HANDSHAKE) {
+    // The session checked the packet before the client library saw it (session/engine-guard.ts).
+    const evidence = asMalformedHandshakeData(error.data)
+    if (evidence)
+      return malformedHandshake(evidence.problem, evidence.packet, evidence.length, [], 'The server\'s first packet (Engine.IO\'s open packet) could not be used, so the session was closed.')
+  }
   if (error?.message === 'Invalid namespace')
     return invalidNamespace(target, [], 'socket.io-client reported "Invalid namespace".')
   if (error && isServerRejection(error))
@@ -168,6 +199,13 @@ export function explainFailure(input: Pick<DiagnoseInput, 'url' | 'path' | 'erro
  */
 export async function diagnoseConnection(input: DiagnoseInput): Promise<Diagnosis> {
   const probe: ProbeResult[] = []
+  const pathProblem = handshakePathProblem(input.path)
+  if (pathProblem) {
+    return make('unknown', `Nothing was probed: ${pathProblem}.`, probe, {
+      title: 'The handshake path is not valid',
+      suggestion: 'Enter a path such as /socket.io (the server\'s path option), without "#", "?", ".." or a scheme.',
+    })
+  }
   let target: Target
   try {
     target = parseTarget(input.url, input.path)
@@ -314,7 +352,14 @@ async function afterAnswer(input: DiagnoseInput, target: Target, body: string, p
     return corsRejected(target, probe, timeoutMs, pageOrigin, `The server answers the handshake, but its Access-Control-Allow-Origin is ${hs.allowOrigin ? `"${hs.allowOrigin}"` : 'missing'}, so a page at ${pageOrigin} may not read it.`)
   }
 
-  const open = parseOpenPacket(body)!
+  // `eio4-open` only says the body starts like an open packet: its JSON and fields may still be broken.
+  const first = body.split('\x1E')[0]
+  const reading = readOpenPacket(first.slice(1))
+  if (!reading.ok) {
+    const evidence = malformedHandshakeData(reading.problem, first.slice(1))
+    return malformedHandshake(evidence.problem, evidence.packet, evidence.length, probe, `The server answered the probe's handshake request at "${target.path}" with a malformed open packet.`)
+  }
+  const open = reading.handshake
   const session = await probeSession(input, target, open, probe, timeoutMs)
   if (session)
     return session
@@ -360,8 +405,9 @@ async function corsRejected(target: Target, probe: ProbeResult[], timeoutMs: num
  * the URL, where socket.io-client takes it for the namespace), the usual paths, and the caller's extra ones.
  */
 export function candidatePaths(target: Target, extra: readonly string[] = []): string[] {
-  const fromUrl = target.namespace !== '/' ? [target.namespace] : []
-  const all = [...fromUrl, ...COMMON_PATHS, ...extra.map(p => parseTarget('http://x/', p).path)]
+  // The namespace is the URL's *decoded* path: `%23` there is a `#` here, so it is checked like any path.
+  const fromUrl = target.namespace !== '/' && !handshakePathProblem(target.namespace) ? [target.namespace] : []
+  const all = [...fromUrl, ...COMMON_PATHS, ...extra.filter(p => !handshakePathProblem(p)).map(p => parseTarget('http://x/', p).path)]
   return [...new Set(all)].filter(p => p !== target.path)
 }
 
@@ -397,7 +443,7 @@ function packetsOf(body: string): string[] {
  * Use the probe's own Engine.IO session: CONNECT to the URL's namespace and read the server's answer, then,
  * when the heartbeat is short enough, wait for a ping. A diagnosis when something is wrong.
  */
-async function probeSession(input: DiagnoseInput, target: Target, open: NonNullable<ReturnType<typeof parseOpenPacket>>, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis | undefined> {
+async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Handshake, 'sid' | 'pingInterval' | 'pingTimeout'>, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis | undefined> {
   const pageOrigin = input.pageOrigin
   const url = () => pollingUrl(target, target.path, 4, open.sid)
   const nsp = target.namespace === '/' ? '' : `${target.namespace},`

@@ -1,13 +1,83 @@
 /**
  * The probe requests of the diagnostics: plain `fetch` (browser and Node) with a time limit, and a reading of
  * what came back. Nothing here throws; every outcome is a `ProbeResult`.
+ *
+ * The probes run in the relay too, i.e. in a Node process on the user's machine, for whoever may talk to the
+ * relay: they must never become a way to read arbitrary URLs. So they only fetch handshake URLs they built
+ * (`handshakePathProblem` refuses paths that would change the URL's meaning), do not follow redirects in
+ * Node, and keep of an answer that is not Socket.IO only a short, sanitised excerpt (`bodyExcerpt`).
  */
 import type { BodyKind, ProbeResult } from './types'
 
-/** Body characters kept in a probe result. */
+/** Body characters kept in a probe result when the answer is Socket.IO's (a handshake, a session's payload). */
 const BODY_KEEP = 200
+/** Characters kept of any other answer (an HTML page, a JSON API, another service): enough to recognise it. */
+export const EXCERPT_KEEP = 80
+/** Longest handshake path accepted. */
+export const MAX_PATH_LENGTH = 256
 /** Body characters read to classify an answer (a handshake is ~120; an HTML page can be megabytes). */
 const BODY_READ = 4096
+
+/**
+ * Why a handshake path cannot be used, or `undefined` when it can (`undefined` and empty mean the default
+ * `/socket.io`; a missing leading `/` is added, as before). The probe appends `/?EIO=4&transport=polling`
+ * to `<origin><path>`: a `#`, `?`, `..`, `\\`, `//` or scheme in the path would make that another URL.
+ *
+ * @example handshakePathProblem('/x#') // 'the handshake path "/x#" must not contain "#" (the rest of the URL would be dropped)'
+ */
+export function handshakePathProblem(path: string | undefined): string | undefined {
+  if (path === undefined)
+    return undefined
+  const p = path.trim()
+  if (p === '')
+    return undefined
+  const shown = p.length > 60 ? `${JSON.stringify(p.slice(0, 60)).slice(0, -1)}…"` : JSON.stringify(p)
+  const problem = (why: string): string => `the handshake path ${shown} ${why}`
+  if (p.length > MAX_PATH_LENGTH)
+    return problem(`is longer than ${MAX_PATH_LENGTH} characters`)
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001F\u007F-\u009F]/.test(p))
+    return problem('must not contain control characters')
+  if (/^[a-z][a-z\d+.-]*:/i.test(p))
+    return problem('must be a path such as /socket.io, not a URL (no scheme such as "http:")')
+  if (p.includes('#'))
+    return problem('must not contain "#" (the rest of the URL would be dropped)')
+  if (p.includes('?'))
+    return problem('must not contain "?" (the probe writes the query itself)')
+  if (p.includes('\\'))
+    return problem('must not contain "\\" (URLs read it as "/")')
+  if (p.includes('//'))
+    return problem('must not contain "//"')
+  if (p.split('/').some(segment => /^(?:\.|%2e){1,2}$/i.test(segment)))
+    return problem('must not contain "." or ".." segments')
+  return undefined
+}
+
+/**
+ * A short, printable excerpt of an answer that is not Socket.IO's: at most `EXCERPT_KEEP` characters, control
+ * and invisible formatting characters replaced by spaces, white space collapsed.
+ *
+ * @example bodyExcerpt('<html>\n\t<title>Hi</title>') // '<html> <title>Hi</title>'
+ */
+export function bodyExcerpt(body: string, max = EXCERPT_KEEP): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is removed
+  const text = body.replace(/[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const chars = Array.from(text)
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text
+}
+
+/**
+ * Handshakes are kept as they are; anything else is kept as an excerpt only, Engine.IO errors included (their
+ * JSON shape is easy to imitate, and a real one is ~50 characters).
+ */
+const SOCKETIO_KINDS: ReadonlySet<BodyKind> = new Set(['eio4-open', 'eio3-open'])
+/** Probes inside a session the server opened with a Socket.IO handshake: their answers are Engine.IO payloads. */
+const SESSION_PURPOSES: ReadonlySet<ProbeResult['purpose']> = new Set(['namespace', 'ping', 'close'])
+
+/** What a probe result keeps of a body: Socket.IO answers as they are (capped), anything else as an excerpt. */
+function keptBody(body: string, kind: BodyKind, purpose: ProbeResult['purpose']): string {
+  return SOCKETIO_KINDS.has(kind) || SESSION_PURPOSES.has(purpose) ? body.slice(0, BODY_KEEP) : bodyExcerpt(body)
+}
 
 /** Whether this runtime enforces CORS on `fetch` (a browser page or worker). */
 export function runsInBrowser(): boolean {
@@ -38,8 +108,9 @@ export function classifyBody(body: string, contentType?: string | null): BodyKin
 export function parseEioError(body: string): { code: number, message: string } | undefined {
   try {
     const v = JSON.parse(body) as unknown
+    // The message goes into a diagnosis' text: bounded and printable whatever answered.
     if (v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'number')
-      return { code: (v as { code: number }).code, message: String((v as { message?: unknown }).message ?? '') }
+      return { code: (v as { code: number }).code, message: bodyExcerpt(String((v as { message?: unknown }).message ?? ''), 120) }
   }
   catch {}
   return undefined
@@ -166,7 +237,9 @@ export async function probeFetch(request: ProbeRequest): Promise<ProbeAnswer> {
       mode: request.mode ?? 'cors',
       cache: 'no-store',
       credentials: 'omit',
-      redirect: 'follow',
+      // Node: a redirect would take the probe to a URL it did not build (the 3xx is reported instead). In a
+      // browser the probe has the page's own rights (CORS), so following gives it nothing the page lacks.
+      redirect: runsInBrowser() ? 'follow' : 'manual',
       signal: controller.signal,
     })
     if (response.type === 'opaque') {
@@ -178,8 +251,8 @@ export async function probeFetch(request: ProbeRequest): Promise<ProbeAnswer> {
     result.contentType = response.headers.get('content-type') ?? undefined
     result.allowOrigin = response.headers.get('access-control-allow-origin')
     const body = await readCapped(response, BODY_READ)
-    result.bodyStart = body.slice(0, BODY_KEEP)
     result.looksLike = classifyBody(body, result.contentType)
+    result.bodyStart = keptBody(body, result.looksLike, request.purpose)
     return { result, body }
   }
   catch (error) {
@@ -236,8 +309,8 @@ export async function probeWebSocket(url: string, timeoutMs: number): Promise<Pr
     socket.onmessage = (event) => {
       const text = typeof event.data === 'string' ? event.data : ''
       result.outcome = 'answered'
-      result.bodyStart = text.slice(0, BODY_KEEP)
       result.looksLike = classifyBody(text)
+      result.bodyStart = keptBody(text, result.looksLike, result.purpose)
       finish()
     }
     socket.onerror = () => {

@@ -69,6 +69,13 @@ export const DIAGNOSES = {
     suggestion: 'Something accepted the connection and then hung up without an answer: a crashing server, a proxy, '
       + 'or a server that does not speak HTTP on this port. Check the server\'s logs and the port.',
   },
+  'malformed-handshake': {
+    title: 'The server sent a malformed handshake',
+    suggestion: 'Its first packet (Engine.IO\'s open packet: 0 and a JSON object with sid, upgrades, pingInterval, '
+      + 'pingTimeout) is broken, so the inspector closed this connection instead of letting socket.io-client throw on it. '
+      + 'Check that the port is the Socket.IO server and not another service or a proxy that rewrites the answer, and the '
+      + 'server\'s engine options (a custom generateId must return a string; pingInterval and pingTimeout are numbers).',
+  },
   'ping-timeout': {
     title: 'The server stopped answering after the handshake (ping timeout)',
     suggestion: 'The connection opened, then the server\'s heartbeat stopped. The server may be overloaded, its event '

@@ -15,6 +15,7 @@ export type DiagnosisCode
     | 'timeout'
     | 'not-a-socketio-server'
     | 'handshake-closed'
+    | 'malformed-handshake'
     | 'ping-timeout'
     | 'unknown'
 
@@ -43,7 +44,10 @@ export interface ProbeResult {
   outcome: 'answered' | 'opaque' | 'network-error' | 'timeout'
   status?: number
   contentType?: string
-  /** First characters of the body (at most 200), control characters kept as they are. */
+  /**
+   * First characters of the body: a Socket.IO handshake or session answer as it is (at most 200 characters,
+   * control characters kept); any other answer only as a sanitised excerpt (at most 80, see `bodyExcerpt`).
+   */
   bodyStart?: string
   /** What the body looked like (see `classifyBody`). */
   looksLike?: BodyKind
@@ -88,7 +92,7 @@ export interface ConnectErrorLike {
 export interface DiagnoseInput {
   /** The URL the user connected to: `http(s)://host:port/namespace` (ws/wss accepted). */
   url: string
-  /** Handshake path. @default '/socket.io' */
+  /** Handshake path; no `#`, `?`, `..`, `\\`, `//` or scheme (see `handshakePathProblem`). @default '/socket.io' */
   path?: string
   transports?: string[]
   /** socket.io-client's `connect_error`, when there was one. */

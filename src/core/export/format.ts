@@ -1,4 +1,4 @@
-import type { LogEntry, LogEntryKind, SessionSnapshot } from '../types'
+import type { EntryTruncation, LogEntry, LogEntryKind, SessionSnapshot } from '../types'
 import { isBinary, toBytes } from '../log/preview'
 
 /**
@@ -15,6 +15,9 @@ import { isBinary, toBytes } from '../log/preview'
  * | `BigInt` | `{"$t":"bigint","v":"123"}` |
  * | `Error` | `{"$t":"error","name":"…","message":"…","stack":"…"}` |
  * | a user object that has its own `$t` key | `{"$t":"obj","v":[["$t", …], [key, value], …]}` |
+ * | a value nested deeper than JSON.stringify can walk (~2,000 levels): cut at `MAX_ENCODE_DEPTH` | `{"$t":"deep","depth":199001}` (the levels that were cut; comes back as the same placeholder object) |
+ *
+ * An entry that could not be written whole says so in its `truncated` field (`EntryTruncation`).
  */
 export const CAPTURE_FORMAT = 'sio-inspector'
 export const CAPTURE_VERSION = 1
@@ -99,6 +102,9 @@ export function taggedReplacer(this: unknown, key: string, value: unknown): unkn
           out.stack = raw.stack
         return out
       }
+      // Our own placeholder is written as its tag; a user object with a `$t` key is escaped.
+      if (PLACEHOLDERS.has(raw))
+        return raw
       if (!Array.isArray(raw) && Object.prototype.hasOwnProperty.call(raw, '$t'))
         return { $t: 'obj', v: Object.entries(raw) }
       return value === raw ? raw : value
@@ -106,12 +112,210 @@ export function taggedReplacer(this: unknown, key: string, value: unknown): unkn
   return value
 }
 
-function stringifyTagged(value: unknown): string {
+/**
+ * Levels of nesting an entry keeps when JSON.stringify cannot walk it (its recursion overflows the stack at
+ * about 2,000 levels of arrays): deeper values become `{ $t: 'deep', depth }` placeholders. Values that
+ * JSON.stringify can walk are written whole.
+ */
+export const MAX_ENCODE_DEPTH = 1000
+
+/** What stands for a value that was nested too deep to write: `depth` levels were cut. */
+export interface DeepPlaceholder { readonly $t: 'deep', readonly depth: number }
+
+/** Placeholders made here (cut or revived): written back as `deep` tags, not as user objects with a `$t`. */
+const PLACEHOLDERS = new WeakSet<object>()
+
+function deepPlaceholder(depth: number): DeepPlaceholder {
+  const p: DeepPlaceholder = Object.freeze({ $t: 'deep', depth })
+  PLACEHOLDERS.add(p)
+  return p
+}
+
+/**
+ * Whether `v` is the placeholder of a value that was nested too deep to write (`{ $t: 'deep', depth }`).
+ * @example isDeepPlaceholder(importCapture(text).entries[0].args[0]) // true for a cut value
+ */
+export function isDeepPlaceholder(v: unknown): v is DeepPlaceholder {
+  return typeof v === 'object' && v !== null && PLACEHOLDERS.has(v)
+}
+
+/** What JSON walks into (binary, dates, errors, maps and sets are written as one value). */
+function isWalked(v: unknown): v is object {
+  return typeof v === 'object' && v !== null && !isBinary(v) && !(v instanceof Date) && !(v instanceof Error)
+    && !(v instanceof Map) && !(v instanceof Set) && !PLACEHOLDERS.has(v)
+}
+
+/** Levels of nesting of `root` (1 for a flat array), iteratively; each object counted once (cycles end). */
+function nestingOf(root: object): number {
+  let deepest = 0
+  const seen = new WeakSet<object>()
+  const stack: [object, number][] = [[root, 1]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!
+    if (seen.has(v))
+      continue
+    seen.add(v)
+    if (d > deepest)
+      deepest = d
+    for (const k of Object.keys(v)) {
+      const child = (v as Record<string, unknown>)[k]
+      if (isWalked(child))
+        stack.push([child, d + 1])
+    }
+  }
+  return deepest
+}
+
+/**
+ * A copy of `value` in which every array or object nested deeper than `maxDepth` levels is replaced by a
+ * `{ $t: 'deep', depth }` placeholder (iterative: any depth). Leaves (binary, dates, errors) are shared.
+ * @example cutDeep([[[1]]], 2) // [[{ $t: 'deep', depth: 1 }]]
+ */
+export function cutDeep(value: unknown, maxDepth = MAX_ENCODE_DEPTH): unknown {
+  if (!isWalked(value))
+    return value
+  const box: Record<string, unknown> = {}
+  const stack: [unknown, Record<string | number, unknown>, string | number, number][] = [[value, box, 'v', 0]]
+  while (stack.length > 0) {
+    const [src, parent, key, depth] = stack.pop()!
+    if (!isWalked(src)) {
+      setOwn(parent, key, src)
+      continue
+    }
+    if (depth >= maxDepth) {
+      setOwn(parent, key, deepPlaceholder(nestingOf(src)))
+      continue
+    }
+    const isArray = Array.isArray(src)
+    const copy = (isArray ? Array.from({ length: src.length }) : {}) as Record<string | number, unknown>
+    setOwn(parent, key, copy)
+    const keys = Object.keys(src)
+    // Keys in their order (the stack fills them last first).
+    if (!isArray) {
+      for (const k of keys) setOwn(copy, k, undefined)
+    }
+    for (const k of keys) stack.push([(src as Record<string, unknown>)[k], copy, isArray ? Number(k) : k, depth + 1])
+  }
+  return box.v
+}
+
+/** Fields that hold a payload (left out of an entry too large to write; see `truncatedEntry`). */
+const PAYLOAD_FIELDS: Record<string, unknown> = { args: [], data: undefined, description: undefined }
+/** Longest string field kept in a truncated entry (a name, a message). */
+const TRUNCATED_STRING_CHARS = 4096
+
+/**
+ * The entry without its payload, marked `truncated` with why and how big it was: `args` empty, `data`
+ * and `description` left out, long strings cut. Still a valid entry of its kind.
+ * @example truncatedEntry(hugeEvent, { reason: 'size', size: 35_651_584 }) // { …, args: [], truncated: { reason: 'size', size: 35651584 } }
+ */
+export function truncatedEntry(entry: LogEntry, truncated: EntryTruncation): LogEntry {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(entry)) {
+    if (Object.prototype.hasOwnProperty.call(PAYLOAD_FIELDS, k))
+      out[k] = PAYLOAD_FIELDS[k]
+    else if (typeof v === 'string' && v.length > TRUNCATED_STRING_CHARS)
+      out[k] = `${v.slice(0, TRUNCATED_STRING_CHARS)}…`
+    else if (isWalked(v))
+      continue
+    else out[k] = v
+  }
+  out.truncated = truncated
+  return out as unknown as LogEntry
+}
+
+/** V8's JSON.stringify recurses per level: a value too deep for the stack throws this RangeError. */
+function isTooDeep(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message)
+}
+
+/** Written whole, or (too deep to walk) cut at `MAX_ENCODE_DEPTH` levels; throws on anything else (a cycle). */
+function stringifyBounded(value: unknown): { text: string, cut: boolean } {
   try {
-    return JSON.stringify(value, taggedReplacer)
+    return { text: JSON.stringify(value, taggedReplacer), cut: false }
   }
   catch (err) {
-    throw new Error(`cannot export: ${err instanceof Error ? err.message : String(err)}`)
+    if (!isTooDeep(err))
+      throw err
+    return { text: JSON.stringify(cutDeep(value), taggedReplacer), cut: true }
+  }
+}
+
+export interface EncodeEntryOptions {
+  /**
+   * Longest encoded entry (characters): a longer one is written without its payload, marked
+   * `truncated: { reason: 'size', size }`. @default Infinity (the export writes everything)
+   */
+  maxChars?: number
+}
+
+/**
+ * One entry → tagged JSON text, never throws: written whole; too deep for JSON.stringify → values below
+ * `MAX_ENCODE_DEPTH` levels become `{ $t: 'deep' }` placeholders, marked `truncated: { reason: 'depth' }`;
+ * longer than `maxChars` → its payload is left out, marked `truncated: { reason: 'size', size }`;
+ * anything else (a cycle, a throwing getter) → its payload is left out, marked
+ * `truncated: { reason: 'unencodable', message }`. Shared by the export and the relay's wire.
+ * @example encodeEntry(entry, { maxChars: 16 * 2 ** 20 })
+ */
+export function encodeEntry(entry: LogEntry, options: EncodeEntryOptions = {}): string {
+  const maxChars = options.maxChars ?? Number.POSITIVE_INFINITY
+  let text: string
+  try {
+    text = JSON.stringify(entry, taggedReplacer)
+  }
+  catch (err) {
+    if (!isTooDeep(err)) {
+      // A result longer than a string can be (V8: ~512 M characters) is a size problem; the rest, unencodable.
+      return stringifyTruncated(entry, err instanceof RangeError
+        ? { reason: 'size', message: errorMessage(err) }
+        : { reason: 'unencodable', message: errorMessage(err) })
+    }
+    try {
+      const cut = cutDeep(entry) as Record<string, unknown>
+      cut.truncated = { reason: 'depth', maxDepth: MAX_ENCODE_DEPTH } satisfies EntryTruncation
+      text = JSON.stringify(cut, taggedReplacer)
+    }
+    catch (err2) {
+      return stringifyTruncated(entry, { reason: 'unencodable', message: errorMessage(err2) })
+    }
+  }
+  if (text.length > maxChars)
+    return stringifyTruncated(entry, { reason: 'size', size: text.length })
+  return text
+}
+
+function stringifyTruncated(entry: LogEntry, truncated: EntryTruncation): string {
+  try {
+    return JSON.stringify(truncatedEntry(entry, truncated), taggedReplacer)
+  }
+  catch (err) {
+    // Not even the header could be written (a getter that throws): a note in its place, in the same session.
+    const e = entry as Partial<LogEntry>
+    return JSON.stringify({
+      id: typeof e.id === 'number' ? e.id : 0,
+      kind: 'note',
+      level: 'error',
+      message: `an entry could not be written: ${errorMessage(err)}`,
+      sessionId: typeof e.sessionId === 'string' ? e.sessionId : '',
+      time: typeof e.time === 'number' && Number.isFinite(e.time) ? e.time : Date.now(),
+      mono: typeof e.mono === 'number' && Number.isFinite(e.mono) ? e.mono : 0,
+      direction: 'local',
+      truncated: { reason: 'unencodable', message: errorMessage(err) },
+    })
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** The header: small, but bounded the same way (a session's fields are data too). */
+function stringifyTagged(value: unknown): string {
+  try {
+    return stringifyBounded(value).text
+  }
+  catch (err) {
+    throw new Error(`cannot export: ${errorMessage(err)}`)
   }
 }
 
@@ -127,7 +331,7 @@ function header(entryCount: number, sessions: SessionSnapshot[], layout: 'json' 
  */
 export function exportLog(entries: Iterable<LogEntry>, sessions: SessionSnapshot[]): string {
   const lines: string[] = []
-  for (const e of entries) lines.push(stringifyTagged(e))
+  for (const e of entries) lines.push(encodeEntry(e))
   const head = stringifyTagged(header(lines.length, sessions, 'json'))
   // `{…header…,"entries":[` + entries + `]}`: the header object minus its closing brace.
   return `${head.slice(0, -1)},"entries":[\n${lines.join(',\n')}\n]}\n`
@@ -139,7 +343,7 @@ export function exportLog(entries: Iterable<LogEntry>, sessions: SessionSnapshot
  */
 export function exportNdjson(entries: Iterable<LogEntry>, sessions: SessionSnapshot[]): string {
   const lines: string[] = []
-  for (const e of entries) lines.push(stringifyTagged(e))
+  for (const e of entries) lines.push(encodeEntry(e))
   return `${stringifyTagged(header(lines.length, sessions, 'ndjson'))}\n${lines.join('\n')}${lines.length ? '\n' : ''}`
 }
 
@@ -198,6 +402,10 @@ function decodeTag(v: Record<string, unknown>): { value: unknown, children?: obj
         delete err.stack
       return { value: err }
     }
+    case 'deep':
+      if (typeof v.depth !== 'number' || !Number.isInteger(v.depth) || v.depth < 0)
+        throw new Error('bad deep tag')
+      return { value: deepPlaceholder(v.depth) }
     case 'obj': {
       if (!Array.isArray(v.v))
         throw new Error('bad object tag')

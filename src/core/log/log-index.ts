@@ -9,7 +9,8 @@ const ENTRY_SEP = '\u0002'
 const NUMBERS = '\u0000\u0001\u0000'
 
 interface TextBlock {
-  firstId: number
+  /** Ids of the entries in this block, ascending (consecutive held entries when it was built). */
+  ids: Float64Array
   /** Every entry's search text followed by `ENTRY_SEP`, one flat string. */
   text: string
   /** Where each entry's text starts in `text`; one more at the end. */
@@ -24,7 +25,7 @@ function isGlob(name: string): boolean {
 }
 
 /** First position in sorted `ids` whose id is ≥ `id`. */
-function lowerBound(ids: readonly number[], id: number, from = 0): number {
+function lowerBound(ids: ArrayLike<number>, id: number, from = 0): number {
   let lo = from
   let hi = ids.length
   while (lo < hi) {
@@ -36,6 +37,9 @@ function lowerBound(ids: readonly number[], id: number, from = 0): number {
   return lo
 }
 
+/** Resets between two clean-ups of the lists and blocks (stale ids are skipped by reads meanwhile). */
+const CLEANUP_EVERY = 64
+
 /**
  * Indexes over a log that make a view's filters fast on 100,000 entries, kept outside the log (a
  * subscriber: the log's append path does not change):
@@ -44,11 +48,12 @@ function lowerBound(ids: readonly number[], id: number, from = 0): number {
  *   matching names instead of walking the log (`idsForName`).
  * - **search texts**: the lowercased text the text filter looks at, per entry (`entrySearchText`), built
  *   ahead of time (`warmEntries` as an import appends, `warm` in idle time) into blocks of 4,096
- *   consecutive entries, each one flat string: a text search is one native `indexOf` scan per block
+ *   consecutive held entries, each one flat string: a text search is one native `indexOf` scan per block
  *   (`textIds`), and only the entries not in a block yet are walked.
  *
  * Both are exact: entries the subscriber has not seen yet are read from the log (`catchUp`), dropped
- * entries are skipped by id, and entries too large for a search text are walked as before.
+ * entries are skipped (a session's drops leave gaps anywhere: lists and blocks are cleaned up every
+ * 64 resets, and reads check what is still held), and entries too large for a search text are walked.
  * @example
  * const index = new LogIndex(inspector.log)
  * const ids = index.idsForName('chat*')           // sorted ids of every event/ack named chat…
@@ -57,13 +62,13 @@ function lowerBound(ids: readonly number[], id: number, from = 0): number {
  */
 export class LogIndex {
   private readonly names = new Map<string, number[]>()
-  /** Highest id indexed by name (ids are consecutive and never reused). */
+  /** Highest id indexed by name (ids are increasing and never reused). */
   private indexedThrough = 0
-  /** Sealed blocks of search texts, oldest first, covering consecutive ids. */
+  /** Sealed blocks of search texts, oldest first, in id order. */
   private blocks: TextBlock[] = []
   /** The block being filled (sealed when full or when a search needs it). */
-  private open: { firstId: number, parts: string[], walk: number[] } | undefined
-  /** Every id up to this one is in a block (or in its `walk` list). */
+  private open: { ids: number[], parts: string[], walk: number[] } | undefined
+  /** Every held entry up to this id is in a block (or in its `walk` list). */
   private coveredThrough = 0
   /** Characters held in blocks, at most `maxTextChars` (beyond it, entries are walked on each search). */
   private textChars = 0
@@ -86,12 +91,7 @@ export class LogIndex {
     const last = this.log.at(this.log.size - 1)
     if (!last || last.id <= this.indexedThrough)
       return
-    const first = this.log.at(0)!
-    for (let id = Math.max(first.id, this.indexedThrough + 1); id <= last.id; id++) {
-      const e = this.log.get(id)
-      if (e)
-        this.indexName(e)
-    }
+    for (const e of this.log.range(this.indexedThrough + 1)) this.indexName(e)
     this.indexedThrough = last.id
   }
 
@@ -104,7 +104,7 @@ export class LogIndex {
     const firstId = this.log.at(0)?.id ?? Number.POSITIVE_INFINITY
     if (!isGlob(name)) {
       const ids = this.names.get(name)
-      return ids ? ids.slice(lowerBound(ids, firstId)) : []
+      return ids ? this.log.filterHeld(ids.slice(lowerBound(ids, firstId))) : []
     }
     const re = globToRegExp(name)
     const lists: number[][] = []
@@ -113,12 +113,12 @@ export class LogIndex {
         lists.push(ids)
     }
     if (lists.length === 1)
-      return lists[0].slice(lowerBound(lists[0], firstId))
+      return this.log.filterHeld(lists[0].slice(lowerBound(lists[0], firstId)))
     const out: number[] = []
     for (const ids of lists) {
       for (let i = lowerBound(ids, firstId); i < ids.length; i++) out.push(ids[i])
     }
-    return out.sort((a, b) => a - b)
+    return this.log.filterHeld(out.sort((a, b) => a - b))
   }
 
   /** Whether `textIds` can search for this lowercased needle (it holds none of the separator characters). */
@@ -141,27 +141,29 @@ export class LogIndex {
     const numeric = isNumericNeedle(needle)
     let id = first
     for (const block of this.blocks) {
-      const blockLast = block.firstId + block.starts.length - 2
+      const { ids, text, starts } = block
+      const blockLast = ids[ids.length - 1]
       if (blockLast < id)
         continue
-      if (block.firstId > last)
+      if (ids[0] > last)
         break
-      // Ids before this block (not covered: only after a clear) are walked.
-      for (; id < block.firstId && id <= last; id++) this.walkOne(id, needle, out)
-      const walk = block.walk.length > 0 ? new Set(block.walk) : undefined
-      const hits: number[] = walk ? [] : out
-      const { text, starts } = block
+      // Held entries before this block that no block has (not covered: only after a clear) are walked.
+      if (id < ids[0])
+        this.walkRange(id, ids[0] - 1, needle, out)
+      let k = lowerBound(ids, id)
       const end = Math.min(last, blockLast)
-      let k = id - block.firstId
+      // The last position in the block with an id ≤ end.
+      const kEnd = lowerBound(ids, end + 1, k) - 1
+      const hits: number[] = []
       let from = starts[k]
-      const stopAt = starts[end - block.firstId + 1]
-      for (;;) {
+      const stopAt = starts[kEnd + 1]
+      while (k <= kEnd) {
         const at = text.indexOf(needle, from)
         if (at < 0 || at >= stopAt)
           break
         // The entry holding `at` (binary search over the entry starts).
         let lo = k
-        let hi = end - block.firstId
+        let hi = kEnd
         while (lo < hi) {
           const mid = (lo + hi + 1) >>> 1
           if (starts[mid] <= at)
@@ -172,32 +174,36 @@ export class LogIndex {
         // A hit among the numbers counts only for a needle that numbers can hold (as in the walk).
         const marker = text.lastIndexOf(NUMBERS, starts[k + 1] - 1 - NUMBERS.length)
         if (numeric || at < marker)
-          hits.push(block.firstId + k)
+          hits.push(ids[k])
         k++
         from = starts[k]
       }
-      if (walk) {
+      if (block.walk.length > 0) {
         for (const w of block.walk) {
           if (w >= id && w <= end)
             this.walkOne(w, needle, hits)
         }
         hits.sort((a, b) => a - b)
-        for (const hit of hits) out.push(hit)
       }
+      // A block keeps the texts of entries dropped since it was built (until the next clean-up).
+      for (const hit of this.log.filterHeld(hits)) out.push(hit)
       id = end + 1
       if (id > last)
         return
     }
     // Entries after the last block: walked.
-    for (; id <= last; id++) this.walkOne(id, needle, out)
+    this.walkRange(id, last, needle, out)
   }
 
   /** Whether the entry with this id has a search text in a block. */
   hasText(id: number): boolean {
     this.seal()
     for (const block of this.blocks) {
-      if (id >= block.firstId && id < block.firstId + block.starts.length - 1)
-        return !block.walk.includes(id)
+      const { ids } = block
+      if (id >= ids[0] && id <= ids[ids.length - 1]) {
+        const k = lowerBound(ids, id)
+        return ids[k] === id && !block.walk.includes(id)
+      }
     }
     return false
   }
@@ -211,8 +217,10 @@ export class LogIndex {
     if (!last)
       return true
     let n = 0
-    while (this.coveredThrough < last.id && this.textChars < this.maxTextChars) {
-      this.coverNext()
+    for (const e of this.log.range(this.coveredThrough + 1)) {
+      if (!this.roomForText())
+        return true
+      this.cover(e)
       if ((++n & 63) === 0 && shouldStop())
         return this.coveredThrough >= last.id
     }
@@ -222,7 +230,25 @@ export class LogIndex {
   /** Build the search texts up to these entries now (e.g. each slice of an import, right after it is appended). */
   warmEntries(entries: readonly LogEntry[]): void {
     const lastId = entries.length > 0 ? entries[entries.length - 1].id : 0
-    while (this.coveredThrough < lastId && this.textChars < this.maxTextChars) this.coverNext()
+    if (this.coveredThrough >= lastId)
+      return
+    for (const e of this.log.range(this.coveredThrough + 1, lastId + 1)) {
+      if (!this.roomForText())
+        return
+      this.cover(e)
+    }
+  }
+
+  /** Whether the text budget has room, after letting go of the texts of dropped entries if it is full. */
+  private roomForText(): boolean {
+    if (this.textChars < this.maxTextChars)
+      return true
+    const first = this.log.at(0)
+    if (this.droppedSinceCut > 0 && first) {
+      this.droppedSinceCut = 0
+      this.cleanUp(first.id)
+    }
+    return this.textChars < this.maxTextChars
   }
 
   dispose(): void {
@@ -235,23 +261,24 @@ export class LogIndex {
       out.push(id)
   }
 
-  /** Add the search text of the entry after `coveredThrough` to the open block. */
-  private coverNext(): void {
-    const firstHeld = this.log.at(0)?.id ?? this.coveredThrough + 1
-    if (this.coveredThrough + 1 < firstHeld) {
-      // Dropped or cleared meanwhile: blocks restart at the oldest entry held.
-      this.seal()
-      this.coveredThrough = firstHeld - 1
+  /** Push the held entries with ids in `[fromId, toId]` whose text holds `needle` (no search texts). */
+  private walkRange(fromId: number, toId: number, needle: string, out: number[]): void {
+    for (const e of this.log.range(fromId, toId + 1)) {
+      if (entryContains(e, needle))
+        out.push(e.id)
     }
-    const id = this.coveredThrough + 1
-    const e = this.log.get(id)
-    const text = e ? entrySearchText(e) : ''
-    this.open ??= { firstId: id, parts: [], walk: [] }
+  }
+
+  /** Add the search text of `e` (the held entry after `coveredThrough`) to the open block. */
+  private cover(e: LogEntry): void {
+    const text = entrySearchText(e)
+    this.open ??= { ids: [], parts: [], walk: [] }
     if (text === null)
-      this.open.walk.push(id)
+      this.open.walk.push(e.id)
+    this.open.ids.push(e.id)
     this.open.parts.push(text ?? '')
     this.textChars += (text?.length ?? 0) + 1
-    this.coveredThrough = id
+    this.coveredThrough = e.id
     if (this.open.parts.length >= BLOCK_ENTRIES)
       this.seal()
   }
@@ -262,16 +289,7 @@ export class LogIndex {
     if (!open || open.parts.length === 0)
       return
     this.open = undefined
-    const starts = new Int32Array(open.parts.length + 1)
-    let at = 0
-    for (let i = 0; i < open.parts.length; i++) {
-      starts[i] = at
-      at += open.parts[i].length + 1
-    }
-    starts[open.parts.length] = at
-    // `join` makes one flat string (a `+` after it would make a rope, flattened by the first search).
-    open.parts.push('')
-    this.blocks.push({ firstId: open.firstId, text: open.parts.join(ENTRY_SEP), starts, walk: open.walk })
+    this.blocks.push(makeBlock(open.ids, open.parts, open.walk))
   }
 
   private indexName(e: LogEntry): void {
@@ -302,24 +320,85 @@ export class LogIndex {
       this.textChars = 0
       return
     }
-    // The ring buffer dropped entries: forget whole blocks that are gone; cut the name lists' fronts
-    // once they hold many stale ids (reads skip them anyway).
-    while (this.blocks.length > 0 && this.blocks[0].firstId + this.blocks[0].starts.length - 1 <= first.id) {
+    // Entries were dropped: forget whole blocks that are gone (before the oldest held entry).
+    while (this.blocks.length > 0 && this.blocks[0].ids[this.blocks[0].ids.length - 1] < first.id) {
       const gone = this.blocks.shift()!
       this.textChars -= gone.text.length
     }
     this.droppedSinceCut++
-    if (this.droppedSinceCut > 64) {
+    if (this.droppedSinceCut > CLEANUP_EVERY) {
       this.droppedSinceCut = 0
-      for (const [name, ids] of this.names) {
-        const keep = lowerBound(ids, first.id)
-        if (keep === ids.length)
-          this.names.delete(name)
-        else if (keep > 4096 || keep > ids.length / 2)
-          this.names.set(name, ids.slice(keep))
-      }
+      this.cleanUp(first.id)
     }
   }
+
+  /**
+   * A session's drops leave gaps anywhere in the log: drop the stale ids from the name lists, and rebuild
+   * the blocks (held entries only, refilled to 4,096 each) once fewer than half of their entries are held.
+   */
+  private cleanUp(firstId: number): void {
+    for (const [name, ids] of this.names) {
+      const kept = this.log.filterHeld(ids.slice(lowerBound(ids, firstId)))
+      if (kept.length === 0)
+        this.names.delete(name)
+      else if (kept.length < ids.length)
+        this.names.set(name, kept)
+    }
+    let total = 0
+    const heldByBlock: number[][] = []
+    for (const block of this.blocks) {
+      total += block.ids.length
+      heldByBlock.push(this.log.filterHeld(Array.from(block.ids)))
+    }
+    const held = heldByBlock.reduce((sum, ids) => sum + ids.length, 0)
+    // Rebuilt when at most half is held, or when the budget is full and an eighth can be let go (a
+    // rebuild copies every text: not for a few dropped entries).
+    const dead = total - held
+    if (dead === 0 || (held * 2 > total && !(this.textChars >= this.maxTextChars && dead * 8 >= total)))
+      return
+    const rebuilt: TextBlock[] = []
+    let ids: number[] = []
+    let parts: string[] = []
+    let walk: number[] = []
+    let chars = 0
+    this.blocks.forEach((block, b) => {
+      const walkSet = new Set(block.walk)
+      let k = 0
+      for (const id of heldByBlock[b]) {
+        k = lowerBound(block.ids, id, k)
+        const part = block.text.slice(block.starts[k], block.starts[k + 1] - 1)
+        ids.push(id)
+        parts.push(part)
+        if (walkSet.has(id))
+          walk.push(id)
+        chars += part.length + 1
+        if (ids.length >= BLOCK_ENTRIES) {
+          rebuilt.push(makeBlock(ids, parts, walk))
+          ids = []
+          parts = []
+          walk = []
+        }
+      }
+    })
+    if (ids.length > 0)
+      rebuilt.push(makeBlock(ids, parts, walk))
+    this.blocks = rebuilt
+    this.textChars = chars + (this.open ? this.open.parts.reduce((sum, p) => sum + p.length + 1, 0) : 0)
+  }
+}
+
+/** One flat string of the parts, each followed by `ENTRY_SEP`, with their offsets. */
+function makeBlock(ids: number[], parts: string[], walk: number[]): TextBlock {
+  const starts = new Int32Array(parts.length + 1)
+  let at = 0
+  for (let i = 0; i < parts.length; i++) {
+    starts[i] = at
+    at += parts[i].length + 1
+  }
+  starts[parts.length] = at
+  // `join` makes one flat string (a `+` after it would make a rope, flattened by the first search).
+  parts.push('')
+  return { ids: Float64Array.from(ids), text: parts.join(ENTRY_SEP), starts, walk }
 }
 
 const shared = new WeakMap<InspectorLog, LogIndex>()

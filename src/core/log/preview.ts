@@ -56,6 +56,45 @@ export function binaryInfo(v: BinaryLike, maxBytes = 64): BinaryInfo {
   return { byteLength: bytes.byteLength, hex, text: utf8Decoder.decode(head), truncated: head.length < bytes.length }
 }
 
+/** Binary up to this many bytes previews every byte as hex (`<4 B: 01 02 03 ab>`). */
+export const BINARY_INLINE_BYTES = 64
+/** Larger binary previews its first this many bytes. */
+export const BINARY_HEAD_BYTES = 16
+
+/**
+ * The first `maxBytes` bytes of a binary value as hex pairs separated by spaces (no text decoding).
+ * @example hexHead(new Uint8Array([1, 2, 0xab])) // '01 02 ab'
+ */
+export function hexHead(v: BinaryLike, maxBytes: number): string {
+  const bytes = toBytes(v)
+  const n = Math.min(bytes.length, Math.max(0, maxBytes))
+  let hex = ''
+  for (let i = 0; i < n; i++)
+    hex += (i ? ' ' : '') + (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16)
+  return hex
+}
+
+/**
+ * What binary shows inline (log rows, the JSON tree): every byte as hex up to 64 bytes, else the first 16.
+ * @example binaryInline(Buffer.from([1, 2, 3, 0xab])) // { size: '4 B', hex: '01 02 03 ab', truncated: false }
+ */
+export function binaryInline(v: BinaryLike): { size: string, hex: string, truncated: boolean } {
+  const n = v.byteLength
+  const truncated = n > BINARY_INLINE_BYTES
+  return { size: formatBytes(n), hex: hexHead(v, truncated ? BINARY_HEAD_BYTES : n), truncated }
+}
+
+/**
+ * One-line preview of binary: `<4 B: 01 02 03 ab>` up to 64 bytes, `<1.2 KB: 01 02 … (first 16 bytes)>` beyond.
+ * @example binaryPreview(new Uint8Array([1, 2, 3, 0xab])) // '<4 B: 01 02 03 ab>'
+ */
+export function binaryPreview(v: BinaryLike): string {
+  const { size, hex, truncated } = binaryInline(v)
+  if (v.byteLength === 0)
+    return `<${size}>`
+  return truncated ? `<${size}: ${hex} … (first ${BINARY_HEAD_BYTES} bytes)>` : `<${size}: ${hex}>`
+}
+
 /**
  * Human-readable byte count.
  * @example formatBytes(1536) // '1.5 KB'
@@ -161,9 +200,22 @@ function cut(s: string, n: number): string {
   return s.slice(0, end)
 }
 
+/** Characters of the one-line preview a log row shows (and the text filter searches, see `searchPreview`). */
+export const ROW_PREVIEW_CHARS = 200
+
 class Budget {
   out = ''
-  constructor(readonly max: number) {}
+  /**
+   * Set when the preview leaves out or changes something of the value's text: a string or key cut or
+   * escaped, depth cut, a key the walk skipped, an Error's own fields (see `searchPreview`).
+   */
+  lossy = false
+  /**
+   * @param max characters, one more than the preview's (the overflow tells it was cut)
+   * @param ellipsis what marks a cut: `…` for people; empty for the text filter's previews (one non-Latin-1
+   *   character makes V8 store a whole block of search texts two bytes a character: half the scan speed)
+   */
+  constructor(readonly max: number, readonly ellipsis = '…') {}
   get full(): boolean { return this.out.length >= this.max }
   push(s: string): void {
     if (!this.full)
@@ -171,9 +223,13 @@ class Budget {
   }
 }
 
-function quoteString(s: string, room: number): string {
+function quoteString(b: Budget, s: string, room: number): string {
   const short = cut(s, Math.max(1, room))
-  return JSON.stringify(short) + (short.length < s.length ? '…' : '')
+  const quoted = JSON.stringify(short)
+  // Escapes (`\"`, `\n`, `\u…`) make the quoted text differ from the string's own text.
+  if (short.length < s.length || quoted.length !== short.length + 2)
+    b.lossy = true
+  return quoted + (short.length < s.length ? b.ellipsis : '')
 }
 
 function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]): void {
@@ -181,7 +237,7 @@ function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]):
     return
   switch (typeof v) {
     case 'string':
-      b.push(quoteString(v, b.max - b.out.length))
+      b.push(quoteString(b, v, b.max - b.out.length))
       return
     case 'number':
       b.push(Object.is(v, -0) ? '-0' : String(v))
@@ -208,7 +264,7 @@ function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]):
   }
   const o = v as object
   if (isBinary(o)) {
-    b.push(`<${formatBytes(o.byteLength)} binary>`)
+    b.push(binaryPreview(o))
     return
   }
   if (o instanceof Date) {
@@ -216,8 +272,10 @@ function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]):
     return
   }
   if (o instanceof Error) {
+    // Its own enumerable fields (`code`, …) are not shown.
+    b.lossy = true
     b.push(`${o.name}: `)
-    b.push(quoteString(o.message, b.max - b.out.length))
+    b.push(quoteString(b, o.message, b.max - b.out.length))
     return
   }
   if (ancestors.includes(o)) {
@@ -225,7 +283,8 @@ function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]):
     return
   }
   if (depth >= MAX_PREVIEW_DEPTH) {
-    b.push(Array.isArray(o) ? '[…]' : '{…}')
+    b.lossy = true
+    b.push(Array.isArray(o) ? `[${b.ellipsis}]` : `{${b.ellipsis}}`)
     return
   }
   ancestors.push(o)
@@ -246,14 +305,16 @@ function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]):
     let first = true
     // for…in with an early exit: never materialises the key list of a huge object.
     for (const k in o) {
-      if (!Object.prototype.hasOwnProperty.call(o, k))
+      if (!Object.prototype.hasOwnProperty.call(o, k)) {
+        b.lossy = true
         continue
+      }
       if (b.full)
         break
       if (!first)
         b.push(', ')
       first = false
-      b.push(IDENT.test(k) && k !== '__proto__' ? k : quoteString(k, 40))
+      b.push(IDENT.test(k) && k !== '__proto__' ? k : quoteString(b, k, 40))
       b.push(': ')
       previewInto(b, (o as Record<string, unknown>)[k], depth + 1, ancestors)
     }
@@ -262,15 +323,16 @@ function previewInto(b: Budget, v: unknown, depth: number, ancestors: object[]):
   ancestors.pop()
 }
 
-function finish(out: string, maxChars: number): string {
+function finish(out: string, maxChars: number, ellipsis = '…'): string {
   if (out.length <= maxChars)
     return out
-  return `${cut(out, Math.max(0, maxChars - 1))}…`
+  return `${cut(out, Math.max(0, maxChars - ellipsis.length))}${ellipsis}`
 }
 
 /**
  * One-line preview of a value, at most `maxChars` characters. Bounded work: strings are cut before
- * they are quoted, objects and arrays stop at the budget, cycles print `[Circular]`, binary prints its size.
+ * they are quoted, objects and arrays stop at the budget, cycles print `[Circular]`, binary prints its size
+ * and its bytes as hex (`<4 B: 01 02 03 ab>`; beyond 64 bytes the first 16).
  * @example previewValue({ a: [1, 2], b: 'x' }) // '{a: [1, 2], b: "x"}'
  */
 export function previewValue(value: unknown, maxChars = 160): string {
@@ -284,13 +346,39 @@ export function previewValue(value: unknown, maxChars = 160): string {
  * @example previewArgs(['hello', { n: 1 }]) // '"hello", {n: 1}'
  */
 export function previewArgs(args: readonly unknown[], maxChars = 160): string {
-  const b = new Budget(maxChars + 1)
+  return finish(argsInto(new Budget(maxChars + 1), args).out, maxChars)
+}
+
+function argsInto(b: Budget, args: readonly unknown[]): Budget {
   for (let i = 0; i < args.length && !b.full; i++) {
     if (i)
       b.push(', ')
     previewInto(b, args[i], 0, [])
   }
-  return finish(b.out, maxChars)
+  return b
+}
+
+export interface SearchPreview {
+  /** `previewArgs(values, maxChars)` without its `…` marks (where it was cut, the text just ends). */
+  text: string
+  /**
+   * The preview holds, as they are, every string, key, boolean and number of the values (nothing was cut,
+   * escaped or skipped): a search of `text` then finds everything a walk of the values would.
+   */
+  complete: boolean
+}
+
+/**
+ * The one-line preview of `values` (as `previewArgs`) and whether it is complete. The text filter searches
+ * this preview, so what a row shows (`seq: 12`, `role: "admin"`) finds the row; when it is complete the filter
+ * needs nothing else of the entry.
+ * @example searchPreview([{ seq: 12 }]) // { text: '{seq: 12}', complete: true }
+ * @example searchPreview(['say "hi"']).complete // false: the preview shows it escaped
+ */
+export function searchPreview(values: readonly unknown[], maxChars = ROW_PREVIEW_CHARS): SearchPreview {
+  const b = argsInto(new Budget(maxChars + 1, ''), values)
+  const complete = !b.lossy && b.out.length <= maxChars
+  return { text: finish(b.out, maxChars, ''), complete }
 }
 
 // ---------------------------------------------------------------- emit lines

@@ -55,8 +55,12 @@ import type {
   TransportName,
   UpgradeEntry,
 } from '../types'
+import type { EngineFault, EnginePacketLike } from './engine-guard'
 import { estimateBytes, isBinary } from '../log/preview'
+import { describeFault, guardEngine } from './engine-guard'
 import { explainConnectError, explainDisconnect } from './explain'
+import { HeartbeatWatch } from './heartbeat'
+import { watchProbeFrames } from './probe-frames'
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
 
 /** Node-only connection options the relay adds (socket.io-client 2.x passes them to engine.io-client 3.x). */
@@ -173,6 +177,8 @@ export class LiveSessionV2 implements SessionSource {
   private warnedVolatile = false
   /** `connect()` waits for the dynamic import of socket.io-client 2.x. */
   private loadPending = false
+  /** EIO3: the client pings, the server answers; a state event only when the answers become late or on time. */
+  private readonly heartbeat = new HeartbeatWatch('client', () => this.publish())
   private current: SessionSnapshot
 
   constructor(options: SessionOptions & NodeConnectionOptions, deps: { log: InspectorLog, id?: string }) {
@@ -653,9 +659,16 @@ export class LiveSessionV2 implements SessionSource {
       engine.on(event, listener)
       this.engineSubs.push(() => engine.off(event, listener))
     }
+    // First: what the server sends must not throw out of engine.io-client 3.x (a malformed open packet).
+    this.engineSubs.push(guardEngine(engine, (fault, packet) => this.onEngineFault(engine, fault, packet)))
+    this.engineSubs.push(this.heartbeat.watch(engine))
     if (this.options.captureFrames !== false) {
       on('packet', (p: EnginePacketV2) => this.recordFrame('in', p, engine))
       on('packetCreate', (p: EnginePacketV2) => this.recordFrame('out', p, engine))
+      // The upgrade probe (`2probe`/`3probe`) and the `5` upgrade packet cross a transport the engine does
+      // not report (probe-frames.ts).
+      this.engineSubs.push(watchProbeFrames(engine, (direction, p, transport, probe) =>
+        this.recordFrame(direction, p as EnginePacketV2, engine, { transport: transport as TransportName | undefined, probe })))
     }
     on('handshake', (data: { sid?: string }) => {
       if (typeof data?.sid === 'string')
@@ -673,12 +686,36 @@ export class LiveSessionV2 implements SessionSource {
     })
   }
 
+  /**
+   * The engine met a malformed open packet, or the library threw while handling a packet (engine-guard.ts):
+   * record why and close the socket. No reconnection: the same server would send the same packet.
+   */
+  private onEngineFault(engine: EngineV2, fault: EngineFault, packet: EnginePacketLike): void {
+    const socket = this.socket
+    if (this.disposed || engine !== this.engine || !socket)
+      return
+    // The bad open packet never reached the library, so its `packet` event did not log it: log it here.
+    if (fault.kind === 'malformed-open' && this.options.captureFrames !== false)
+      this.recordFrame('in', packet as EnginePacketV2, engine)
+    const report = describeFault(fault, packet)
+    const wasConnected = socket.connected
+    if (wasConnected)
+      this.note('error', report.description)
+    else
+      this.append<ConnectErrorEntry>({ kind: 'connect_error', direction: 'in', message: report.message, data: report.data, description: report.description, willRetry: false })
+    // Destroys the socket; the Manager closes the engine once no socket uses it (`skipReconnect`). A connected
+    // socket reports its own `disconnect` (io client disconnect) on the way.
+    socket.disconnect()
+    this.setState({ status: 'disconnected', lastError: report.message, socketId: undefined })
+  }
+
   private detachEngine(): void {
     for (const d of this.engineSubs.splice(0)) d()
     this.engine = undefined
   }
 
-  private recordFrame(direction: 'in' | 'out', packet: EnginePacketV2, engine: EngineV2): void {
+  /** `via`: a packet of a probe transport (probe-frames.ts): its transport, and whether it was the probe. */
+  private recordFrame(direction: 'in' | 'out', packet: EnginePacketV2, engine: EngineV2, via?: { transport: TransportName | undefined, probe: boolean }): void {
     const raw = packet.data
     let data: string | Uint8Array | undefined
     let size: number
@@ -698,12 +735,13 @@ export class LiveSessionV2 implements SessionSource {
     this.append<FrameEntry>({
       kind: 'frame',
       direction,
-      transport: engine.transport?.name,
+      transport: via ? via.transport : engine.transport?.name,
       engineType: packet.type as EnginePacketType,
       data,
       size,
       bytes: ENTRY_OVERHEAD + (typeof data === 'string' ? data.length * 2 : size),
       protocol: 3,
+      ...(via?.probe ? { probe: true } : {}),
     })
   }
 
@@ -761,6 +799,7 @@ export class LiveSessionV2 implements SessionSource {
       lastError: this.lastError,
       idHistory: Object.freeze(this.idHistory.map(r => Object.freeze({ ...r }))),
       pendingServerAcks: Object.freeze(pending),
+      heartbeat: this.heartbeat.state(),
     })
   }
 

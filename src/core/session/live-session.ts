@@ -19,9 +19,13 @@ import type {
   TransportName,
 } from '../types'
 import { Manager } from 'socket.io-client'
+import type { EngineFault, EnginePacketLike } from './engine-guard'
 import { estimateBytes } from '../log/preview'
+import { describeFault, guardEngine } from './engine-guard'
 import { explainConnectError, explainDisconnect } from './explain'
+import { HeartbeatWatch } from './heartbeat'
 import { ManagerPool } from './manager-pool'
+import { watchProbeFrames } from './probe-frames'
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
 
 type Engine = Manager['engine']
@@ -184,6 +188,8 @@ export class LiveSession implements SessionSource {
   private outAttachmentsMine = true
   /** Incoming binary attachments logged as frames: their events do not count those bytes again. */
   private readonly framedBinary = new WeakSet<object>()
+  /** Engine.IO v4: the server pings; a state event only when the heartbeat becomes late or on time again. */
+  private readonly heartbeat = new HeartbeatWatch('server', () => this.publish())
 
   constructor(options: SessionOptions & SessionTlsOptions, deps: LiveSessionDeps) {
     this.options = Object.freeze({ ...options })
@@ -240,6 +246,7 @@ export class LiveSession implements SessionSource {
       lastError: this.st.lastError,
       idHistory: Object.freeze(this.st.idHistory.map(r => Object.freeze({ ...r }))),
       pendingServerAcks: Object.freeze(pending),
+      heartbeat: this.heartbeat.state(),
     })
   }
 
@@ -338,10 +345,17 @@ export class LiveSession implements SessionSource {
     this.inAttachmentsMine = true
     this.outAttachmentsMine = true
     const em = engine as unknown as Emitterish
+    // First: what the server sends must not throw out of engine.io-client (a malformed open packet).
+    this.engineSubs.push(guardEngine(engine, (fault, packet) => this.onEngineFault(engine, fault, packet)))
+    this.engineSubs.push(this.heartbeat.watch(em))
     if (this.captureFrames) {
       this.engineSubs.push(
         on(em, 'packet', (p: { type: EnginePacketType, data?: unknown }) => this.onFrame(engine, 'in', p)),
         on(em, 'packetCreate', (p: { type: EnginePacketType, data?: unknown }) => this.onFrame(engine, 'out', p)),
+        // The upgrade probe (`2probe`/`3probe`) and the `5` upgrade packet cross a transport the engine does
+        // not report (probe-frames.ts).
+        watchProbeFrames(engine, (direction, p, transport, probe) =>
+          this.onFrame(engine, direction, p as { type: EnginePacketType, data?: unknown }, { transport: transport as TransportName | undefined, probe })),
       )
     }
     this.engineSubs.push(
@@ -359,9 +373,34 @@ export class LiveSession implements SessionSource {
     )
   }
 
+  /**
+   * The engine met a malformed open packet, or the library threw while handling a packet (engine-guard.ts):
+   * record why and close the socket. No reconnection: the same server would send the same packet.
+   */
+  private onEngineFault(engine: Engine, fault: EngineFault, packet: EnginePacketLike): void {
+    if (this.disposed || engine !== this.attachedEngine)
+      return
+    // The bad open packet never reached the library, so its `packet` event did not log it: log it here.
+    if (fault.kind === 'malformed-open' && this.captureFrames)
+      this.onFrame(engine, 'in', packet as { type: EnginePacketType, data?: unknown })
+    const report = describeFault(fault, packet)
+    const wasConnected = this.socket?.connected === true
+    if (wasConnected)
+      this.note('error', report.description)
+    else
+      this.add({ kind: 'connect_error', direction: 'in', message: report.message, data: report.data, description: report.description, willRetry: false })
+    this.st.lastError = report.message
+    // Destroys the socket (no reconnection); the Manager then closes the engine. A connected socket reports
+    // its own `disconnect` (io client disconnect) on the way.
+    this.socket?.disconnect()
+    this.st.status = 'disconnected'
+    this.publish()
+  }
+
   // ------------------------------------------------------------------ capture (hot paths)
 
-  private onFrame(engine: Engine, direction: 'in' | 'out', packet: { type: EnginePacketType, data?: unknown }): void {
+  /** `via`: a packet of a probe transport (probe-frames.ts): its transport, and whether it was the probe. */
+  private onFrame(engine: Engine, direction: 'in' | 'out', packet: { type: EnginePacketType, data?: unknown }, via?: { transport: TransportName | undefined, probe: boolean }): void {
     const data = frameData(packet.data)
     if (this.shared && this.manager) {
       // One connection, several sessions: each keeps the message frames of its own namespace; engine-level
@@ -404,20 +443,22 @@ export class LiveSession implements SessionSource {
     }
     const mono = performance.now()
     // `id: 0` is overwritten by the log: the object keeps one shape (no property added after creation).
-    this.log.append({
+    const entry = {
       id: 0,
       kind: 'frame',
       sessionId: this.id,
       time: timeOrigin + mono,
       mono,
       direction,
-      transport: engine.transport?.name as TransportName | undefined,
+      transport: via ? via.transport : engine.transport?.name as TransportName | undefined,
       engineType: packet.type,
       data,
       size,
       bytes,
       protocol: 4,
-    } as NewEntry<FrameEntry>)
+    } as NewEntry<FrameEntry>
+    // Probe frames are a few per connection: only they carry the extra field.
+    this.log.append(via?.probe ? { ...entry, probe: true } : entry)
   }
 
   /**

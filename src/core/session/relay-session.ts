@@ -285,7 +285,7 @@ export class RelaySession implements SessionSource {
       description,
       willRetry: false,
     })
-    this.patch({ status: 'disconnected', lastError: message, socketId: undefined, pendingServerAcks: Object.freeze([]) })
+    this.patch({ status: 'disconnected', lastError: message, socketId: undefined, pendingServerAcks: Object.freeze([]), heartbeat: undefined })
   }
 
   private note(level: NoteEntry['level'], message: string): void {
@@ -296,7 +296,7 @@ export class RelaySession implements SessionSource {
     this.log.append({ ...fields, sessionId: this.id, time: Date.now(), mono: performance.now() } as unknown as NewEntry<E>)
   }
 
-  private patch(p: Partial<{ status: SessionStatus, lastError: string | undefined, socketId: string | undefined, pendingServerAcks: SessionSnapshot['pendingServerAcks'] }>): void {
+  private patch(p: Partial<{ status: SessionStatus, lastError: string | undefined, socketId: string | undefined, pendingServerAcks: SessionSnapshot['pendingServerAcks'], heartbeat: SessionSnapshot['heartbeat'] }>): void {
     this.setSnapshot({ ...this.snap, ...p })
   }
 

@@ -7,10 +7,14 @@
 import type { Server } from 'socket.io'
 import type { AuthErrorData } from '../../../../src/shared/demo-events'
 import type { DemoNsp, DemoSocket } from '../../types'
+import type { AdminLoginLimits } from './login-guard'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { instrument } from '@socket.io/admin-ui'
 import bcrypt from 'bcryptjs'
 import { ADMINS_ROOM } from '../../../../src/shared/demo-events'
+import { AdminSessions, guardAdminLogin } from './login-guard'
+
+export type { AdminLoginLimits } from './login-guard'
 
 /**
  * Compares in constant time. Hashing both sides first gives equal lengths, so neither the content nor
@@ -88,18 +92,33 @@ export interface AdminUiOptions {
   password: string
   bcryptRounds: number
   mode: 'development' | 'production'
+  loginLimits: AdminLoginLimits
+  log: (line: string) => void
 }
+
+/** admin-ui's basic-auth user name. */
+export const ADMIN_UI_USERNAME = 'admin'
 
 /**
  * Instruments the server for admin-ui (and the inspector's server view). The password is stored as a
  * bcrypt hash (bcryptjs makes `$2b$`, which admin-ui's bcryptjs 2.4 verifies; never `$2y$`). `mode` is
  * set explicitly because admin-ui otherwise reads NODE_ENV, which is "test" under vitest and would turn
- * the per-socket events off.
+ * the per-socket events off. The login guard (login-guard.ts) then goes in front of admin-ui's auth, so
+ * that only right credentials ever reach its bcrypt compare.
  */
 export function instrumentAdminUi(io: Server, options: AdminUiOptions): void {
+  const sessions = new AdminSessions()
   instrument(io, {
     namespaceName: options.namespaceName,
-    auth: { type: 'basic', username: 'admin', password: bcrypt.hashSync(options.password, options.bcryptRounds) },
+    auth: { type: 'basic', username: ADMIN_UI_USERNAME, password: bcrypt.hashSync(options.password, options.bcryptRounds) },
     mode: options.mode,
+    store: sessions,
+  })
+  guardAdminLogin(io.of(options.namespaceName), {
+    username: ADMIN_UI_USERNAME,
+    password: options.password,
+    sessions,
+    limits: options.loginLimits,
+    log: options.log,
   })
 }

@@ -6,8 +6,8 @@
 import type { ChatMessage } from '../../../../src/shared/demo-events'
 import type { DemoSocket, Feature, FeatureContext } from '../../types'
 import { ADMINS_ROOM, DEMO_NAMESPACES } from '../../../../src/shared/demo-events'
-import { checkText, handle, reportError, ValidationError } from '../../validate'
-import { TokenBucket } from './rate-limit'
+import { checkRoomId, checkText, handle, reportError, ValidationError } from '../../validate'
+import { TokenBucket } from '../rate-limit'
 
 type ChatEvent = 'chat' | 'chat:room' | 'chat:direct'
 
@@ -50,7 +50,7 @@ export const chat: Feature = (socket, ctx) => {
   })
 
   register('chat:room', async ([roomArg, textArg]) => {
-    const room = checkText(roomArg, 'roomId')
+    const room = checkRoomId(roomArg)
     const text = checkText(textArg, 'text')
     // Like the tutorial's `socket.to(room)`, the sender need not be a member; it never gets its own message.
     socket.to(room).emit('chat', { from: socket.id, text, at: Date.now(), room })
@@ -58,7 +58,7 @@ export const chat: Feature = (socket, ctx) => {
   })
 
   register('chat:direct', async ([idArg, textArg]) => {
-    const to = checkText(idArg, 'socketId')
+    const to = checkRoomId(idArg, 'socketId')
     const text = checkText(textArg, 'text')
     // Cluster-wide existence check; the id room holds exactly that socket (`enter` refuses socket ids).
     const targets = await nsp.in(to).fetchSockets()

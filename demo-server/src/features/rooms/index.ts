@@ -4,13 +4,24 @@
  * is private in v4 and would also drop the socket's own id room, which breaks `socket.to(id)`; leaving
  * every room in `socket.rooms` except `socket.id` is the public equivalent.
  */
+import type { RoomsResult } from '../../../../src/shared/demo-events'
 import type { DemoSocket, Feature } from '../../types'
-import { ADMINS_ROOM } from '../../../../src/shared/demo-events'
-import { checkText, handle, ValidationError } from '../../validate'
+import { ADMINS_ROOM, MAX_ACK_ROOMS } from '../../../../src/shared/demo-events'
+import { checkRoomId, handle, ValidationError } from '../../validate'
 
-/** The socket's rooms without its own id room, as the acks and `welcome` show them. */
+/** The socket's rooms without its own id room, as `welcome` and the acks show them. */
 export function ownRooms(socket: DemoSocket): string[] {
   return [...socket.rooms].filter(room => room !== socket.id)
+}
+
+/**
+ * The acks' `rooms`: at most MAX_ACK_ROOMS, in the order they were joined, with `total` and `truncated`
+ * when cut. Every `enter` used to list all the socket's rooms: with a high room cap that is quadratic
+ * (a socket entering its 1,000th room gets 1,000 names back, for each of the 1,000 enters).
+ */
+export function roomsAck(socket: DemoSocket): RoomsResult {
+  const rooms = ownRooms(socket)
+  return rooms.length > MAX_ACK_ROOMS ? { rooms: rooms.slice(0, MAX_ACK_ROOMS), total: rooms.length, truncated: true } : { rooms }
 }
 
 /**
@@ -18,7 +29,7 @@ export function ownRooms(socket: DemoSocket): string[] {
  * adapter): only the token grants it, so `enter`/`leave` refuse it and `leaveAll` keeps it.
  */
 function checkRoom(value: unknown): string {
-  const room = checkText(value, 'roomId')
+  const room = checkRoomId(value)
   if (room === ADMINS_ROOM)
     throw new ValidationError(`the room "${ADMINS_ROOM}" is reserved: connect with the admin token to join it`)
   return room
@@ -45,7 +56,7 @@ export const rooms: Feature = (socket, ctx) => {
       await socket.join(room)
       socket.to(room).emit('presence', { id: socket.id, action: 'enter', room })
     }
-    ack?.({ ok: true, rooms: ownRooms(socket) })
+    ack?.({ ok: true, ...roomsAck(socket) })
   })
 
   handle(socket, 'leave', ctx.log, async ([roomArg], ack) => {
@@ -57,7 +68,7 @@ export const rooms: Feature = (socket, ctx) => {
       await socket.leave(room)
       socket.to(room).emit('presence', { id: socket.id, action: 'leave', room })
     }
-    ack?.({ ok: true, rooms: ownRooms(socket) })
+    ack?.({ ok: true, ...roomsAck(socket) })
   })
 
   handle(socket, 'leaveAll', ctx.log, async (_args, ack) => {
@@ -67,6 +78,6 @@ export const rooms: Feature = (socket, ctx) => {
       await socket.leave(room)
       socket.to(room).emit('presence', { id: socket.id, action: 'leave', room })
     }
-    ack?.({ ok: true, rooms: ownRooms(socket) })
+    ack?.({ ok: true, ...roomsAck(socket) })
   })
 }

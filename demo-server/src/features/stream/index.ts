@@ -2,9 +2,12 @@
  * `stream:start ({rate, count})` / `stream:stop`: `tick {seq, at}` events at a steady rate, for load and
  * ordering demos. One timer per stream, not one per event: every timer tick sends the batch that is due
  * by the wall clock since the start (drift correction: a late tick sends more, never fewer in total).
+ * Every stream's rate comes out of one server-wide budget (STREAM_RATE_BUDGET ticks/s, `ctx.streamBudget`),
+ * given back when the stream ends, is stopped or its socket goes.
  */
+import type { StreamStarted } from '../../../../src/shared/demo-events'
 import type { DemoSocket, Feature } from '../../types'
-import { MAX_STREAM_COUNT, MAX_STREAM_RATE } from '../../../../src/shared/demo-events'
+import { MAX_STREAM_COUNT, MAX_STREAM_RATE, STREAM_MIN_RATE } from '../../../../src/shared/demo-events'
 import { checkInt, checkObject, handle, ValidationError } from '../../validate'
 
 /** Timer period: 10 ms at high rates (≤ 500 ticks a batch at 50,000/s), one event a period at low ones, at most 100 ms. */
@@ -15,7 +18,7 @@ function periodFor(rate: number): number {
 /** Past this many packets waiting in the engine's write buffer, a batch is skipped: a slow client must not make the server buffer 100,000 ticks. */
 const MAX_BUFFERED_PACKETS = 2_000
 
-interface Stream { timer: NodeJS.Timeout, sent: number }
+interface Stream { timer: NodeJS.Timeout, sent: number, rate: number }
 
 export const stream: Feature = (socket, ctx) => {
   let current: Stream | undefined
@@ -23,9 +26,10 @@ export const stream: Feature = (socket, ctx) => {
   const finish = (notify: boolean): number => {
     if (!current)
       return 0
-    const { timer, sent } = current
+    const { timer, sent, rate } = current
     clearInterval(timer)
     current = undefined
+    ctx.streamBudget.give(rate)
     if (notify && socket.connected)
       socket.emit('stream:done', { sent })
     return sent
@@ -33,17 +37,24 @@ export const stream: Feature = (socket, ctx) => {
 
   handle(socket, 'stream:start', ctx.log, ([optionsArg], ack) => {
     const options = checkObject(optionsArg, 'options')
-    const rate = checkInt(options.rate, 'rate', 1, MAX_STREAM_RATE)
+    const requested = checkInt(options.rate, 'rate', 1, MAX_STREAM_RATE)
     const count = checkInt(options.count, 'count', 1, MAX_STREAM_COUNT)
     if (current)
       throw new ValidationError('a stream is already running on this socket; send stream:stop first')
-    ack?.({ ok: true, rate, count })
+    const budget = ctx.streamBudget
+    const rate = budget.take(requested, STREAM_MIN_RATE)
+    if (rate === 0)
+      throw new ValidationError(`server-wide stream budget exhausted: ${budget.inUse} of ${budget.total} ticks/s are in use by other streams, ${budget.available}/s left (a stream gets at least ${STREAM_MIN_RATE}/s or all it asks); retry when a stream ends`)
+    const started: StreamStarted = rate < requested
+      ? { rate, count, requested, limited: 'server-wide budget' }
+      : { rate, count }
+    ack?.({ ok: true, ...started })
 
     const period = periodFor(rate)
     // Catching up after a stall is capped at 4 periods' worth a tick, so one stream never blocks the loop for long.
     const maxPerTick = Math.max(1, Math.ceil(rate * period / 1000)) * 4
     const start = performance.now()
-    const s: Stream = { timer: undefined as unknown as NodeJS.Timeout, sent: 0 }
+    const s: Stream = { timer: undefined as unknown as NodeJS.Timeout, sent: 0, rate }
     const tick = (): void => {
       if (!socket.connected)
         return void finish(false)

@@ -1,6 +1,7 @@
 /**
  * A token bucket per socket: `points` tokens, refilled continuously at `points / perMs`. Per socket and in
- * process memory on purpose: a socket lives in exactly one process, so no shared state is needed.
+ * process memory on purpose: a socket lives in exactly one process, so no shared state is needed. Used by
+ * chat (chat, chat:room, chat:direct) and listing (list:*), each with its own bucket and limits.
  */
 export class TokenBucket {
   private tokens: number

@@ -1,0 +1,21 @@
+/**
+ * Entry point of the benchmark probes, in the bench build only (main.ts loads it when
+ * `import.meta.env.MODE === 'bench'`; bench/build-ui.ts makes that build). `?bench=<json>` picks the probe:
+ * `{"mode":"serverview",…}` the server view (./server-probe), any other mode the log probes (./probe).
+ * Without `?bench=` the bench build is the plain inspector.
+ */
+
+export function startBench(search: string): void {
+  const raw = new URLSearchParams(search).get('bench')
+  if (raw === null)
+    return
+  let mode: unknown
+  try {
+    mode = (JSON.parse(raw) as { mode?: unknown }).mode
+  }
+  catch {}
+  if (mode === 'serverview')
+    void import('./server-probe').then(m => m.startServerProbe(JSON.parse(raw)))
+  else
+    void import('./probe').then(m => m.startProbe(raw))
+}

@@ -1,0 +1,54 @@
+/**
+ * What the entry points (demo-server/src/index.ts, scripts/start.ts) warn about before serving: a weak
+ * ADMIN_PASSWORD, a wildcard HOST with no names, secrets exposed to the network.
+ */
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { passwordWeakness, startWarnings } from '../../src/shared/start-warnings'
+
+describe('passwordWeakness', () => {
+  it.each([
+    ['admin', 'a common password'],
+    ['Password123', 'a common password'],
+    ['hunter2', 'shorter than 12 characters'],
+    ['Ab1!Ab1!Ab1', 'shorter than 12 characters'],
+    ['aaaaaaaaaaaaaaaa', 'one or two characters repeated'],
+    ['abababababababab', 'one or two characters repeated'],
+    ['correcthorsebatterystaple', 'only one kind of character (all lower case, all digits, ...)'],
+    ['31415926535897932384', 'only one kind of character (all lower case, all digits, ...)'],
+  ])('calls %j weak: %s', (password, why) => {
+    expect(passwordWeakness(password)).toBe(why)
+  })
+
+  it.each(['correct-horse-battery', 'Tr0ub4dor&3xyz', 'teaching-2024-class'])('accepts %j', (password) => {
+    expect(passwordWeakness(password)).toBeUndefined()
+  })
+
+  it('accepts the passwords the demo server generates', () => {
+    // Same recipe as demo-server/src/app.ts: 12 random bytes, base64url (16 characters).
+    for (let i = 0; i < 200; i++)
+      expect(passwordWeakness(randomBytes(12).toString('base64url'))).toBeUndefined()
+  })
+})
+
+describe('startWarnings', () => {
+  it('says nothing for the defaults', () => {
+    expect(startWarnings({ host: '127.0.0.1' })).toEqual([])
+  })
+
+  it('warns about a weak ADMIN_PASSWORD, and names why', () => {
+    const [line] = startWarnings({ host: '127.0.0.1', adminPassword: 'secret' })
+    expect(line).toMatch(/^ADMIN_PASSWORD is weak \(a common password\)/)
+    expect(line).not.toContain('secret)')
+  })
+
+  it('tells a wildcard HOST without ALLOWED_HOSTS that other names get 421', () => {
+    expect(startWarnings({ host: '0.0.0.0' }).join('\n')).toMatch(/ALLOWED_HOSTS/)
+    expect(startWarnings({ host: '0.0.0.0', allowedHosts: ['devbox.lan'] })).toEqual([])
+    expect(startWarnings({ host: 'devbox.lan' })).toEqual([])
+  })
+
+  it('warns loudly when the secrets are exposed', () => {
+    expect(startWarnings({ host: '127.0.0.1', exposeSecrets: true }).join('\n')).toMatch(/INSPECTOR_EXPOSE_SECRETS=1.*ANY client/)
+  })
+})
