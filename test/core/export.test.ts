@@ -1,5 +1,7 @@
+import type { EventEntry } from '../../src/core/types'
 import { describe, expect, it } from 'vitest'
-import { exportLog, exportNdjson, importCapture } from '../../src/core/export/format'
+import { exportLog, exportNdjson, importCapture, isDeepPlaceholder, MAX_ENCODE_DEPTH } from '../../src/core/export/format'
+import { Inspector } from '../../src/core/inspector'
 import { EventLog } from '../../src/core/log/event-log'
 import { ackEntry, chatSession, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
@@ -142,5 +144,123 @@ describe('export and import', () => {
     log.append(noteEntry('orphan', 's9'))
     const r = importCapture(exportLog(log, []))
     expect(r.ok && r.sessions.map(s => [s.id, s.readonly])).toEqual([['s9', true]])
+  })
+})
+
+function deepArray(levels: number): unknown {
+  let v: unknown = 'bottom'
+  for (let i = 0; i < levels; i++) v = [v]
+  return v
+}
+
+/** The placeholder (or value) reached by going `levels` arrays down. */
+function descend(v: unknown, levels: number): unknown {
+  for (let i = 0; i < levels && Array.isArray(v); i++) v = v[0]
+  return v
+}
+
+describe('export of values too deep to write', () => {
+  it('writes a 200,000-deep array as a bounded, tagged placeholder, and the entries around it whole', () => {
+    const log = new EventLog()
+    log.append(eventEntry('before', [1]))
+    const deepOne = log.append(eventEntry('deep', [deepArray(200_000)]))
+    log.append(eventEntry('after', [2]))
+    for (const exporter of [exportLog, exportNdjson]) {
+      const text = exporter(log, [session])
+      expect(text.length).toBeLessThan(100_000)
+      expect(text).toContain('"$t":"deep"')
+      const r = importCapture(text)
+      expect(r.ok).toBe(true)
+      if (!r.ok)
+        return
+      expect(r.entries.map(e => (e as { name?: string }).name)).toEqual(['before', 'deep', 'after'])
+      const [, cut, after] = r.entries as EventEntry[]
+      expect(cut.id).toBe(deepOne.id)
+      expect(cut.truncated).toEqual({ reason: 'depth', maxDepth: MAX_ENCODE_DEPTH })
+      // entry → args → the array: the cut is MAX_ENCODE_DEPTH levels below the entry.
+      const placeholder = descend(cut.args[0], MAX_ENCODE_DEPTH - 2)
+      expect(isDeepPlaceholder(placeholder)).toBe(true)
+      expect(placeholder).toEqual({ $t: 'deep', depth: 200_000 - (MAX_ENCODE_DEPTH - 2) })
+      expect(after.args).toEqual([2])
+      expect(after.truncated).toBeUndefined()
+      // Exported again, the placeholder stays a placeholder (not a user object with a `$t` key).
+      const again = importCapture(exportLog(r.entries, r.sessions))
+      expect(again.ok && isDeepPlaceholder(descend((again.entries[1] as EventEntry).args[0], MAX_ENCODE_DEPTH - 2))).toBe(true)
+    }
+  })
+
+  it('writes an entry it cannot encode without its payload, marked with why, instead of failing the export', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' }
+    cyclic.self = cyclic
+    const log = new EventLog()
+    log.append(eventEntry('cyclic', [cyclic]))
+    log.append(noteEntry('next'))
+    const r = importCapture(exportLog(log, [session]))
+    expect(r.ok).toBe(true)
+    if (r.ok) {
+      expect(r.entries[0]).toMatchObject({ kind: 'event', name: 'cyclic', args: [], truncated: { reason: 'unencodable', message: expect.stringMatching(/circular/i) } })
+      expect(r.entries[1]).toMatchObject({ kind: 'note', message: 'next' })
+    }
+  })
+
+  it('keeps a user object that looks like the placeholder a user object', () => {
+    const log = new EventLog()
+    log.append(eventEntry('mine', [{ $t: 'deep', depth: 3 }]))
+    const r = importCapture(exportLog(log, [session]))
+    expect(r.ok && (r.entries[0] as EventEntry).args[0]).toEqual({ $t: 'deep', depth: 3 })
+    expect(r.ok && isDeepPlaceholder((r.entries[0] as EventEntry).args[0])).toBe(false)
+  })
+})
+
+describe('import validates every field', () => {
+  const good = JSON.parse(exportNdjson(sampleLog(), [session]).split('\n')[0]) as Record<string, unknown>
+  /** An NDJSON file whose header's first session is `change`d. */
+  const withSession = (change: Record<string, unknown>): string => {
+    const lines = exportNdjson(sampleLog(), [session]).split('\n')
+    lines[0] = JSON.stringify({ ...good, sessions: [{ ...session, ...change }] })
+    return lines.join('\n')
+  }
+  const withHeader = (change: Record<string, unknown>): string => {
+    const lines = exportNdjson(sampleLog(), [session]).split('\n')
+    lines[0] = JSON.stringify({ ...good, ...change })
+    return lines.join('\n')
+  }
+  const withEntry = (index: number, change: Record<string, unknown>): string => {
+    const lines = exportNdjson(sampleLog(), [session]).split('\n')
+    lines[index + 1] = JSON.stringify({ ...JSON.parse(lines[index + 1]), ...change })
+    return lines.join('\n')
+  }
+  const record = { socketId: 'abc', connectedAt: 1 }
+
+  it.each([
+    ['idHistory: [null]', withSession({ idHistory: [null] }), 'sessions[0].idHistory[0] must be an object'],
+    ['an idHistory record without its socket id', withSession({ idHistory: [{ connectedAt: 1 }] }), 'sessions[0].idHistory[0].socketId must be a string'],
+    ['an idHistory record with a text time', withSession({ idHistory: [record, { ...record, connectedAt: 'noon' }] }), 'sessions[0].idHistory[1].connectedAt must be a finite number'],
+    ['an idHistory record with an unknown transport', withSession({ idHistory: [{ ...record, transport: 'carrier-pigeon' }] }), 'sessions[0].idHistory[0].transport must be one of polling, websocket, webtransport or absent'],
+    ['idHistory that is not an array', withSession({ idHistory: 'none' }), 'sessions[0].idHistory must be an array or absent'],
+    ['an unknown status', withSession({ status: 'exploded' }), 'sessions[0].status must be one of idle, connecting, connected, disconnected, reconnecting'],
+    ['a numeric label', withSession({ label: 5 }), 'sessions[0].label must be a string or absent'],
+    ['a text reconnect count', withSession({ reconnectAttempt: '2' }), 'sessions[0].reconnectAttempt must be a finite number or absent'],
+    ['a session that is not an object', withHeader({ sessions: [null] }), 'sessions[0] must be an object'],
+    ['two sessions with one id', withHeader({ sessions: [session, session] }), 'sessions[1].id \'s1\' is used by an earlier session'],
+    ['a negative entry count', withHeader({ entryCount: -1 }), 'damaged: the header\'s entryCount must be a whole number'],
+    ['an unknown layout', withHeader({ layout: 'csv' }), 'damaged: the header\'s layout must be "json" or "ndjson"'],
+    ['a numeric export date', withHeader({ exportedAt: 5 }), 'damaged: the header\'s exportedAt must be a string'],
+    ['an entry time that is NaN', withEntry(0, { time: { $t: 'num', v: 'NaN' } }), 'entry 1: time must be a finite number'],
+    ['an event said to be local', withEntry(2, { direction: 'local' }), 'entry 3: event.direction must be \'in\' or \'out\''],
+    ['a note of an unknown level', withEntry(6, { level: 'loud' }), 'entry 7: note.level must be one of info, warn, error'],
+    ['a frame of protocol 9', withEntry(4, { protocol: 9 }), 'entry 5: frame.protocol must be 3 or 4'],
+    ['a bad truncation mark', withEntry(2, { truncated: { reason: 'bored' } }), 'entry 3: truncated.reason must be one of depth, size, unencodable'],
+  ])('refuses %s, naming the field, in both readers', async (_label, text, message) => {
+    const sync = importCapture(text)
+    expect(sync).toEqual({ ok: false, error: message })
+    const inspector = new Inspector()
+    expect(await inspector.importCaptureAsync(text, { sliceMs: 0 })).toMatchObject({ ok: false, error: message, sessionIds: [] })
+    expect(inspector.list()).toEqual([])
+  })
+
+  it('keeps only the checked fields of each idHistory record', () => {
+    const r = importCapture(withSession({ idHistory: [{ ...record, recovered: true, reason: 'transport close', extra: { x: 1 } }] }))
+    expect(r.ok && r.sessions[0].idHistory).toEqual([{ socketId: 'abc', engineId: undefined, transport: undefined, recovered: true, connectedAt: 1, reason: 'transport close' }])
   })
 })

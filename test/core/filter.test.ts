@@ -1,7 +1,9 @@
 import type { LogEntry } from '../../src/core/types'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { EventLog } from '../../src/core/log/event-log'
-import { compileFilter, displayDirection, entryName, filterLog } from '../../src/core/log/filter'
+import { compileFilter, displayDirection, entryContains, entryMatchPaths, entryName, entrySearchText, filterLog, frameClass, matchPaths, searchTextIncludes } from '../../src/core/log/filter'
+import { LogIndex } from '../../src/core/log/log-index'
+import { previewArgs, ROW_PREVIEW_CHARS } from '../../src/core/log/preview'
 import { ackEntry, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 const N = 100_000
@@ -111,3 +113,118 @@ describe('filters on a 100,000-entry log', () => {
     expect([...log].every(match)).toBe(true)
   })
 })
+
+describe('the text filter matches what the rows show (issue 11, item 13)', () => {
+  function rowsLog(): EventLog {
+    const rows = new EventLog()
+    rows.append(eventEntry('tick', [{ seq: 1, role: 'user' }]))
+    rows.append(eventEntry('tick', [{ seq: 12, role: 'user' }, { role: 'admin', name: 'Ada' }]))
+    rows.append(eventEntry('tick', [{ seq: 120, role: 'guest' }]))
+    rows.append(eventEntry('quote', ['say "hi"', { text: 'line\nbreak' }]))
+    // A long payload: the row's preview is cut, the search still sees its start as the row shows it.
+    rows.append(eventEntry('long', [{ seq: 7, list: Array.from({ length: 500 }, (_, i) => i) }]))
+    rows.append(ackEntry('enter', [{ ok: true, rooms: ['room1'] }]))
+    return rows
+  }
+
+  /** Ids the filter keeps: by walking each entry, and through the log index's cached search texts. */
+  function both(rows: EventLog, text: string): { walked: number[], indexed: number[] } {
+    const walked = [...rows].filter(compileFilter({ text })).map(e => e.id)
+    const index = new LogIndex(rows)
+    index.warm(() => false)
+    const indexed: number[] = []
+    index.textIds(text.toLowerCase(), 1, rows.at(rows.size - 1)!.id, indexed)
+    index.dispose()
+    return { walked, indexed }
+  }
+
+  it('finds a row by `seq: 12` and `role: "admin"` copied from its preview, and only that row', () => {
+    const rows = rowsLog()
+    const target = [...rows][1]
+    const preview = previewArgs((target as { args: unknown[] }).args, ROW_PREVIEW_CHARS)
+    expect(preview).toBe('{seq: 12, role: "user"}, {role: "admin", name: "Ada"}')
+    for (const copied of ['seq: 12,', 'role: "admin"', 'ROLE: "ADMIN"', '{seq: 12, role: "user"}', '"user"}, {role']) {
+      expect(preview.toLowerCase()).toContain(copied.toLowerCase())
+      const { walked, indexed } = both(rows, copied)
+      expect(walked, copied).toEqual([target.id])
+      expect(indexed, copied).toEqual([target.id])
+    }
+    // `seq: 12` is also the start of `seq: 120`: both rows show it.
+    expect(both(rows, 'seq: 12').walked).toEqual([target.id, [...rows][2].id])
+  })
+
+  it('still finds raw strings, keys and numbers, escaped or not, and the start of a cut preview', () => {
+    const rows = rowsLog()
+    const [, , , quote, long, ack] = [...rows]
+    for (const [needle, ids] of [
+      ['say "hi"', [quote.id]], // the string as it is
+      ['"say \\"hi\\""', [quote.id]], // as the row spells it
+      ['line\nbreak', [quote.id]], // a real line break, as the string holds it
+      ['"line\\nbreak"', [quote.id]], // backslash-n, as the row spells it
+      ['seq: 7, list: [0, 1, 2', [long.id]],
+      ['499', [long.id]], // past the preview: the walk of the value
+      ['rooms: ["room1"]', [ack.id]],
+      ['ok: true', [ack.id]],
+    ] as const) {
+      const { walked, indexed } = both(rows, needle)
+      expect(walked, needle).toEqual(ids)
+      expect(indexed, needle).toEqual(ids)
+    }
+    expect(previewArgs((long as { args: unknown[] }).args, ROW_PREVIEW_CHARS).endsWith('…')).toBe(true)
+  })
+
+  it('keeps search texts one byte a character for ASCII payloads, even when the preview is cut', () => {
+    const text = entrySearchText({ ...eventEntry('x', [{ s: 'a'.repeat(500) }]), id: 1 } as LogEntry)!
+    expect(text).not.toContain('…')
+    expect(searchTextIncludes(text, '{s: "aaa')).toBe(true)
+  })
+
+  it('says where it matched: the path of the deepest value, or the event name', () => {
+    const rows = rowsLog()
+    const [first, target, , quote] = [...rows]
+    expect(entryMatchPaths(target, 'role: "admin"')).toEqual(['$[1].role'])
+    expect(entryMatchPaths(target, 'seq: 12')).toEqual(['$[0].seq'])
+    expect(entryMatchPaths(target, 'ADMIN')).toEqual(['$[1].role'])
+    expect(entryMatchPaths(target, 'role')).toEqual(['$[0].role', '$[1].role'])
+    // A needle across two values: the value that holds both.
+    expect(entryMatchPaths(target, 'seq: 12, role: "user"')).toEqual(['$[0]'])
+    expect(entryMatchPaths(target, '"user"}, {role')).toEqual(['$'])
+    expect(entryMatchPaths(first, 'tick')).toEqual(['name'])
+    expect(entryMatchPaths(quote, 'say "hi"')).toEqual(['$[0]'])
+    expect(entryMatchPaths(target, 'nowhere')).toEqual([])
+    expect(entryMatchPaths(noteEntryWithId('refund asked'), 'refund')).toEqual(['$.message'])
+    // Deep values, keys that are not identifiers, binary shown as hex.
+    expect(matchPaths([{ 'a b': { list: [1, { deep: 'needle' }] } }], 'needle')).toEqual(['$[0]["a b"].list[1].deep'])
+    expect(matchPaths([{ file: Buffer.from([1, 2, 3, 0xAB]) }], '03 ab')).toEqual(['$[0].file'])
+    // Every match path agrees with the filter: an entry with paths is one the filter keeps.
+    for (const e of rows) {
+      for (const needle of ['seq: 12', 'admin', 'say "hi"', 'room1', 'nothing'])
+        expect(entryMatchPaths(e, needle).length > 0, needle).toBe(entryContains(e, needle.toLowerCase()))
+    }
+  })
+
+  it('filters frames by class: hiding ping/pong keeps the upgrade probe; frame text is the wire spelling', () => {
+    const frames = new EventLog()
+    const heartbeat = frames.append(frameEntry('', 'in', 'ping'))
+    frames.append(frameEntry('', 'out', 'pong'))
+    const probe = frames.append({ ...frameEntry('probe', 'out', 'ping'), probe: true })
+    const probed = frames.append({ ...frameEntry('probe', 'in', 'pong'), probe: true })
+    const upgrade = frames.append(frameEntry('', 'out', 'upgrade'))
+    const noop = frames.append(frameEntry('', 'in', 'noop'))
+    const message = frames.append(frameEntry('2["chat","hi"]'))
+    expect(frameClass(heartbeat)).toBe('ping')
+    expect(frameClass(probe)).toBe('probe')
+    const noHeartbeat = compileFilter({ frameClasses: ['open', 'close', 'message', 'upgrade', 'noop', 'error', 'probe'] })
+    expect([...frames].filter(noHeartbeat).map(e => e.id)).toEqual([probe.id, probed.id, upgrade.id, noop.id, message.id])
+    expect([...frames].filter(compileFilter({ text: '2probe' })).map(e => e.id)).toEqual([probe.id])
+    expect([...frames].filter(compileFilter({ text: '3probe' })).map(e => e.id)).toEqual([probed.id])
+    expect([...frames].filter(compileFilter({ text: '42["chat"' })).map(e => e.id)).toEqual([message.id])
+    expect([...frames].filter(compileFilter({ directions: ['out'], frameClasses: ['probe', 'upgrade'] })).map(e => e.id)).toEqual([probe.id, upgrade.id])
+    // Not a frame: the frame classes do not apply.
+    expect(compileFilter({ frameClasses: ['probe'] })({ ...noteEntry('x'), id: 99 } as LogEntry)).toBe(true)
+  })
+})
+
+function noteEntryWithId(message: string): LogEntry {
+  return { ...noteEntry(message), id: 1 } as LogEntry
+}

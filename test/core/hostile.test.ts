@@ -14,6 +14,8 @@ import { diagnoseConnection, DIAGNOSES, explainFailure, MALFORMED_HANDSHAKE, pac
 import { exportLog, exportNdjson, importCapture } from '../../src/core/export/format'
 import { EventLog } from '../../src/core/log/event-log'
 import { binaryInfo, estimateBytes, isBinary, previewArgs, previewValue, toBytes, toEmitLine } from '../../src/core/log/preview'
+import { LiveSession } from '../../src/core/session/live-session'
+import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
 import {
   BIG_ARRAY_LENGTH,
   BIG_SIZE,
@@ -33,8 +35,6 @@ import {
   XSS_PAYLOADS,
 } from '../fixtures/hostile-server'
 import { listen } from '../fixtures/net-utils'
-import { LiveSession } from '../../src/core/session/live-session'
-import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
 interface Received { event: string, args: unknown[] }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { binaryInfo, estimateBytes, formatBytes, isBinary, previewArgs, previewValue, toBytes, toEmitLine } from '../../src/core/log/preview'
+import { binaryInfo, binaryInline, binaryPreview, estimateBytes, formatBytes, isBinary, previewArgs, previewValue, searchPreview, toBytes, toEmitLine } from '../../src/core/log/preview'
 
 function deep(n: number): unknown {
   let v: unknown = 'bottom'
@@ -98,5 +98,39 @@ describe('toEmitLine', () => {
     const args = new Function('socket', `let out; socket = { emit: (...a) => { out = a } }; ${line}; return out`)() as unknown[]
     expect(Object.getPrototypeOf(args[1])).toBe(Object.prototype)
     expect(Object.keys(args[1] as object)).toEqual(['__proto__'])
+  })
+})
+
+describe('small binary is visible without a click (issue 11, item 14)', () => {
+  it('previews binary up to 64 bytes as every byte in hex, larger as its size and first 16 bytes', () => {
+    expect(binaryPreview(Buffer.from([1, 2, 3, 0xAB]))).toBe('<4 B: 01 02 03 ab>')
+    expect(binaryPreview(new Uint8Array(0))).toBe('<0 B>')
+    const sixtyFour = new Uint8Array(64).map((_, i) => i)
+    expect(binaryPreview(sixtyFour)).toBe(`<64 B: ${Array.from(sixtyFour, b => b.toString(16).padStart(2, '0')).join(' ')}>`)
+    const big = new Uint8Array(1229).map((_, i) => i + 1)
+    expect(binaryPreview(big)).toBe('<1.2 KB: 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 … (first 16 bytes)>')
+    expect(binaryInline(big)).toEqual({ size: '1.2 KB', hex: '01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10', truncated: true })
+    // ArrayBuffer (browsers) and typed arrays over part of a buffer read their own bytes.
+    expect(binaryPreview(new Uint8Array([9, 0xFF]).buffer)).toBe('<2 B: 09 ff>')
+    expect(binaryPreview(new Uint8Array([0, 1, 2, 3]).subarray(2))).toBe('<2 B: 02 03>')
+  })
+
+  it('shows nested binary inline in a value\'s preview', () => {
+    expect(previewArgs([{ file: Buffer.from([1, 2, 3, 0xAB]), name: 'a.bin' }])).toBe('{file: <4 B: 01 02 03 ab>, name: "a.bin"}')
+    expect(previewValue([new Uint8Array([0xDE, 0xAD])])).toBe('[<2 B: de ad>]')
+  })
+})
+
+describe('searchPreview', () => {
+  it('is the row preview, and says whether it holds every text of the values as they are', () => {
+    expect(searchPreview([{ seq: 12, role: 'admin' }])).toEqual({ text: '{seq: 12, role: "admin"}', complete: true })
+    expect(searchPreview(['say "hi"']).complete).toBe(false) // escaped
+    expect(searchPreview([{ 'a\nb': 1 }]).complete).toBe(false) // an escaped key
+    expect(searchPreview([new Error('boom')]).complete).toBe(false) // its own fields are not shown
+    const cut = searchPreview(['x'.repeat(500)], 50)
+    expect(cut.complete).toBe(false)
+    // Cut without the `…` mark people see.
+    expect(cut.text).toBe(previewArgs(['x'.repeat(500)], 50).slice(0, -1) + 'x')
+    expect(cut.text.length).toBe(50)
   })
 })

@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { attachRelay, resolveOpenOptions } from '../../inspector-ui/server/relay'
 import { EventLog } from '../../src/core/log/event-log'
+import { frameWireText } from '../../src/core/decode/frame'
 import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
@@ -270,6 +271,25 @@ describe('through the relay', () => {
     expect(frames.length).toBeGreaterThan(3)
     expect(frames.every(f => f.kind === 'frame' && f.protocol === 3)).toBe(true)
     expect(s.emit('error', []).ok).toBe(false)
+  })
+
+  it('streams the upgrade probe frames (2probe, 3probe, 5, 6) of v4 and v2 sessions run in the relay', async () => {
+    const t = await target(() => true)
+    // The namespace middleware waits, so the first poll is pending when the probe succeeds (the `6` noop).
+    t.io.of('/slow').use((_socket, next) => setTimeout(next, 300)).on('connection', () => {})
+    const demo = await startDemoServerV2({ port: 0 })
+    closers.push(() => demo.close())
+    demo.io.of('/slow').use((_socket, next) => setTimeout(next, 300))
+    for (const [url, client] of [[`${t.url}/slow`, 'v4'], [`${demo.url}/slow`, 'v2']] as const) {
+      const { s, log } = relayed({ url, client })
+      s.connect()
+      await waitForState(s, x => x.status === 'connected')
+      await waitForEntry(log, e => e.kind === 'upgrade', 10_000)
+      const wire = [...log].flatMap(e => e.kind === 'frame' ? [`${e.direction} ${e.transport} ${frameWireText(e)}${e.probe ? ' probe' : ''}`] : [])
+      for (const line of ['out websocket 2probe probe', 'in websocket 3probe probe', 'in polling 6', 'out websocket 5'])
+        expect(wire, `${client}: ${line}`).toContain(line)
+      expect(wire.indexOf('out websocket 2probe probe')).toBeLessThan(wire.indexOf('out websocket 5'))
+    }
   })
 
   it('disconnects and reconnects on request, keeping the log', async () => {

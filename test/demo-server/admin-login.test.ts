@@ -185,7 +185,7 @@ describe('logins in progress', () => {
       expect(a).toEqual({ ok: false, message: 'this connection already has an admin login in progress' })
   })
 
-  it('allows one pending admin login per address, across connections', async () => {
+  it('runs one compare at a time per address: right-password logins from several connections wait their turn', async () => {
     await start({ bcryptRounds: 10 })
     const clients = Array.from({ length: 5 }, () => raw())
     await Promise.all(clients.map(c => c.next('0{')))
@@ -194,10 +194,25 @@ describe('logins in progress', () => {
     await untilAnswers(clients, 5)
     expect(compares.maxInFlight).toBe(1)
     const answers = clients.flatMap(c => adminAnswers(c))
-    expect(answers.filter(a => a.ok).length).toBeGreaterThanOrEqual(1)
-    expect(compares.calls).toBe(answers.filter(a => a.ok).length)
-    for (const a of answers.filter(a => !a.ok))
-      expect(a).toEqual({ ok: false, message: 'an admin login from this address is already in progress; retry when it ends' })
+    expect(answers.filter(a => a.ok)).toHaveLength(5)
+    expect(compares.calls).toBe(5)
+  })
+
+  it('refuses right-password logins past the per-address queue, with a message naming the limit', async () => {
+    await start({ bcryptRounds: 10 })
+    const clients = Array.from({ length: 12 }, () => raw())
+    await Promise.all(clients.map(c => c.next('0{')))
+    for (const c of clients)
+      c.send(connectFrame({ username: 'admin', password: PASSWORD }))
+    await untilAnswers(clients, 12, 15_000)
+    expect(compares.maxInFlight).toBe(1)
+    const answers = clients.flatMap(c => adminAnswers(c))
+    // One in progress and 8 queued get in; the other 3 are refused at once.
+    expect(answers.filter(a => a.ok)).toHaveLength(9)
+    const refused = answers.filter(a => !a.ok)
+    expect(refused).toHaveLength(3)
+    for (const a of refused)
+      expect(a).toEqual({ ok: false, message: 'too many admin logins from this address at once; retry when they end' })
   })
 })
 

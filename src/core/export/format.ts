@@ -1,4 +1,4 @@
-import type { EntryTruncation, LogEntry, LogEntryKind, SessionSnapshot } from '../types'
+import type { EntryTruncation, LogEntry, LogEntryKind, SessionSnapshot, SessionStatus, TransportName } from '../types'
 import { isBinary, toBytes } from '../log/preview'
 
 /**
@@ -473,6 +473,12 @@ const KIND_FIELDS: Record<LogEntryKind, Record<string, Check>> = {
 
 const DIRECTIONS = new Set(['in', 'out', 'local'])
 const ENGINE_TYPES = new Set(['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop', 'error'])
+const TRANSPORTS = new Set<string>(['polling', 'websocket', 'webtransport'] satisfies TransportName[])
+const STATUSES = new Set<string>(['idle', 'connecting', 'connected', 'disconnected', 'reconnecting'] satisfies SessionStatus[])
+const NOTE_LEVELS = new Set(['info', 'warn', 'error'])
+const TRUNCATION_REASONS = new Set<string>(['depth', 'size', 'unencodable'] satisfies EntryTruncation['reason'][])
+/** Kinds whose entries crossed the wire: `in` or `out`, never `local`. */
+const WIRE_KINDS = new Set<string>(['event', 'ack', 'frame'])
 
 function checkField(value: unknown, check: Check): boolean {
   switch (check) {
@@ -488,44 +494,160 @@ function checkField(value: unknown, check: Check): boolean {
   }
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v)
+}
+
+/** Why a `truncated` mark is not one, or undefined. */
+function truncationProblem(t: unknown): string | undefined {
+  if (t === undefined)
+    return undefined
+  if (!isRecord(t))
+    return 'truncated must be an object or absent'
+  if (!TRUNCATION_REASONS.has(t.reason as string))
+    return `truncated.reason must be one of ${[...TRUNCATION_REASONS].join(', ')}`
+  for (const f of ['size', 'maxDepth'] as const) {
+    if (t[f] !== undefined && !(typeof t[f] === 'number' && Number.isFinite(t[f]) && t[f] >= 0))
+      return `truncated.${f} must be a number or absent`
+  }
+  if (t.message !== undefined && typeof t.message !== 'string')
+    return 'truncated.message must be a string or absent'
+  return undefined
+}
+
 /** Why `e` is not a valid entry, or undefined when it is. */
 function entryProblem(e: unknown): string | undefined {
-  if (!e || typeof e !== 'object' || Array.isArray(e))
+  if (!isRecord(e))
     return 'not an object'
-  const r = e as Record<string, unknown>
+  const r = e
   if (typeof r.kind !== 'string')
     return 'missing kind'
   if (!Object.prototype.hasOwnProperty.call(KIND_FIELDS, r.kind))
-    return `unknown kind '${r.kind}'`
+    return `unknown kind '${r.kind.slice(0, 40)}'`
   for (const [field, check] of Object.entries(COMMON)) {
     if (!checkField(r[field], check))
       return `${field} must be a ${check}`
   }
+  // Times order the log and measure latencies: NaN or Infinity would scramble both.
+  for (const field of ['id', 'time', 'mono'] as const) {
+    if (!Number.isFinite(r[field]))
+      return `${field} must be a finite number`
+  }
   if (!DIRECTIONS.has(r.direction as string))
-    return `invalid direction '${String(r.direction)}'`
+    return `invalid direction '${String(r.direction).slice(0, 40)}'`
+  if (WIRE_KINDS.has(r.kind) && r.direction === 'local')
+    return `${r.kind}.direction must be 'in' or 'out'`
   for (const [field, check] of Object.entries(KIND_FIELDS[r.kind as LogEntryKind])) {
     if (!checkField(r[field], check))
       return `${r.kind}.${field} must be ${check.endsWith('?') ? `a ${check.slice(0, -1)} or absent` : check === 'data' ? 'text or bytes' : `a ${check}`}`
   }
-  if (r.kind === 'frame' && !ENGINE_TYPES.has(r.engineType as string))
-    return `unknown engine packet type '${String(r.engineType)}'`
-  return undefined
-}
-
-function sessionProblem(s: unknown): string | undefined {
-  if (!s || typeof s !== 'object' || Array.isArray(s))
-    return 'not an object'
-  const r = s as Record<string, unknown>
-  for (const f of ['id', 'url', 'namespace', 'status'] as const) {
-    if (typeof r[f] !== 'string')
-      return `${f} must be a string`
+  if (r.kind === 'frame') {
+    if (!ENGINE_TYPES.has(r.engineType as string))
+      return `unknown engine packet type '${String(r.engineType).slice(0, 40)}'`
+    if (r.protocol !== 3 && r.protocol !== 4)
+      return 'frame.protocol must be 3 or 4'
+    if (r.probe !== undefined && typeof r.probe !== 'boolean')
+      return 'frame.probe must be a boolean or absent'
   }
-  if (r.idHistory !== undefined && !Array.isArray(r.idHistory))
-    return 'idHistory must be an array'
+  if (r.kind === 'note' && !NOTE_LEVELS.has(r.level as string))
+    return `note.level must be one of ${[...NOTE_LEVELS].join(', ')}`
+  if (r.transport !== undefined && !TRANSPORTS.has(r.transport as string))
+    return `${r.kind}.transport must be one of ${[...TRANSPORTS].join(', ')} or absent`
+  return truncationProblem(r.truncated)
+}
+
+type FieldCheck = Check | 'transport?' | 'status'
+
+/** The fields of a session snapshot an import keeps (the others are reset: read-only, no pending acks). */
+const SESSION_FIELDS: Record<string, FieldCheck> = {
+  id: 'string',
+  label: 'string?',
+  url: 'string',
+  namespace: 'string',
+  status: 'status',
+  readonly: 'boolean?',
+  socketId: 'string?',
+  engineId: 'string?',
+  transport: 'transport?',
+  reconnectAttempt: 'number?',
+  lastError: 'string?',
+}
+
+/** One `idHistory` record (`SocketIdRecord`). */
+const ID_RECORD_FIELDS: Record<string, FieldCheck> = {
+  socketId: 'string',
+  engineId: 'string?',
+  transport: 'transport?',
+  recovered: 'boolean?',
+  connectedAt: 'number',
+  disconnectedAt: 'number?',
+  reason: 'string?',
+  explanation: 'string?',
+}
+
+/** `path` + why the field is not what `check` wants, or undefined. */
+function fieldProblem(value: unknown, check: FieldCheck, path: string): string | undefined {
+  switch (check) {
+    case 'status':
+      return STATUSES.has(value as string) ? undefined : `${path} must be one of ${[...STATUSES].join(', ')}`
+    case 'transport?':
+      return value === undefined || TRANSPORTS.has(value as string) ? undefined : `${path} must be one of ${[...TRANSPORTS].join(', ')} or absent`
+    case 'number':
+    case 'number?':
+      if (value === undefined && check === 'number?')
+        return undefined
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : `${path} must be a finite number${check === 'number?' ? ' or absent' : ''}`
+    default:
+      return checkField(value, check) ? undefined : `${path} must be ${check.endsWith('?') ? `a ${check.slice(0, -1)} or absent` : `a ${check}`}`
+  }
+}
+
+function recordProblem(r: unknown, fields: Record<string, FieldCheck>, path: string): string | undefined {
+  if (!isRecord(r))
+    return `${path} must be an object`
+  for (const [field, check] of Object.entries(fields)) {
+    const p = fieldProblem(r[field], check, `${path}.${field}`)
+    if (p)
+      return p
+  }
   return undefined
 }
 
+/** Why session `i` of the header is not a snapshot, naming the field (`sessions[0].idHistory[0] must be an object`). */
+function sessionProblem(s: unknown, i: number): string | undefined {
+  const path = `sessions[${i}]`
+  const p = recordProblem(s, SESSION_FIELDS, path)
+  if (p)
+    return p
+  const r = s as Record<string, unknown>
+  if (r.idHistory !== undefined) {
+    if (!Array.isArray(r.idHistory))
+      return `${path}.idHistory must be an array or absent`
+    for (let k = 0; k < r.idHistory.length; k++) {
+      const q = recordProblem(r.idHistory[k], ID_RECORD_FIELDS, `${path}.idHistory[${k}]`)
+      if (q)
+        return q
+    }
+  }
+  if (r.pendingServerAcks !== undefined && !Array.isArray(r.pendingServerAcks))
+    return `${path}.pendingServerAcks must be an array or absent`
+  return undefined
+}
+
+/** Why the header's own fields are wrong (the version is checked before), or undefined. */
+function headerProblem(h: Record<string, unknown>): string | undefined {
+  if (h.layout !== undefined && h.layout !== 'json' && h.layout !== 'ndjson')
+    return 'damaged: the header\'s layout must be "json" or "ndjson"'
+  if (h.exportedAt !== undefined && typeof h.exportedAt !== 'string')
+    return 'damaged: the header\'s exportedAt must be a string'
+  if (h.entryCount !== undefined && !(Number.isInteger(h.entryCount) && (h.entryCount as number) >= 0))
+    return 'damaged: the header\'s entryCount must be a whole number'
+  return undefined
+}
+
+/** A validated snapshot (see `sessionProblem`) → a read-only one. */
 function normaliseSession(raw: Record<string, unknown>): SessionSnapshot {
+  const history = Array.isArray(raw.idHistory) ? raw.idHistory as Record<string, unknown>[] : []
   return {
     id: raw.id as string,
     label: typeof raw.label === 'string' ? raw.label : raw.namespace as string,
@@ -538,7 +660,17 @@ function normaliseSession(raw: Record<string, unknown>): SessionSnapshot {
     transport: typeof raw.transport === 'string' ? raw.transport as SessionSnapshot['transport'] : undefined,
     reconnectAttempt: typeof raw.reconnectAttempt === 'number' ? raw.reconnectAttempt : 0,
     lastError: typeof raw.lastError === 'string' ? raw.lastError : undefined,
-    idHistory: Array.isArray(raw.idHistory) ? raw.idHistory as SessionSnapshot['idHistory'] : [],
+    // Only the record's own fields (an import keeps nothing it did not check).
+    idHistory: history.map(h => ({
+      socketId: h.socketId as string,
+      engineId: h.engineId as string | undefined,
+      transport: h.transport as TransportName | undefined,
+      recovered: h.recovered === true,
+      connectedAt: h.connectedAt as number,
+      ...(h.disconnectedAt !== undefined ? { disconnectedAt: h.disconnectedAt as number } : {}),
+      ...(h.reason !== undefined ? { reason: h.reason as string } : {}),
+      ...(h.explanation !== undefined ? { explanation: h.explanation as string } : {}),
+    })),
     pendingServerAcks: [],
   }
 }
@@ -609,6 +741,8 @@ function importUnsafe(text: string, opts: { maxBytes?: number }): ImportResult {
   }
   catch {}
 
+  if (isOurHeader(first) && headerProblem(first))
+    return { ok: false, error: versionProblem(first) ?? headerProblem(first)! }
   if (isOurHeader(first) && first.layout === 'ndjson') {
     headerRaw = first
     const v = versionProblem(headerRaw)
@@ -755,6 +889,8 @@ function openUnsafe(text: string, opts: { maxBytes?: number }): { ok: true, read
       catch {}
     }
   }
+  if (isOurHeader(header) && headerProblem(header))
+    return { ok: false, error: versionProblem(header) ?? headerProblem(header)! }
   const lines = layout ? body.split('\n') : []
   const from = 1
   let to = lines.length
@@ -808,21 +944,30 @@ function openUnsafe(text: string, opts: { maxBytes?: number }): { ok: true, read
 }
 
 function readSessions(headerRaw: Record<string, unknown>): { ok: true, sessions: SessionSnapshot[] } | { ok: false, error: string } {
+  const h = headerProblem(headerRaw)
+  if (h)
+    return { ok: false, error: h }
   if (!Array.isArray(headerRaw.sessions))
     return { ok: false, error: 'damaged: "sessions" is not an array' }
   const sessions: SessionSnapshot[] = []
+  const ids = new Set<string>()
   for (let i = 0; i < headerRaw.sessions.length; i++) {
     let s: unknown
     try {
       s = reviveTagged(headerRaw.sessions[i])
     }
     catch (err) {
-      return { ok: false, error: `session ${i + 1}: ${err instanceof Error ? err.message : String(err)}` }
+      return { ok: false, error: `sessions[${i}]: ${err instanceof Error ? err.message : String(err)}` }
     }
-    const p = sessionProblem(s)
+    const p = sessionProblem(s, i)
     if (p)
-      return { ok: false, error: `session ${i + 1}: ${p}` }
-    sessions.push(normaliseSession(s as Record<string, unknown>))
+      return { ok: false, error: p }
+    const snap = normaliseSession(s as Record<string, unknown>)
+    // Two sessions with one id would merge their entries into one tab: refuse the file instead.
+    if (ids.has(snap.id))
+      return { ok: false, error: `sessions[${i}].id '${snap.id.slice(0, 40)}' is used by an earlier session` }
+    ids.add(snap.id)
+    sessions.push(snap)
   }
   return { ok: true, sessions }
 }

@@ -18,8 +18,8 @@ import type {
   SocketIdRecord,
   TransportName,
 } from '../types'
-import { Manager } from 'socket.io-client'
 import type { EngineFault, EnginePacketLike } from './engine-guard'
+import { Manager } from 'socket.io-client'
 import { estimateBytes } from '../log/preview'
 import { describeFault, guardEngine } from './engine-guard'
 import { explainConnectError, explainDisconnect } from './explain'

@@ -167,6 +167,9 @@ function refusal(message: string, data: AdminLoginErrorData): Error {
  * calls admin-ui's middleware from it. Throws at start if admin-ui did not add exactly one middleware: a
  * newer admin-ui that does otherwise must be looked at, not silently left unguarded.
  */
+/** Right-password logins from one address that may wait behind the one in progress. */
+const MAX_QUEUED_LOGINS_PER_ADDRESS = 8
+
 export function guardAdminLogin(nsp: Namespace, options: AdminLoginGuardOptions): void {
   // `_fns` is socket.io's middleware list (private in its types); admin-ui's auth is the only entry.
   const fns = (nsp as unknown as { _fns?: Middleware[] })._fns
@@ -178,7 +181,12 @@ export function guardAdminLogin(nsp: Namespace, options: AdminLoginGuardOptions)
   const passwordMatches = createPasswordCheck(options.password)
   /** Per engine connection: its `/admin` socket, still logging in or connected. */
   const connections = new WeakMap<object, 'pending' | 'connected'>()
-  const pendingAddresses = new Set<string>()
+  /**
+   * Per address: the login in progress (its bcrypt compare) and the right-password logins waiting behind it.
+   * Only right passwords get here, so a waiting login is a real user (two server views opened at once, a
+   * reconnect): it waits its turn instead of being refused. The queue is short; past it, a refusal.
+   */
+  const addressQueues = new Map<string, Array<() => void>>()
 
   nsp.use((socket, next) => {
     const conn = socket.conn
@@ -202,45 +210,69 @@ export function guardAdminLogin(nsp: Namespace, options: AdminLoginGuardOptions)
       // admin-ui's own wording, which clients (admin-ui's UI, the inspector) recognise as "wrong password".
       return next(new Error('invalid credentials'))
     }
-    if (pendingAddresses.has(address))
-      return next(refusal('an admin login from this address is already in progress; retry when it ends', { reason: 'login-in-progress' }))
+    const queue = addressQueues.get(address)
+    if (queue && queue.length >= MAX_QUEUED_LOGINS_PER_ADDRESS)
+      return next(refusal('too many admin logins from this address at once; retry when they end', { reason: 'login-in-progress' }))
 
     connections.set(conn, 'pending')
-    pendingAddresses.add(address)
-    let settled = false
-    const done = (err?: Error): void => {
-      if (settled)
-        return
-      settled = true
-      pendingAddresses.delete(address)
-      if (err) {
+    if (queue)
+      queue.push(() => start())
+    else {
+      addressQueues.set(address, [])
+      start()
+    }
+
+    function release(): void {
+      const waiting = addressQueues.get(address)
+      const nextLogin = waiting?.shift()
+      if (nextLogin)
+        nextLogin()
+      else
+        addressQueues.delete(address)
+    }
+
+    function start(): void {
+      if (socket.conn.readyState === 'closed') {
         connections.delete(conn)
-        backoff.fail(address)
+        release()
+        next(new Error('the connection closed before its turn to log in'))
+        return
       }
-      else {
-        backoff.succeed(address)
-        connections.set(conn, 'connected')
-        const release = (): void => {
-          if (connections.get(conn) === 'connected')
-            connections.delete(conn)
+      let settled = false
+      const done = (err?: Error): void => {
+        if (settled)
+          return
+        settled = true
+        release()
+        if (err) {
+          connections.delete(conn)
+          backoff.fail(address)
         }
-        socket.once('disconnect', release)
-        conn.once('close', release)
+        else {
+          backoff.succeed(address)
+          connections.set(conn, 'connected')
+          const forget = (): void => {
+            if (connections.get(conn) === 'connected')
+              connections.delete(conn)
+          }
+          socket.once('disconnect', forget)
+          conn.once('close', forget)
+        }
+        next(err)
       }
-      next(err)
-    }
-    const failed = (err: unknown): void => {
-      options.log(`admin-ui auth failed for ${socket.id}: ${err instanceof Error ? err.message : String(err)}`)
-      done(new Error('internal error'))
-    }
-    try {
-      // admin-ui's middleware is async: a rejection would otherwise be unhandled (and end the process).
-      const result = adminUiAuth(socket, done)
-      if (result instanceof Promise)
-        result.catch(failed)
-    }
-    catch (err) {
-      failed(err)
+      const failed = (err: unknown): void => {
+        options.log(`admin-ui auth failed for ${socket.id}: ${err instanceof Error ? err.message : String(err)}`)
+        done(new Error('internal error'))
+      }
+      try {
+        // admin-ui's middleware is async: a rejection would otherwise be unhandled (and end the process).
+        const result = adminUiAuth(socket, done)
+        if (result instanceof Promise)
+          result.catch(failed)
+      }
+      catch (err) {
+        failed(err)
+      }
     }
   })
 }
