@@ -1,6 +1,6 @@
 import type { CaptureReader } from './export/format'
 import type { CreateSessionOptions } from './session/create'
-import type { Disposer, LogEntry, LogLimits, NewEntry, SessionOptions, SessionSource } from './types'
+import type { Disposer, LogEntry, LogLimits, NewEntry, SessionOptions, SessionSource, SocketIdRecord } from './types'
 import { openCapture, importCapture as readCapture } from './export/format'
 import { EventLog } from './log/event-log'
 import { createSessionSource } from './session/create'
@@ -54,6 +54,8 @@ export class Inspector {
   private readonly pool = new ManagerPool()
   private readonly listeners = new Set<InspectorEvents['sessions']>()
   private counter = 0
+  /** How many sessions each replaced tab has had (for their correlation prefixes). */
+  private readonly generations = new Map<string, number>()
   private disposed = false
 
   constructor(options: { limits?: LogLimits } = {}) {
@@ -78,6 +80,44 @@ export class Inspector {
     // v4 in this runtime, v2 (`client: 'v2'`), or either through the relay (`via: 'relay'`).
     const session = createSessionSource(options, { log: this.log, id: this.nextId(), managers: this.pool })
     this.sessions.set(session.id, session)
+    this.emitSessions()
+    return session
+  }
+
+  /**
+   * Connect a tab again with other options: a new session under the same id, so the tab keeps its place,
+   * its log (entries are keyed by session id) and its socket-id history. The old session is disconnected
+   * (a `disconnect` entry when it was connected) and disposed; the new one is not connected yet. Its
+   * correlation ids start with `<id>~<n>`, so they never repeat the old session's in the log.
+   * Throws (and leaves the old session as it was) for an unknown id, an imported capture, or invalid options.
+   * @example
+   * const s = inspector.createSession({ url: 'http://localhost:3000/' })
+   * s.connect() // fails: the server runs socket.io 2
+   * inspector.replaceSession(s.id, { url: 'http://localhost:3000/', client: 'v2' }).connect()
+   */
+  replaceSession(id: string, options: SessionOptions | CreateSessionOptions): SessionSource {
+    if (this.disposed)
+      throw new Error('Inspector is disposed')
+    const old = this.sessions.get(id)
+    if (!old)
+      throw new Error(`replaceSession: no session "${id}"`)
+    if (old.snapshot().readonly)
+      throw new Error(`replaceSession: "${id}" is an imported capture (read-only); it cannot connect`)
+    const generation = (this.generations.get(id) ?? 1) + 1
+    const before = old.snapshot()
+    // Built before the old one goes: invalid options throw here and change nothing. A session connects
+    // only on `connect()`, so the two never hold a connection at once.
+    const session = createSessionSource(options, {
+      log: this.log,
+      id,
+      managers: this.pool,
+      carry: { idHistory: endedHistory(before.idHistory), correlationPrefix: `${id}~${generation}` },
+    })
+    if (before.status !== 'idle' && before.status !== 'disconnected')
+      old.disconnect() // a direct session logs its `disconnect` entry now
+    old.dispose()
+    this.generations.set(id, generation)
+    this.sessions.set(id, session) // same key: the session keeps its place in `list()`
     this.emitSessions()
     return session
   }
@@ -193,6 +233,7 @@ export class Inspector {
     if (!s)
       return false
     this.sessions.delete(id)
+    this.generations.delete(id)
     s.dispose()
     this.emitSessions()
     return true
@@ -229,4 +270,15 @@ export class Inspector {
     this.emitSessions()
     this.listeners.clear()
   }
+}
+
+/**
+ * The socket ids a replaced session leaves to its successor, every one ended: one still open (a relayed
+ * session's disconnect arrives after it is gone) ends now, closed by the inspector.
+ */
+function endedHistory(history: readonly SocketIdRecord[]): SocketIdRecord[] {
+  const now = Date.now()
+  return history.map(r => r.disconnectedAt !== undefined
+    ? r
+    : { ...r, disconnectedAt: now, reason: 'io client disconnect', explanation: 'Closed by the inspector: the tab connected again with other options.' })
 }

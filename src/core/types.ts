@@ -201,6 +201,19 @@ export interface SocketIdRecord {
   readonly explanation?: string
 }
 
+/**
+ * What a tab's new session takes over from the one it replaces (`Inspector.replaceSession`: Connect with
+ * changed options). The id stays, so the log is the same; the socket ids of the earlier connections stay in
+ * `idHistory`; correlation ids get a prefix of their own so they never repeat the earlier session's in
+ * the shared log (an ack would link to the wrong emit).
+ */
+export interface SessionCarryOver {
+  /** The earlier sessions' socket ids, oldest first, all ended. */
+  readonly idHistory: readonly SocketIdRecord[]
+  /** Used instead of the session id at the start of correlation ids, e.g. `s1~2` (`s1~2.o1`). */
+  readonly correlationPrefix: string
+}
+
 /** Immutable snapshot of a session's state; a new object on every change. */
 export interface SessionSnapshot {
   readonly id: string

@@ -2,19 +2,30 @@
  * Connection diagnostics against real broken servers (test/fixtures/broken-servers.ts), from Node: the
  * probes are real HTTP requests and the error causes are Node's.
  */
+import type { AddressInfo } from 'node:net'
 import type { Diagnosis } from '../../src/core/diagnose'
+import type { UpgradeEntry } from '../../src/core/types'
 import type { BrokenServer } from '../fixtures/broken-servers'
+import { createServer } from 'node:http'
 import { io as ioc } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { classifyBody, diagnoseConnection, DIAGNOSES, DIAGNOSIS_CODES, explainFailure, parseTarget } from '../../src/core/diagnose'
+import { classifyBody, diagnoseConnection, DIAGNOSES, DIAGNOSIS_CODES, explainFailure, parseTarget, pathsInPage, refusalMessage } from '../../src/core/diagnose'
+import { EventLog } from '../../src/core/log/event-log'
+import { explainUpgradeError } from '../../src/core/session/explain'
+import { LiveSession } from '../../src/core/session/live-session'
 import {
   ALLOWED_ORIGIN,
+  APP_PATH,
+  ENGINE_AUTH_TOKEN,
   MIDDLEWARE_ERROR,
+  startAppPathServer,
   startClosingServer,
   startCorsRestrictedServer,
   startCustomPathServer,
+  startEngineAuthServer,
   startHangingServer,
   startMiddlewareServer,
+  startNonStickyCluster,
   startNothingListening,
   startPlainHttpServer,
   startSilentServer,
@@ -34,12 +45,31 @@ afterEach(async () => {
 })
 
 /** The `connect_error` a real socket.io-client 4 gets from this URL (reconnection off). */
-async function clientError(url: string, options: Record<string, unknown> = {}): Promise<{ message: string, data?: unknown }> {
+async function clientError(url: string, options: Record<string, unknown> = {}): Promise<{ message: string, data?: unknown, description?: unknown }> {
   const socket = ioc(url, { reconnection: false, forceNew: true, timeout: 3000, ...options })
   try {
     return await new Promise((resolve, reject) => {
       socket.on('connect', () => reject(new Error('connected, expected a connect_error')))
-      socket.on('connect_error', (err: Error & { data?: unknown }) => resolve({ message: err.message, data: err.data }))
+      socket.on('connect_error', (err: Error & { data?: unknown, description?: unknown }) => resolve({
+        message: err.message,
+        ...(err.data === undefined ? {} : { data: err.data }),
+        // The transport's detail: the HTTP status of a failed polling request.
+        ...(typeof err.description === 'number' ? { description: err.description } : {}),
+      }))
+    })
+  }
+  finally {
+    socket.close()
+  }
+}
+
+/** Whether a real socket.io-client 4 connects with these options (then disconnects). */
+async function clientConnects(url: string, options: Record<string, unknown> = {}): Promise<boolean> {
+  const socket = ioc(url, { reconnection: false, forceNew: true, timeout: 3000, ...options })
+  try {
+    return await new Promise((resolve) => {
+      socket.on('connect', () => resolve(true))
+      socket.on('connect_error', () => resolve(false))
     })
   }
   finally {
@@ -245,8 +275,137 @@ describe('explainFailure and helpers', () => {
   })
 
   it('has a title and a suggestion for every code', () => {
-    expect(DIAGNOSIS_CODES).toHaveLength(14)
+    expect(DIAGNOSIS_CODES).toHaveLength(16)
     for (const code of DIAGNOSIS_CODES)
       expect(DIAGNOSES[code].suggestion.length).toBeGreaterThan(40)
+  })
+})
+
+describe('real servers of issue 11: app paths, engine middleware, several nodes', () => {
+  it('finds the handshake path an Express app\'s page names, from the bare URL and from the path typed into the URL', async () => {
+    const server = await use(startAppPathServer())
+    // The app answers /socket.io/ with its HTML page: socket.io-client 4 takes it for a broken payload.
+    expect((await clientError(server.url)).message).toBe('server error')
+    for (const url of [server.url, `${server.url}${APP_PATH}`]) {
+      const d = await diagnoseConnection({ url, error: { message: 'server error' }, pageOrigin: 'http://127.0.0.1:5173' })
+      expect(d.code).toBe('no-socketio-at-path')
+      expect(d.suggestedSettings).toEqual({ path: APP_PATH })
+      expect(d.title).not.toMatch(/CORS/)
+    }
+    // The suggestion works: with the path, a real client connects.
+    expect(await clientConnects(server.url, { path: APP_PATH })).toBe(true)
+    expect(server.connections).toBe(1)
+  })
+
+  it('says an engine middleware refused the handshake with HTTP 401, with its message and what it asks for', async () => {
+    const server = await use(startEngineAuthServer())
+    const error = await clientError(server.url)
+    expect(error).toEqual({ message: 'xhr poll error', description: 401 })
+    const d = await diagnoseConnection({ url: server.url, error, pageOrigin: 'http://127.0.0.1:5173' })
+    expect(d.code).toBe('handshake-refused')
+    expect(d.title).toBe(`${DIAGNOSES['handshake-refused'].title} (HTTP 401): authentication`)
+    expect(d.detail).toContain('"Unauthorized"')
+    expect(d.detail).toContain('WWW-Authenticate: Bearer realm="Users"')
+    expect(d.detail).toContain('io.engine.use')
+    expect(d.suggestion).toContain('Authorization')
+    expect(d.suggestion).toContain('cookie')
+    expect(d.suggestedSettings).toEqual({ relay: true })
+    expectActionable(d)
+    // `auth` does not get past it; the header and the cookie do.
+    expect(await clientConnects(server.url, { auth: { token: ENGINE_AUTH_TOKEN } })).toBe(false)
+    expect(await clientConnects(server.url, { extraHeaders: { authorization: `Bearer ${ENGINE_AUTH_TOKEN}` } })).toBe(true)
+    expect(await clientConnects(server.url, { extraHeaders: { cookie: `token=${ENGINE_AUTH_TOKEN}` } })).toBe(true)
+  })
+
+  it('quotes the message of a 403 JSON refusal, bounded, as text', async () => {
+    const server = await use(startEngineAuthServer({ status: 403, contentType: 'application/json', body: JSON.stringify({ message: `admins only <b>${'x'.repeat(200)}` }) }))
+    const d = await diagnoseConnection({ url: server.url })
+    expect(d.code).toBe('handshake-refused')
+    expect(d.title).toContain('(HTTP 403)')
+    const quoted = /Its answer says: "([^"]*)"/.exec(d.detail)?.[1] ?? ''
+    expect(quoted.startsWith('admins only <b>xxx')).toBe(true)
+    expect(Array.from(quoted).length).toBeLessThanOrEqual(81)
+  })
+
+  it('says allowRequest and a failing engine middleware refused the handshake (Engine.IO errors 4 and 3)', async () => {
+    const forbidden = await use(startV4Server())
+    forbidden.io.engine.opts.allowRequest = (_req, callback) => callback('not from this network', false)
+    const d4 = await diagnoseConnection({ url: forbidden.url })
+    expect(d4.code).toBe('handshake-refused')
+    expect(d4.title).toContain('(HTTP 403)')
+    expect(d4.detail).toContain('allowRequest')
+    expect(d4.detail).toContain('not from this network')
+
+    const failing = await use(startV4Server())
+    failing.io.engine.use((_req: unknown, _res: unknown, next: (err?: Error) => void) => next(new Error('session store down')))
+    const d3 = await diagnoseConnection({ url: failing.url })
+    expect(d3.code).toBe('handshake-refused')
+    expect(d3.title).toContain('(HTTP 400): engine middleware error')
+  })
+
+  it('says the server runs on several nodes without sticky sessions ("Session ID unknown"), and WebSocket only works', async () => {
+    const cluster = await use(startNonStickyCluster())
+    const error = await clientError(cluster.url)
+    expect(error).toMatchObject({ message: 'xhr post error', description: 400 })
+    const d = await diagnoseConnection({ url: cluster.url, error })
+    expect(d.code).toBe('sticky-sessions-missing')
+    expect(d.detail).toContain('Session ID unknown')
+    expect(d.suggestion).toMatch(/WebSocket only.*sticky sessions/)
+    expect(d.suggestedSettings).toEqual({ transports: ['websocket'] })
+    expect(d.probe.at(-1)).toMatchObject({ purpose: 'namespace', status: 400 })
+    expect(await clientConnects(cluster.url, { transports: ['websocket'] })).toBe(true)
+  })
+
+  it('never reports what else a page names: paths that do not answer Socket.IO leave no trace past the excerpt', async () => {
+    const secret = 'LOOPBACK-PAGE-SECRET'
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><head><title>${'a page '.repeat(20)}</title></head><script src="/${secret}/socket.io.js"></script><script>x({ path: "/${secret}2" })</script></html>`)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    servers.push({ url: '', port: 0, close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    }) })
+    const d = await diagnoseConnection({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, timeoutMs: 1000 })
+    expect(d.code).toBe('not-a-socketio-server')
+    expect(JSON.stringify(d)).not.toContain(secret)
+  })
+
+  it('reads handshake paths from a page and messages from refusals', () => {
+    expect(pathsInPage('<script src="/my-rt/socket.io.js"></script><script src="/a/b/socket.io.min.js">')).toEqual(['/my-rt', '/a/b'])
+    expect(pathsInPage('io({ path: \'/rt/\' }); io("https://x", { path: "/../x" })')).toEqual(['/rt'])
+    expect(pathsInPage('<script src="https://cdn.socket.io/4.8.1/socket.io.min.js"></script>')).toEqual([])
+    expect(pathsInPage('path: "/a" path: "/b" path: "/c" path: "/d"')).toHaveLength(3)
+    expect(refusalMessage('{"message":"jwt expired"}')).toBe('jwt expired')
+    expect(refusalMessage('{"error":"invalid_token","error_description":"The token expired"}')).toBe('The token expired')
+    expect(refusalMessage('<html><head><style>h1{}</style></head><body><h1>401 Unauthorized</h1></body></html>', 'text/html')).toBe('401 Unauthorized')
+    expect(refusalMessage('')).toBeUndefined()
+  })
+})
+
+describe('the upgrade_error row after a refusal', () => {
+  it('says the WebSocket upgrade was abandoned because the connection was refused', async () => {
+    // The refusal comes over polling while the WebSocket upgrade request is held: the probe is cut short.
+    const server = await use(startMiddlewareServer({ slowUpgradeMs: 500 }))
+    const log = new EventLog()
+    const session = new LiveSession({ url: server.url, reconnection: false }, { log, id: 'upgrade-noise' })
+    try {
+      session.connect()
+      const deadline = Date.now() + 5000
+      while (Date.now() < deadline && ![...log].some(e => e.kind === 'upgrade_error'))
+        await new Promise(resolve => setTimeout(resolve, 20))
+      const kinds = [...log].filter(e => e.kind !== 'frame').map(e => e.kind)
+      expect(kinds).toEqual(['connecting', 'connect_error', 'upgrade_error'])
+      const row = [...log].find(e => e.kind === 'upgrade_error') as UpgradeEntry
+      expect(row.message).toBe('probe error: socket closed: the WebSocket upgrade was abandoned because the connection was refused')
+    }
+    finally {
+      session.dispose()
+    }
+  })
+
+  it('keeps every other upgrade error as it is, and says "closed" without a refusal', () => {
+    expect(explainUpgradeError('probe error: Error: websocket error', true)).toBe('probe error: Error: websocket error')
+    expect(explainUpgradeError('probe error: transport closed', false)).toBe('probe error: transport closed: the WebSocket upgrade was abandoned because the connection was closed')
   })
 })

@@ -235,3 +235,24 @@ describe('eventLog budgets per session', () => {
     expect(seen).toEqual([1, 2, 3, 4, 25, 26, 27, 28])
   })
 })
+
+describe('eventLog as a send buffer (deliverDropped)', () => {
+  it('still delivers an entry bigger than its byte share that the next entry pushed out before the batch left', () => {
+    const flushes: (() => void)[] = []
+    const schedule = (f: () => void): void => void flushes.push(f)
+    const view = new EventLog({ maxBytes: 64_000 }, { schedule })
+    const relay = new EventLog({ maxBytes: 64_000 }, { schedule, deliverDropped: true })
+    const seen = { view: [] as string[], relay: [] as string[] }
+    view.subscribe(batch => seen.view.push(...batch.map(e => (e as { name: string }).name)))
+    relay.subscribe(batch => seen.relay.push(...batch.map(e => (e as { name: string }).name)))
+    for (const log of [view, relay]) {
+      log.append(eventEntry('big', [], 'in', 's1', { bytes: 68_000 }))
+      log.append(eventEntry('next', [1]))
+    }
+    for (const f of flushes.splice(0)) f()
+    expect(view.statsFor('s1').dropped.entries).toBe(1)
+    expect(seen.view).toEqual(['next'])
+    expect(relay.statsFor('s1').dropped.entries).toBe(1)
+    expect(seen.relay).toEqual(['big', 'next'])
+  })
+})

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../src/core/types'
+import type { EventEntry, FrameEntry, LogEntry } from '../../src/core/types'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { EventLog } from '../../src/core/log/event-log'
 import { compileFilter, displayDirection, entryContains, entryMatchPaths, entryName, entrySearchText, filterLog, frameClass, matchPaths, searchTextIncludes } from '../../src/core/log/filter'
@@ -141,7 +141,7 @@ describe('the text filter matches what the rows show (issue 11, item 13)', () =>
   it('finds a row by `seq: 12` and `role: "admin"` copied from its preview, and only that row', () => {
     const rows = rowsLog()
     const target = [...rows][1]
-    const preview = previewArgs((target as { args: unknown[] }).args, ROW_PREVIEW_CHARS)
+    const preview = previewArgs((target as EventEntry).args, ROW_PREVIEW_CHARS)
     expect(preview).toBe('{seq: 12, role: "user"}, {role: "admin", name: "Ada"}')
     for (const copied of ['seq: 12,', 'role: "admin"', 'ROLE: "ADMIN"', '{seq: 12, role: "user"}', '"user"}, {role']) {
       expect(preview.toLowerCase()).toContain(copied.toLowerCase())
@@ -170,7 +170,7 @@ describe('the text filter matches what the rows show (issue 11, item 13)', () =>
       expect(walked, needle).toEqual(ids)
       expect(indexed, needle).toEqual(ids)
     }
-    expect(previewArgs((long as { args: unknown[] }).args, ROW_PREVIEW_CHARS).endsWith('…')).toBe(true)
+    expect(previewArgs((long as EventEntry).args, ROW_PREVIEW_CHARS).endsWith('…')).toBe(true)
   })
 
   it('keeps search texts one byte a character for ASCII payloads, even when the preview is cut', () => {
@@ -212,8 +212,8 @@ describe('the text filter matches what the rows show (issue 11, item 13)', () =>
     const upgrade = frames.append(frameEntry('', 'out', 'upgrade'))
     const noop = frames.append(frameEntry('', 'in', 'noop'))
     const message = frames.append(frameEntry('2["chat","hi"]'))
-    expect(frameClass(heartbeat)).toBe('ping')
-    expect(frameClass(probe)).toBe('probe')
+    expect(frameClass(heartbeat as FrameEntry)).toBe('ping')
+    expect(frameClass(probe as FrameEntry)).toBe('probe')
     const noHeartbeat = compileFilter({ frameClasses: ['open', 'close', 'message', 'upgrade', 'noop', 'error', 'probe'] })
     expect([...frames].filter(noHeartbeat).map(e => e.id)).toEqual([probe.id, probed.id, upgrade.id, noop.id, message.id])
     expect([...frames].filter(compileFilter({ text: '2probe' })).map(e => e.id)).toEqual([probe.id])

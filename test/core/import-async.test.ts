@@ -125,4 +125,27 @@ describe('importing a capture in slices', () => {
     expect(openCapture(text.replace('"version":1', '"version":9'))).toMatchObject({ ok: false, error: expect.stringMatching(/version 9 not supported/) })
     expect(openCapture(text, { maxBytes: 10 })).toMatchObject({ ok: false, error: expect.stringMatching(/too large/) })
   })
+
+  it.each([
+    ['JSON', exportLog],
+    ['NDJSON', exportNdjson],
+  ])('refuses a %s capture whose idHistory holds null before any tab opens, naming the field', async (_label, exporter) => {
+    const text = exporter(sampleLog(300), [chatSession({ idHistory: [null as never] })])
+    expect(openCapture(text)).toEqual({ ok: false, error: 'sessions[0].idHistory[0] must be an object' })
+    const inspector = new Inspector()
+    const onSessions = vi.fn()
+    expect(await inspector.importCaptureAsync(text, { sliceMs: 0, onSessions })).toEqual({ ok: false, error: 'sessions[0].idHistory[0] must be an object', sessionIds: [], entries: 0 })
+    expect(onSessions).not.toHaveBeenCalled()
+    expect(inspector.list()).toEqual([])
+    expect(inspector.log.size).toBe(0)
+  })
+
+  it('refuses a damaged entry deep in the file with its field named, and keeps nothing', async () => {
+    const lines = exportNdjson(sampleLog(300), [session]).split('\n')
+    lines[250] = lines[250].replace(/"time":\d+/, '"time":"noon"')
+    const inspector = new Inspector()
+    const r = await inspector.importCaptureAsync(lines.join('\n'), { sliceMs: 0 })
+    expect(r).toMatchObject({ ok: false, error: 'entry 250: time must be a number', sessionIds: [] })
+    expect(inspector.list()).toEqual([])
+  })
 })

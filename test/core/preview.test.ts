@@ -130,7 +130,7 @@ describe('searchPreview', () => {
     const cut = searchPreview(['x'.repeat(500)], 50)
     expect(cut.complete).toBe(false)
     // Cut without the `…` mark people see.
-    expect(cut.text).toBe(previewArgs(['x'.repeat(500)], 50).slice(0, -1) + 'x')
+    expect(cut.text).toBe(`${previewArgs(['x'.repeat(500)], 50).slice(0, -1)}x`)
     expect(cut.text.length).toBe(50)
   })
 })

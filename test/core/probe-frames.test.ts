@@ -4,8 +4,8 @@
  * pending poll, against real socket.io 4 and 2 servers, polling first then websocket.
  */
 import type { DemoServerV2 } from '../../demo-server/v2/start-v2'
-import type { TestServer } from './fixtures/servers'
 import type { FrameEntry, LogEntry, SessionSource } from '../../src/core/types'
+import type { TestServer } from './fixtures/servers'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { decodeAnyFrame } from '../../src/core/decode/dispatch'
@@ -58,8 +58,8 @@ function upgradeStory(log: EventLog): string[] {
 }
 
 async function upgraded(log: EventLog): Promise<void> {
-  await waitForEntry(log, e => e.kind === 'connect', 10_000)
-  await waitForEntry(log, e => e.kind === 'upgrade', 10_000)
+  await waitForEntry(log, e => e.kind === 'connect', { timeoutMs: 10_000 })
+  await waitForEntry(log, e => e.kind === 'upgrade', { timeoutMs: 10_000 })
 }
 
 describe('probe frames, socket.io-client 4 (engine.io-client 6)', () => {
@@ -106,7 +106,7 @@ describe('probe frames, socket.io-client 4 (engine.io-client 6)', () => {
     b.connect()
     await waitForState(a, x => x.status === 'connected')
     await waitForState(b, x => x.status === 'connected')
-    await waitForEntry(log, e => e.kind === 'upgrade', 10_000)
+    await waitForEntry(log, e => e.kind === 'upgrade', { timeoutMs: 10_000 })
     await delay(50)
     const probes = frames(log).filter(f => f.probe)
     expect(probes.map(f => frameWireText(f))).toEqual(['2probe', '3probe'])
@@ -156,7 +156,7 @@ describe('probe frames, socket.io-client 2 (engine.io-client 3)', () => {
     expect(at('out websocket 5')).toBeLessThan(at('upgrade'))
     expect(frames(log).every(f => f.protocol === 3)).toBe(true)
     // EIO3: the client pings; its heartbeat `2` is not a probe.
-    await waitForEntry<FrameEntry>(log, e => e.kind === 'frame' && e.engineType === 'ping' && !e.probe && e.direction === 'out', 10_000)
+    await waitForEntry<FrameEntry>(log, e => e.kind === 'frame' && e.engineType === 'ping' && !e.probe && e.direction === 'out', { timeoutMs: 10_000 })
     expect(frames(log).filter(f => f.probe).map(f => frameWireText(f))).toEqual(['2probe', '3probe'])
   })
 })

@@ -13,8 +13,8 @@ import { io as ioc } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { attachRelay, resolveOpenOptions } from '../../inspector-ui/server/relay'
-import { EventLog } from '../../src/core/log/event-log'
 import { frameWireText } from '../../src/core/decode/frame'
+import { EventLog } from '../../src/core/log/event-log'
 import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
@@ -284,7 +284,7 @@ describe('through the relay', () => {
       const { s, log } = relayed({ url, client })
       s.connect()
       await waitForState(s, x => x.status === 'connected')
-      await waitForEntry(log, e => e.kind === 'upgrade', 10_000)
+      await waitForEntry(log, e => e.kind === 'upgrade', { timeoutMs: 10_000 })
       const wire = [...log].flatMap(e => e.kind === 'frame' ? [`${e.direction} ${e.transport} ${frameWireText(e)}${e.probe ? ' probe' : ''}`] : [])
       for (const line of ['out websocket 2probe probe', 'in websocket 3probe probe', 'in polling 6', 'out websocket 5'])
         expect(wire, `${client}: ${line}`).toContain(line)

@@ -5,7 +5,7 @@
  * settings survive a reload, and a damaged localStorage entry is reported and set aside.
  */
 import type { Page } from 'playwright-core'
-import type { Server as IoServer } from 'socket.io'
+import type { Server as IoServer, Socket as IoSocket } from 'socket.io'
 import type { Stack } from './harness'
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -64,6 +64,13 @@ async function openOptions(page: Page): Promise<void> {
   if (await page.getByTestId('connect-options-panel').count() === 0)
     await page.getByTestId('connect-options').click()
   await page.getByTestId('connect-options-panel').waitFor()
+}
+
+/** Compose an emit in the active tab (no ack) and send it. */
+async function typeArgsAndSend(page: Page, event: string, args: string): Promise<void> {
+  await page.getByTestId('emit-event').fill(event)
+  await typeArgs(page, args)
+  await page.getByTestId('emit-send').click()
 }
 
 /** A page round trip must come back within `ms` (the main thread is not frozen). */
@@ -306,5 +313,65 @@ describeE2E('bad input from the user', () => {
     expect(await page.getByRole('button', { name: /^Saved \(0\)/ }).count()).toBe(1)
     // Saving again works (the damaged text stays aside).
     expect(await responsive(page)).toBe(true)
+  })
+  it('tells the tab a flood of pings overflowed how many older entries it dropped, and keeps the quiet tab whole', async () => {
+    // 5,000 Engine.IO pings on that connection; the page answers each with a pong: 10,000 frames for one tab.
+    const flood = (socket: IoSocket): void => {
+      socket.on('flood:pings', () => {
+        const conn = socket.conn as unknown as { sendPacket: (type: 'ping') => void }
+        for (let i = 0; i < 5000; i++) conn.sendPacket('ping')
+      })
+    }
+    server.io.on('connection', flood)
+    try {
+      // A small limit from the address (the notice says how to raise it): 2,000 entries, 1,000 per tab.
+      const page = await stack.newPage('/?maxEntries=2000')
+      await page.getByTestId('connect-url').fill(`${server.url}/`)
+      await page.getByTestId('connect-button').click()
+      await page.locator('[data-testid="session-tab"][aria-selected="true"][data-state="connected"]').waitFor({ timeout: TIMEOUT })
+      for (let i = 0; i < 3; i++) {
+        await typeArgsAndSend(page, 'quiet:hello', `"hello ${i}"`)
+        await expect.poll(() => page.locator('[data-testid="log-row"][data-event="quiet:hello"]').count(), { timeout: TIMEOUT }).toBe(i + 1)
+      }
+      await page.getByTestId('new-session').click()
+      await page.getByTestId('connect-url').fill(`${server.url}/`)
+      await page.getByTestId('connect-button').click()
+      await page.locator('[data-testid="session-tab"][aria-selected="true"][data-state="connected"]').waitFor({ timeout: TIMEOUT })
+      await typeArgsAndSend(page, 'flood:pings', '')
+      const notice = page.getByTestId('log-dropped')
+      await expect.poll(async () => Number(((await notice.textContent({ timeout: 500 }).catch(() => '')) ?? '').replace(/,/g, '').match(/(\d+) older entries dropped/)?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(8000)
+      expect(await notice.textContent()).toMatch(/older entries dropped — raise the limit or export\..*\?maxEntries=4000/s)
+      expect(await responsive(page)).toBe(true)
+
+      // The quiet tab lost nothing and says nothing.
+      await page.getByTestId('session-tab').nth(0).click()
+      await page.locator('[data-testid="session-tab"]').nth(0).and(page.locator('[aria-selected="true"]')).waitFor()
+      await expect.poll(() => page.locator('[data-testid="log-row"][data-event="quiet:hello"]').count()).toBe(3)
+      expect(await page.getByTestId('log-dropped').count()).toBe(0)
+
+      // The timeline says what was dropped, and from which tab.
+      await page.getByTestId('timeline-tab').click()
+      await page.getByTestId('log-dropped').waitFor({ timeout: TIMEOUT })
+      // …with the tab that lost them (as the tab bar names it) and its own count.
+      expect(await page.getByTestId('log-dropped').textContent()).toMatch(/[\d,]+ older entries dropped[^(]*\([^)]+: [\d,]+\)/)
+      await expect.poll(() => page.locator('[data-testid="log-row"][data-event="quiet:hello"]').count()).toBe(3)
+    }
+    finally {
+      server.io.off('connection', flood)
+    }
+  }, 60_000)
+
+  it('refuses an imported capture whose idHistory holds null, naming the field, and opens no tab', async () => {
+    const page = await stack.newPage()
+    const capture = [
+      JSON.stringify({ format: 'sio-inspector', version: 1, layout: 'ndjson', exportedAt: new Date().toISOString(), entryCount: 1, sessions: [{ id: 's1', label: '/', url: 'http://127.0.0.1:1/', namespace: '/', status: 'disconnected', idHistory: [null], pendingServerAcks: [] }] }),
+      JSON.stringify({ id: 1, sessionId: 's1', kind: 'note', level: 'info', message: 'hello', time: Date.now(), mono: 1, direction: 'local' }),
+      '',
+    ].join('\n')
+    await page.getByTestId('import-log').setInputFiles({ name: 'null-history.ndjson', mimeType: 'application/json', buffer: Buffer.from(capture) })
+    const importError = page.getByTestId('import-error')
+    await expect.poll(() => importError.textContent({ timeout: 500 }).catch(() => '')).toContain('null-history.ndjson')
+    expect(await importError.textContent()).toContain('sessions[0].idHistory[0] must be an object')
+    expect(await page.getByTestId('session-tab').count()).toBe(0)
   })
 })

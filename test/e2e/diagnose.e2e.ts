@@ -11,12 +11,16 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import {
+  APP_PATH,
   MIDDLEWARE_ERROR,
+  startAppPathServer,
   startClosingServer,
   startCorsRestrictedServer,
   startCustomPathServer,
+  startEngineAuthServer,
   startHangingServer,
   startMiddlewareServer,
+  startNonStickyCluster,
   startNothingListening,
   startPlainHttpServer,
   startSilentServer,
@@ -132,6 +136,44 @@ describeE2E('diagnoseConnection in a browser page', () => {
       start: startMiddlewareServer,
       code: 'middleware-rejected',
       check: d => expect(d.detail).toContain(MIDDLEWARE_ERROR.data.reason),
+    },
+    {
+      // The app's HTML at /socket.io/ has no CORS headers; /my-rt (in the URL) answers readably: not CORS.
+      name: 'an Express app with Socket.IO at /my-rt typed into the URL',
+      start: startAppPathServer,
+      url: s => `${s.url}${APP_PATH}`,
+      code: 'no-socketio-at-path',
+      check: (d) => {
+        expect(d.suggestedSettings).toEqual({ path: APP_PATH })
+        expect(d.title).not.toMatch(/CORS/)
+      },
+    },
+    {
+      // Nothing readable anywhere from the page: it says so (pageBlind) and the UI asks the relay.
+      name: 'an Express app with Socket.IO at a path the page cannot see',
+      start: startAppPathServer,
+      code: 'cors-rejected',
+      check: (d) => {
+        expect(d.pageBlind).toBe(true)
+        expect(d.detail).toContain('something other than Socket.IO')
+        expect(d.suggestedSettings).toEqual({ relay: true })
+      },
+    },
+    {
+      name: 'an engine middleware answering 401',
+      start: startEngineAuthServer,
+      code: 'handshake-refused',
+      check: (d) => {
+        expect(d.title).toContain('(HTTP 401): authentication')
+        expect(d.detail).toContain('"Unauthorized"')
+        expect(d.pageBlind).toBeUndefined()
+      },
+    },
+    {
+      name: 'two nodes without sticky sessions',
+      start: startNonStickyCluster,
+      code: 'sticky-sessions-missing',
+      check: d => expect(d.suggestedSettings).toEqual({ transports: ['websocket'] }),
     },
   ]
   for (const c of cases) {

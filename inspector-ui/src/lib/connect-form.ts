@@ -6,6 +6,7 @@ import type { CreateSessionOptions } from '../../../src/core/session/create'
 import type { TransportName } from '../../../src/core/types'
 import type { RuntimeConfig } from '../config'
 import JSON5 from 'json5'
+import { DEFAULT_SERVER_ACK_TIMEOUT_MS } from '../../../src/core/session/shared'
 
 export type TransportChoice = 'polling+websocket' | 'websocket' | 'polling'
 
@@ -25,6 +26,11 @@ export interface ConnectForm {
   reconnectionDelay: string
   reconnectionDelayMax: string
   timeout: string
+  /**
+   * How long (ms) the inspector keeps a server's ack request open for the user's answer: the inspector's
+   * own window (`serverAckTimeoutMs`), not the server's timeout, which a client cannot know.
+   */
+  ackWindow: string
   forceNew: boolean
   withCredentials: boolean
   client: 'v4' | 'v2'
@@ -75,6 +81,7 @@ export function defaultForm(url: string): ConnectForm {
     reconnectionDelay: '1000',
     reconnectionDelayMax: '5000',
     timeout: '20000',
+    ackWindow: String(DEFAULT_SERVER_ACK_TIMEOUT_MS),
     forceNew: true,
     withCredentials: false,
     client: 'v4',
@@ -279,6 +286,10 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
   const timeout = parseInteger(form.timeout, 'Timeout', 1, 3_600_000)
   if (timeout.error)
     errors.timeout = timeout.error
+  // Forms saved before the field existed have none: the default window.
+  const ackWindow = parseInteger(form.ackWindow ?? String(DEFAULT_SERVER_ACK_TIMEOUT_MS), 'Answer window', 1000, 3_600_000)
+  if (ackWindow.error)
+    errors.ackWindow = ackWindow.error
 
   if (Object.keys(errors).length > 0)
     return { ok: false, errors }
@@ -297,6 +308,8 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
   }
   if (attempts !== undefined)
     options.reconnectionAttempts = attempts
+  if (ackWindow.value !== undefined && ackWindow.value !== DEFAULT_SERVER_ACK_TIMEOUT_MS)
+    options.serverAckTimeoutMs = ackWindow.value
   if (auth.value)
     options.auth = auth.value
   if (query.value)
@@ -328,6 +341,7 @@ export function optionsToForm(options: ConnectOptions): ConnectForm {
   form.reconnectionDelay = String(options.reconnectionDelay ?? 1000)
   form.reconnectionDelayMax = String(options.reconnectionDelayMax ?? 5000)
   form.timeout = String(options.timeout ?? 20000)
+  form.ackWindow = String(options.serverAckTimeoutMs ?? DEFAULT_SERVER_ACK_TIMEOUT_MS)
   form.forceNew = options.forceNew ?? true
   form.withCredentials = options.withCredentials ?? false
   form.client = options.client ?? 'v4'
@@ -345,7 +359,8 @@ export function sameOptions(a: ConnectOptions, b: ConnectOptions): boolean {
 }
 
 function normalize(o: ConnectOptions): unknown {
-  const { label: _label, captureFrames: _c, serverAckTimeoutMs: _s, relay: _r, ...rest } = o as CreateSessionOptions
+  // The answer window counts (it is fixed when a session is made); the label and the relay endpoint don't.
+  const { label: _label, captureFrames: _c, relay: _r, ...rest } = o as CreateSessionOptions
   return Object.keys(rest).sort().map(key => [key, (rest as Record<string, unknown>)[key]])
 }
 
@@ -364,6 +379,8 @@ export interface RecentEntry extends ConnectOptions {
   rememberSecrets?: true
   /** What was not kept, e.g. `['auth', 'header Authorization', 'cookies']`. */
   omitted?: string[]
+  /** When a connection with these options last succeeded (ms since the epoch); Recent shows it. */
+  lastConnectedAt?: number
 }
 
 /**
@@ -485,4 +502,23 @@ export function recentEntry(options: ConnectOptions & Partial<RecentEntry>, choi
   if (all.length > 0)
     entry.omitted = all
   return entry
+}
+
+/** `14:02` today, `2026-03-04 14:02` another day (local time). */
+export function formatConnectedAt(at: number, now = Date.now()): string {
+  const d = new Date(at)
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`
+  const today = new Date(now)
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()
+  return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`
+}
+
+/**
+ * What the Recent list shows for an entry: its URL and when it last connected (entries stored before
+ * this was kept show the URL alone).
+ * @example recentLabel({ url: 'http://localhost:3000/', lastConnectedAt: Date.now() }) // 'http://localhost:3000/ · connected 14:02'
+ */
+export function recentLabel(entry: Pick<RecentEntry, 'url' | 'lastConnectedAt'>, now = Date.now()): string {
+  return entry.lastConnectedAt === undefined ? entry.url : `${entry.url} · connected ${formatConnectedAt(entry.lastConnectedAt, now)}`
 }

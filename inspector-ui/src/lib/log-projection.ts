@@ -90,6 +90,8 @@ export class LogProjection {
    */
   private seenThrough = 0
   private paused = false
+  /** While paused: the view shows matching entries up to this id only (the last one shown at the pause). */
+  private pausedThrough: number | undefined
   /** The log dropped entries since `ids` was last checked against it. */
   private stale = false
   private publishQueued = false
@@ -134,11 +136,28 @@ export class LogProjection {
     return compileFilter(filter)
   }
 
-  /** Paused: new rows are not drawn (the core keeps recording, and so does `ids`). */
-  setPaused(paused: boolean): void {
+  /**
+   * Paused: new rows are not drawn (the core keeps recording, and so does `ids`). `throughId` is the
+   * last entry shown when the pause began: a view made later for a paused tab (the user switched tabs
+   * and back) shows what was shown then, not what came meanwhile. Without it, the newest row shown now.
+   */
+  setPaused(paused: boolean, throughId?: number): void {
     this.paused = paused
-    if (!paused)
+    if (!paused) {
+      this.pausedThrough = undefined
       this.queuePublish()
+      return
+    }
+    const shown = this.view.value
+    this.pausedThrough = throughId ?? (shown.length > 0 ? shown.ids[shown.length - 1] : 0)
+    if (throughId !== undefined)
+      this.publishNow()
+  }
+
+  /** The newest entry id the view shows now (0: none). */
+  lastShownId(): number {
+    const shown = this.view.value
+    return shown.length > 0 ? shown.ids[shown.length - 1] : 0
   }
 
   /** Hide everything logged so far from this view (the core log keeps it). */
@@ -165,7 +184,7 @@ export class LogProjection {
   /** Publish what `ids` holds now, ignoring pause and the frame budget (tests, clear). */
   publishNow(): void {
     this.prune()
-    this.view.value = { ids: this.ids, length: this.ids.length }
+    this.view.value = { ids: this.ids, length: this.pausedThrough === undefined ? this.ids.length : countThrough(this.ids, this.pausedThrough) }
   }
 
   /** Forget the ids the log dropped (a new array, so a published view keeps reading a consistent prefix). */
@@ -348,4 +367,18 @@ export class LogProjection {
     this.append(scan.buffered)
     this.publishNow()
   }
+}
+
+/** How many of the ascending `ids` are ≤ `id` (binary search: the published prefix of a paused view). */
+function countThrough(ids: readonly number[], id: number): number {
+  let lo = 0
+  let hi = ids.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (ids[mid] <= id)
+      lo = mid + 1
+    else
+      hi = mid
+  }
+  return lo
 }

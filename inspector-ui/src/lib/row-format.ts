@@ -3,7 +3,7 @@
  * (entries are immutable). The cache is bounded too.
  */
 import type { LogEntry } from '../../../src/core/types'
-import { formatBytes, previewArgs, previewValue } from '../../../src/core'
+import { binaryPreview, frameWireText, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '../../../src/core'
 
 export interface RowText {
   /** Event name, or the lifecycle kind. */
@@ -13,7 +13,8 @@ export interface RowText {
   preview: string
 }
 
-const PREVIEW_CHARS = 200
+/** The text filter searches this same preview (`searchPreview`): what a row shows finds the row. */
+const PREVIEW_CHARS = ROW_PREVIEW_CHARS
 const CACHE_MAX = 4000
 const cache = new Map<number, RowText>()
 
@@ -65,14 +66,17 @@ function build(entry: LogEntry): RowText {
     case 'upgrade':
     case 'upgrade_error':
       return { title: entry.kind, argc: undefined, preview: `${entry.transport ?? ''}${entry.message ? ` ${entry.message}` : ''}` }
-    case 'frame':
+    case 'frame': {
+      // As it went over the wire (`2probe`, `42["chat",…]`), binary as hex (`<4 B: 01 02 03 ab>`).
+      const wire = frameWireText(entry)
       return {
-        title: entry.engineType,
+        title: entry.probe ? `${entry.engineType} (probe)` : entry.engineType,
         argc: undefined,
-        preview: typeof entry.data === 'string'
-          ? (entry.data.length > PREVIEW_CHARS ? `${entry.data.slice(0, PREVIEW_CHARS)}…` : entry.data)
-          : entry.data ? `binary ${formatBytes(entry.data.byteLength)}` : '',
+        preview: wire !== undefined
+          ? (wire.length > PREVIEW_CHARS ? `${wire.slice(0, PREVIEW_CHARS)}…` : wire)
+          : entry.data instanceof Uint8Array ? binaryPreview(entry.data) : '',
       }
+    }
     case 'note':
       return { title: `note (${entry.level})`, argc: undefined, preview: entry.message }
     default: {

@@ -1,14 +1,18 @@
 /**
- * The connect bar's forms, one per tab (and one for "no tab yet"), and what Connect means:
+ * The connect bar's forms, one per tab (and one for "no tab yet"), and what Connect means (issue 11):
  * - no tab: open a session;
  * - the tab's own options, not connected: connect it again (same session, same log);
- * - other options, and the tab never connected (a fresh tab): replace its session;
- * - other options, and the tab has a history: open a new tab, keep the old one.
+ * - other options: connect the same tab again with them (the core replaces its session under the same
+ *   id: the tab keeps its log and socket-id history). Only `+` / Ctrl+T / Alt+T make a new tab.
+ *
+ * Fields are checked as they are typed (`errorsFor`); the URL's error shows once Connect was pressed.
+ * Recent remembers a connection when it *succeeds* (the options of the last successful connection to a
+ * URL, with the time): a failed attempt never overwrites a working entry.
  */
 import type { SuggestedSettings } from '../../../src/core'
-import type { ConnectForm, FormContext, FormErrors } from '../lib/connect-form'
+import type { ConnectForm, ConnectOptions, FormContext, FormErrors } from '../lib/connect-form'
 import { defineStore } from 'pinia'
-import { reactive, ref } from 'vue'
+import { reactive, ref, watch } from 'vue'
 import { defaultConnectUrl } from '../config'
 import { defaultForm, formToOptions, optionsToForm, sameOptions } from '../lib/connect-form'
 import { usePrefsStore } from './prefs'
@@ -37,6 +41,30 @@ export const useConnectStore = defineStore('connect', () => {
   const linkUrl = ref(fromLink)
   /** Per form: what the Recent entry it was loaded from did not keep (e.g. `auth`, `header Authorization`). */
   const recentOmitted = reactive<Record<string, string[]>>({})
+  /** Forms whose Connect was pressed: their URL error shows (while typing a URL, it would only nag). */
+  const submitted = reactive<Record<string, boolean>>({})
+  /** What to remember in Recent when the tab connects: the options of its last Connect, and the choice. */
+  const toRemember = new Map<string, { options: ConnectOptions, rememberSecrets: boolean }>()
+  const lastStatus = new Map<string, string>()
+
+  // Every state change (sync: a connect followed at once by a drop is still a success to remember).
+  watch(() => sessions.tabs, (tabs) => {
+    const present = new Set<string>()
+    for (const tab of tabs) {
+      present.add(tab.id)
+      const was = lastStatus.get(tab.id)
+      lastStatus.set(tab.id, tab.status)
+      const pending = toRemember.get(tab.id)
+      if (tab.status === 'connected' && was !== 'connected' && pending)
+        prefs.remember(pending.options, { rememberSecrets: pending.rememberSecrets, connectedAt: Date.now() })
+    }
+    for (const id of [...lastStatus.keys()]) {
+      if (!present.has(id)) {
+        lastStatus.delete(id)
+        toRemember.delete(id)
+      }
+    }
+  }, { flush: 'sync' })
 
   function blankForm(): ConnectForm {
     return defaultForm(defaultConnectUrl())
@@ -46,8 +74,13 @@ export const useConnectStore = defineStore('connect', () => {
     const key = tabId ?? NO_TAB
     if (!forms[key]) {
       const options = tabId ? sessions.optionsById[tabId] : undefined
+      const snapshot = tabId ? sessions.snapshotOf(tabId) : undefined
       if (options) {
         forms[key] = optionsToForm(options)
+      }
+      else if (snapshot?.readonly) {
+        // An imported capture: its URL field shows the captured URL (read-only).
+        forms[key] = defaultForm(snapshot.url)
       }
       else {
         forms[key] = blankForm()
@@ -64,14 +97,39 @@ export const useConnectStore = defineStore('connect', () => {
     return { relayAvailable: !!relayEndpoint() }
   }
 
+  /**
+   * The form's problems now, field by field (checked as the user types; the URL's once Connect was
+   * pressed for this form). Empty for an imported tab.
+   */
   function errorsFor(tabId: string | undefined): FormErrors {
-    return errors[tabId ?? NO_TAB] ?? {}
+    const key = tabId ?? NO_TAB
+    const form = forms[key]
+    if (!form || (tabId && sessions.snapshotOf(tabId)?.readonly))
+      return {}
+    const result = formToOptions(form, context())
+    if (result.ok)
+      return {}
+    const { url, ...rest } = result.errors
+    return url && submitted[key] ? { ...rest, url } : rest
+  }
+
+  /** Whether Connect would change the tab's options (a live tab can then connect again with them). */
+  function changed(tabId: string | undefined): boolean {
+    if (!tabId)
+      return true
+    const own = sessions.optionsById[tabId]
+    const result = formToOptions(formFor(tabId), context())
+    return !own || !result.ok || !sameOptions(own, result.options)
   }
 
   /** Connect the tab (see the module comment). Returns the session id, or undefined when invalid. */
   function connect(tabId: string | undefined): string | undefined {
     const key = tabId ?? NO_TAB
     const form = formFor(tabId)
+    const snapshot = tabId ? sessions.snapshotOf(tabId) : undefined
+    if (snapshot?.readonly)
+      return undefined
+    submitted[key] = true
     const result = formToOptions(form, context())
     if (!result.ok) {
       errors[key] = result.errors
@@ -79,29 +137,27 @@ export const useConnectStore = defineStore('connect', () => {
     }
     errors[key] = {}
     const options = result.options
-    prefs.remember(options, { rememberSecrets: form.rememberSecrets })
     delete recentOmitted[key]
-    const snapshot = tabId ? sessions.snapshotOf(tabId) : undefined
+    const remember = { options, rememberSecrets: form.rememberSecrets }
     if (!tabId || !snapshot) {
-      const id = sessions.openSession(options)
+      const id = sessions.openSession(options, { connect: false })
       forms[id] = { ...form }
       delete forms[NO_TAB]
+      submitted[id] = true
+      delete submitted[NO_TAB]
+      toRemember.set(id, remember)
+      sessions.connect(id)
       return id
     }
+    toRemember.set(tabId, remember)
     const own = sessions.optionsById[tabId]
     if (own && sameOptions(own, options)) {
       if (snapshot.status === 'idle' || snapshot.status === 'disconnected')
         sessions.connect(tabId)
       return tabId
     }
-    const fresh = snapshot.status === 'idle' && snapshot.idHistory.length === 0 && !snapshot.readonly
-    const id = fresh ? sessions.replaceSession(tabId, options) : sessions.openSession(options)
-    forms[id] = { ...form }
-    if (fresh)
-      delete forms[tabId]
-    else if (own)
-      forms[tabId] = optionsToForm(own)
-    return id
+    // Other options: the same tab connects again with them (same id, log and socket-id history).
+    return sessions.replaceSession(tabId, options)
   }
 
   /** A new tab pointed at the default URL, not connected yet (Ctrl/Cmd+T). */
@@ -161,5 +217,5 @@ export const useConnectStore = defineStore('connect', () => {
     return recentOmitted[tabId ?? NO_TAB] ?? []
   }
 
-  return { forms, errors, recentOmitted, formFor, errorsFor, omittedFor, connect, newTab, loadRecent, applyFix, context }
+  return { forms, errors, recentOmitted, formFor, errorsFor, omittedFor, changed, connect, newTab, loadRecent, applyFix, context }
 })

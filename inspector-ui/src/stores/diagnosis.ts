@@ -1,8 +1,9 @@
 /**
  * Connection diagnoses, one per session: when a session gets `connect_error` (or disconnects with
  * "ping timeout"), say why with the core's `explainFailure` at once, then probe with `diagnoseConnection`
- * (in the page) and, where the page cannot tell (a failed request gives no reason), in the inspector's
- * Node process through the relay. Relayed sessions are probed in Node only (their connection runs there).
+ * (in the page) and, where the page cannot tell (the core marks such a diagnosis `pageBlind`: a failed
+ * request gives no reason, an answer without CORS headers cannot be read), in the inspector's Node process
+ * through the relay. Relayed sessions are probed in Node only (their connection runs there).
  *
  * One probe per failure streak: reconnection attempts that fail with the same message do not probe again;
  * a different message does, and so does the same one after the session stayed connected for a minute.
@@ -37,8 +38,6 @@ export interface DiagnosisView {
 
 /** A failure with the same message this soon after the last probe belongs to the same streak. */
 const STREAK_MS = 60_000
-/** Codes a page's probe cannot refine (a failed request gives no reason): ask Node when the relay is there. */
-const PAGE_BLIND = new Set(['unreachable'])
 /** A connection still pending this long is probed before socket.io's own timeout ends it. */
 export const SLOW_CONNECT_MS = 5_000
 
@@ -102,7 +101,8 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
       }
       else {
         diagnosis = await diagnoseConnection({ ...input, pageOrigin })
-        if (stillMine() && relay && PAGE_BLIND.has(diagnosis.code)) {
+        // The page could not read the answer (see `Diagnosis.pageBlind`): Node can, when the relay is there.
+        if (stillMine() && relay && diagnosis.pageBlind) {
           set(sessionId, { ...base, status: 'probing', diagnosis, where: 'page' })
           try {
             diagnosis = await diagnoseThroughRelay(relay, nodeInput)

@@ -26,6 +26,11 @@ export const useLogStore = defineStore('log', () => {
   const namesSeen = shallowRef<readonly string[]>([])
   /** Replaced (at most once a frame) when the counts change. */
   const dropped = shallowRef<DroppedCounts>({ total: 0, bySession: new Map() })
+  /**
+   * Paused views by key (`events:<session id>`, `frames:<session id>`, `timeline`): the last entry id
+   * shown when the pause began. Kept here, not in the view, so a tab's pause survives switching tabs.
+   */
+  const pausedThrough = shallowRef<Readonly<Record<string, number>>>({})
 
   const names = new Map<string, number>()
   const emitByCorrelation = new Map<string, number>()
@@ -105,6 +110,19 @@ export const useLogStore = defineStore('log', () => {
   // The text filter's search texts, built while the page is idle (lib/search-warmup.ts).
   warmSearchTexts(log)
 
+  function setPaused(key: string, throughId: number | undefined): void {
+    const { [key]: _was, ...rest } = pausedThrough.value
+    pausedThrough.value = throughId === undefined ? rest : { ...rest, [key]: throughId }
+  }
+  // A closed tab's pauses go with it.
+  getInspector().on('sessions', (list) => {
+    const present = new Set(list.map(s => s.id))
+    const keys = Object.keys(pausedThrough.value)
+    const kept = keys.filter(key => !key.includes(':') || present.has(key.slice(key.indexOf(':') + 1)))
+    if (kept.length !== keys.length)
+      pausedThrough.value = Object.fromEntries(kept.map(key => [key, pausedThrough.value[key]]))
+  })
+
   /** The ack entry answering an emit (or a server request), if it came. */
   function ackOf(entry: EventEntry): AckEntry | undefined {
     if (!entry.correlationId)
@@ -135,5 +153,5 @@ export const useLogStore = defineStore('log', () => {
     return sessionId === undefined ? counts.total : counts.bySession.get(sessionId) ?? 0
   }
 
-  return { version, namesSeen, dropped, ackOf, emitOf, connectErrorOf, entry, droppedFor }
+  return { version, namesSeen, dropped, pausedThrough, setPaused, ackOf, emitOf, connectErrorOf, entry, droppedFor }
 })

@@ -44,7 +44,12 @@ function validateRecent(raw: unknown): RecentEntry[] {
   return expectArray(raw, 'recent connections')
     .filter((item): item is RecentEntry => isRecord(item) && typeof item.url === 'string')
     .slice(0, MAX_RECENT)
-    .map(item => recentEntry(item, { rememberSecrets: item.rememberSecrets === true, neverKeep }))
+    .map((item) => {
+      const entry = recentEntry(item, { rememberSecrets: item.rememberSecrets === true, neverKeep })
+      if (entry.lastConnectedAt !== undefined && !(typeof entry.lastConnectedAt === 'number' && Number.isFinite(entry.lastConnectedAt)))
+        delete entry.lastConnectedAt
+      return entry
+    })
 }
 
 export const usePrefsStore = defineStore('prefs', () => {
@@ -57,10 +62,13 @@ export const usePrefsStore = defineStore('prefs', () => {
 
   /**
    * Remember a connection (most recent first, one entry per URL), without its secrets unless
-   * `rememberSecrets` (see `recentEntry`).
+   * `rememberSecrets` (see `recentEntry`). The connect store calls it when a connection succeeds, with
+   * `connectedAt` (shown in Recent): a failed attempt never replaces a working entry (issue 11).
    */
-  function remember(options: ConnectOptions, choice: { rememberSecrets?: boolean } = {}): void {
+  function remember(options: ConnectOptions, choice: { rememberSecrets?: boolean, connectedAt?: number } = {}): void {
     const entry = recentEntry(options, { rememberSecrets: choice.rememberSecrets === true, neverKeep: inspectorSecrets(loadRuntimeConfig()) })
+    if (choice.connectedAt !== undefined)
+      entry.lastConnectedAt = choice.connectedAt
     recent.value = [entry, ...recent.value.filter(item => item.url !== entry.url)].slice(0, MAX_RECENT)
     writeStored('recent', recent.value)
   }

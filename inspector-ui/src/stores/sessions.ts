@@ -45,9 +45,55 @@ export function relayEndpoint(): RelayEndpoint | undefined {
   return { url: origin && origin !== 'null' ? origin : relay.url, token: relay.token }
 }
 
-/** The tab state the UI shows (`data-state`): the core's `idle` reads as disconnected. */
-export function tabState(snapshot: SessionSnapshot): 'connecting' | 'connected' | 'disconnected' | 'reconnecting' {
+export type TabState = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'imported'
+
+/**
+ * The tab state the UI shows (`data-state`): the core's `idle` reads as disconnected, and an imported
+ * capture is `imported` whatever state it was recorded in (it is not a live connection).
+ */
+export function tabState(snapshot: SessionSnapshot): TabState {
+  if (snapshot.readonly)
+    return 'imported'
   return snapshot.status === 'idle' ? 'disconnected' : snapshot.status
+}
+
+/**
+ * The colour of a tab's dot: a session that never connected and did not fail (a new tab, or one stopped
+ * while connecting) is `never` (grey), not the red of a failure (`failed`: the last attempt failed, or a
+ * connection ended). `data-ever-connected` on the tab says whether it ever had a socket id.
+ */
+export type TabDot = 'connected' | 'connecting' | 'reconnecting' | 'failed' | 'never' | 'imported'
+
+export function tabDot(snapshot: SessionSnapshot): TabDot {
+  const state = tabState(snapshot)
+  if (state !== 'disconnected')
+    return state
+  return snapshot.idHistory.length === 0 && snapshot.lastError === undefined ? 'never' : 'failed'
+}
+
+/** `localhost:3000` of a URL (the text itself when it is not one). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url
+  }
+  catch {
+    return url
+  }
+}
+
+/** What a tab is called unless renamed: its own label when one was given, else `host:port /namespace`. */
+export function defaultTabLabel(snapshot: SessionSnapshot): string {
+  if (snapshot.label && snapshot.label !== snapshot.namespace)
+    return snapshot.label
+  return `${hostOf(snapshot.url)} ${snapshot.namespace}`
+}
+
+/** Where an imported tab came from (the notice of an imported capture). */
+export interface ImportedInfo {
+  fileName: string
+  /** Time of the capture's first and last entry of this session (ms since the epoch), when it has entries. */
+  from?: number
+  to?: number
 }
 
 export const useSessionsStore = defineStore('sessions', () => {
@@ -56,9 +102,18 @@ export const useSessionsStore = defineStore('sessions', () => {
   const activeView = ref<ActiveView>('session')
   /** Options each live tab was opened with (to tell "connect again" from "connect somewhere else"). */
   const optionsById = shallowRef<Record<string, ConnectOptions>>({})
+  /** Names the user gave tabs (double-click on the label). */
+  const names = shallowRef<Record<string, string>>({})
+  /** Labels of tabs closed since, so the timeline's rows of a closed tab keep saying whose they are. */
+  const closedLabels = shallowRef<Record<string, string>>({})
+  /** When each tab last connected again with other options (older failures are not this session's). */
+  const replacedAt = shallowRef<Record<string, number>>({})
+  /** File name and recorded time of each imported tab. */
+  const importedById = shallowRef<Record<string, ImportedInfo>>({})
 
   const order: string[] = []
-  const stateSubs = new Map<string, () => void>()
+  /** Each tab's `state` subscription, with the session it is on (a replaced tab has a new one). */
+  const stateSubs = new Map<string, { session: SessionSource, off: () => void }>()
   const engine = getInspector()
 
   function publish(): void {
@@ -76,15 +131,17 @@ export const useSessionsStore = defineStore('sessions', () => {
     const present = new Set<string>()
     for (const session of engine.list() as SessionSource[]) {
       present.add(session.id)
-      if (!stateSubs.has(session.id)) {
-        stateSubs.set(session.id, session.on('state', () => publish()))
+      const sub = stateSubs.get(session.id)
+      if (sub?.session !== session) {
+        sub?.off()
+        stateSubs.set(session.id, { session, off: session.on('state', () => publish()) })
         if (!order.includes(session.id))
           order.push(session.id)
       }
     }
-    for (const [id, off] of stateSubs) {
+    for (const [id, sub] of stateSubs) {
       if (!present.has(id)) {
-        off()
+        sub.off()
         stateSubs.delete(id)
         const at = order.indexOf(id)
         if (at >= 0)
@@ -118,31 +175,59 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   /**
-   * Replace a tab's session with a new one at the same place in the tab order (the connect bar uses it
-   * when the user changes the URL or options of a disconnected tab).
+   * Connect a tab again with other options (issue 11 item 5): the core replaces its session under the
+   * same id, so the tab keeps its place, its name, its log and its socket-id history. Returns the id.
    */
   function replaceSession(id: string, options: ConnectOptions, opts: { connect?: boolean } = {}): string {
-    const at = order.indexOf(id)
-    const wasActive = activeId.value === id
-    const newId = openSession(options, { connect: false, activate: false })
-    if (at >= 0) {
-      order.splice(order.indexOf(newId), 1)
-      order.splice(at + 1, 0, newId)
-    }
-    closeSession(id)
-    if (wasActive)
-      activate(newId)
+    const relay = options.via === 'relay' ? relayEndpoint() : undefined
+    if (options.via === 'relay' && !relay)
+      throw new Error('The relay is not available: this page was not served by the inspector\'s server')
+    const session = engine.replaceSession(id, relay ? { ...options, relay } : options)
+    optionsById.value = { ...optionsById.value, [id]: options }
+    replacedAt.value = { ...replacedAt.value, [id]: Date.now() }
+    sync()
     if (opts.connect ?? true)
-      engine.get(newId)?.connect()
-    publish()
-    return newId
+      session.connect()
+    return id
+  }
+
+  /** The tab's name: the user's, else its default (`localhost:3000 /chat`). */
+  function labelOf(snapshot: SessionSnapshot): string {
+    return names.value[snapshot.id] ?? defaultTabLabel(snapshot)
+  }
+
+  /** Rename a tab; an empty name gives it back its default label. */
+  function rename(id: string, name: string): void {
+    const trimmed = name.trim().slice(0, 120)
+    const { [id]: _old, ...rest } = names.value
+    names.value = trimmed ? { ...rest, [id]: trimmed } : rest
+  }
+
+  /** Label of any session the log has entries of: open tabs by name, closed ones marked so. */
+  function labelForId(id: string): string | undefined {
+    const tab = tabs.value.find(t => t.id === id)
+    if (tab)
+      return labelOf(tab)
+    const closed = closedLabels.value[id]
+    return closed === undefined ? undefined : `${closed} (closed)`
+  }
+
+  function noteImported(ids: readonly string[], info: ImportedInfo): void {
+    const next = { ...importedById.value }
+    for (const id of ids) next[id] = { ...info }
+    importedById.value = next
   }
 
   function closeSession(id: string): void {
     const at = order.indexOf(id)
+    const snapshot = engine.get(id)?.snapshot()
+    if (snapshot)
+      closedLabels.value = { ...closedLabels.value, [id]: labelOf(snapshot) }
     engine.remove(id)
     const { [id]: _gone, ...rest } = optionsById.value
     optionsById.value = rest
+    const { [id]: _name, ...otherNames } = names.value
+    names.value = otherNames
     sync()
     if (activeId.value === id || (activeId.value && !engine.get(activeId.value)))
       activeId.value = order[Math.min(at, order.length - 1)]
@@ -181,6 +266,14 @@ export const useSessionsStore = defineStore('sessions', () => {
     activeId,
     activeView,
     optionsById,
+    names,
+    closedLabels,
+    replacedAt,
+    importedById,
+    labelOf,
+    labelForId,
+    rename,
+    noteImported,
     openSession,
     replaceSession,
     closeSession,

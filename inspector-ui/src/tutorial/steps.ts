@@ -8,9 +8,13 @@ export type StepId
   = | 'connect' | 'second' | 'broadcast' | 'direct' | 'namespaces' | 'rooms'
     | 'leave' | 'lists' | 'disconnect' | 'acks' | 'v2'
 
+/**
+ * One row of the v2 → v4 table. A cell is code (a string, shown as is in both languages), or words
+ * (`Localized`, `backticks` for code inside) where it says something rather than shows code.
+ */
 export interface V2Row {
-  readonly v2: string
-  readonly v4: string
+  readonly v2: string | Localized
+  readonly v4: string | Localized
   readonly note: Localized
 }
 
@@ -253,13 +257,13 @@ export const STEPS: readonly TutorialStep[] = [
         note: { en: 'No callback; synchronous in memory, a promise with other adapters.', ko: '콜백이 없습니다. 메모리 어댑터에서는 동기, 다른 어댑터에서는 promise입니다.' },
       },
       {
-        v2: '"the server has no disconnection event"',
+        v2: { en: '"the server has no disconnection event"', ko: '"서버에는 연결 해제 이벤트가 없다"' },
         v4: 'socket.on(\'disconnecting\') → socket.on(\'disconnect\', reason)',
         note: { en: 'Wrong in every version; `disconnecting` still knows the rooms.', ko: '어느 버전에서도 틀린 말입니다. `disconnecting`에서는 아직 룸을 알 수 있습니다.' },
       },
       {
         v2: 'socket.emit(\'error\', …)',
-        v4: 'socket.emit(\'error\', …) is delivered',
+        v4: { en: '`socket.emit(\'error\', …)` is delivered', ko: '`socket.emit(\'error\', …)`가 전달됩니다' },
         note: { en: 'v2 reserved "error" and never sent it; prefer an unambiguous name.', ko: 'v2에서는 "error"가 예약어라 전송되지 않았습니다. 헷갈리지 않는 이름을 쓰세요.' },
       },
     ],

@@ -235,6 +235,25 @@ export function frameWireText(frame: FrameEntry): string | undefined {
   return (ENGINE_DIGIT[frame.engineType] ?? '') + (data ?? '')
 }
 
+/**
+ * What an Engine.IO packet that carries no Socket.IO packet is for, in a few words (the frames view's
+ * summary line). `undefined` for messages.
+ * @example describeEngineFrame(noopFrame) // 'noop: ends the pending poll while the connection upgrades'
+ */
+export function describeEngineFrame(frame: FrameEntry): string | undefined {
+  const over = frame.transport ? ` over ${frame.transport}` : ''
+  switch (frame.engineType) {
+    case 'open': return `open: the handshake${over}`
+    case 'close': return 'close: the transport closes'
+    case 'ping': return frame.probe ? `ping "probe": the upgrade probe${over}` : 'ping: heartbeat'
+    case 'pong': return frame.probe ? `pong "probe": the server answers the upgrade probe${over}` : 'pong: heartbeat answer'
+    case 'upgrade': return `upgrade: the connection switches${over ? ` to ${frame.transport}` : ''}`
+    case 'noop': return 'noop: ends the pending poll while the connection upgrades'
+    case 'error': return 'error'
+    case 'message': return undefined
+  }
+}
+
 /** The Socket.IO packet type of a message frame, read from its first digit (no JSON parsing). */
 export function socketPacketType(frame: FrameEntry): SocketPacketTypeName | undefined {
   if (frame.engineType !== 'message' || typeof frame.data !== 'string')

@@ -6,17 +6,22 @@
  * Order of the checks, and why:
  * 1. the client's own error when it is conclusive (`Invalid namespace`, a middleware's `next(err)`);
  * 2. a polling handshake `GET <origin><path>/?EIO=4&transport=polling`: readable → what answered (v4, v2,
- *    HTML, 404, an Engine.IO error); failed outright → `no-cors` retry in a browser (answers → CORS), the
- *    error cause in Node (refused, reset, TLS); no answer → try the usual paths (a bare socket.io server
- *    never answers other paths), else `timeout`;
+ *    an Engine.IO error, or anything else: then other paths first, those an HTML page names included, and
+ *    only then a 401/403 → `handshake-refused`, else `not-a-socketio-server`); failed outright → `no-cors`
+ *    retry in a browser (answers → the answer has no CORS headers: a WebSocket handshake at the path says
+ *    whether Socket.IO is there at all, else other paths are tried before blaming CORS), the error cause in
+ *    Node (refused, reset, TLS); no answer → try the usual paths (a bare socket.io server never answers
+ *    other paths), else `timeout`;
  * 3. with a v4 handshake: a CONNECT to the URL's namespace over the probe's own session (the server's
- *    answer tells an unknown namespace and middleware rejections apart), then, if the heartbeat is short, a
- *    wait for the server's ping (`ping-timeout`).
+ *    answer tells an unknown namespace and middleware rejections apart; "Session ID unknown" on a request of
+ *    that session means another node answered it: `sticky-sessions-missing`), then, if the heartbeat is
+ *    short, a wait for the server's ping (`ping-timeout`).
  */
 import type { Handshake } from './handshake'
+import type { ProbeAnswer } from './probe'
 import type { ConnectErrorLike, DiagnoseInput, Diagnosis, DiagnosisCode, ProbeResult, SuggestedSettings } from './types'
 import { asMalformedHandshakeData, CLIENT_LIBRARY_ERROR, MALFORMED_HANDSHAKE, malformedHandshakeData, readOpenPacket, RELAY_SESSION_CRASHED } from './handshake'
-import { handshakePathProblem, parseEioError, probeFetch, probeWebSocket, runsInBrowser } from './probe'
+import { handshakePathProblem, parseEioError, pathsInPage, probeFetch, probeWebSocket, refusalMessage, runsInBrowser } from './probe'
 import { DIAGNOSES } from './table'
 
 /** Handshake paths tried when the given one does not answer like Socket.IO. */
@@ -152,6 +157,49 @@ function invalidNamespace(target: Target, probe: ProbeResult[], how: string): Di
   })
 }
 
+/** What a refusal's status means, in a word or two (the end of the title). */
+const REFUSAL_REASONS: Readonly<Record<number, string>> = {
+  400: 'engine middleware error',
+  401: 'authentication',
+  403: 'forbidden',
+  407: 'proxy authentication',
+}
+/** Statuses that refuse a handshake by themselves (any body): HTTP-level authentication and authorisation. */
+const REFUSAL_STATUSES: ReadonlySet<number> = new Set([401, 403, 407])
+
+/**
+ * The handshake request was refused with an HTTP error before Socket.IO (or its namespace middleware) ran:
+ * engine-level middleware, `allowRequest`, a proxy. `message` is already bounded text (`refusalMessage`,
+ * `parseEioError`).
+ */
+function handshakeRefused(status: number, message: string | undefined, probe: ProbeResult[], how: string, wwwAuthenticate?: string): Diagnosis {
+  const reason = REFUSAL_REASONS[status] ?? 'HTTP error'
+  const said = message ? ` Its answer says: "${message}".` : ' Its answer has no message.'
+  const asks = wwwAuthenticate ? ` It asks for authentication with WWW-Authenticate: ${wwwAuthenticate}.` : ''
+  return make('handshake-refused', `${how}${said}${asks} This refusal happens at the HTTP level, before Socket.IO's connection `
+    + 'exists: engine-level middleware (io.engine.use, as in socket.io\'s passport-jwt example), the server\'s allowRequest option or a '
+    + 'proxy. The auth payload (the auth option) is sent later, inside the connection, so it never reaches this check.', probe, {
+    title: `${DIAGNOSES['handshake-refused'].title} (HTTP ${status}): ${reason}`,
+    suggestedSettings: { relay: true },
+  })
+}
+
+/** Whether an answer in the probe's own session is Engine.IO's "Session ID unknown" (code 1, HTTP 400). */
+function unknownSession(answer: ProbeAnswer): boolean {
+  return answer.result.status === 400 && answer.result.looksLike === 'eio-error' && parseEioError(answer.body)?.code === 1
+}
+
+/** A request of the probe's session reached a node that does not know the session. */
+function stickySessionsMissing(input: DiagnoseInput, target: Target, probe: ProbeResult[]): Diagnosis {
+  const clientSaw = input.error ? ` The client's error ("${input.error.message}"${input.error.description !== undefined ? `, ${describeValue(input.error.description, 60)}` : ''}) is the same failure.` : ''
+  return make('sticky-sessions-missing', `${target.origin} answered the handshake at "${target.path}", then answered the next request of that same `
+    + 'session with HTTP 400 {"code":1,"message":"Session ID unknown"}: the request reached a server node that did not make the session. '
+    + 'HTTP long-polling sends each packet as a request of its own, and a load balancer without sticky sessions spreads them over the nodes.'
+    + `${clientSaw} A WebSocket connection is one request, so it stays on one node.`, probe, {
+    suggestedSettings: { transports: ['websocket'] },
+  })
+}
+
 function middlewareRejected(message: string, data: unknown, probe: ProbeResult[], how: string): Diagnosis {
   const dataLine = data === undefined ? ' It sent no data with the error.' : ` Its data: ${describeValue(data)}.`
   return make('middleware-rejected', `${how} The server's middleware rejected the connection with the message "${message}".${dataLine}`, probe)
@@ -253,8 +301,19 @@ export async function diagnoseConnection(input: DiagnoseInput): Promise<Diagnosi
   if (inBrowser) {
     const opaque = await probeFetch({ purpose: 'no-cors', url: pollingUrl(target, target.path, 4), mode: 'no-cors', timeoutMs })
     probe.push(opaque.result)
-    if (opaque.result.outcome === 'opaque')
-      return corsRejected(target, probe, timeoutMs, pageOrigin, 'The server answered the handshake request, but without permission for this page\'s origin to read it (no matching Access-Control-Allow-Origin).')
+    if (opaque.result.outcome === 'opaque') {
+      // Something answered without CORS headers for this page. From here a Socket.IO handshake refused by CORS
+      // looks exactly like any other answer without them (the app's HTML page at a path Socket.IO does not
+      // own, a 401): a WebSocket handshake at this path (WebSocket needs no CORS) says whether Socket.IO is
+      // there at all; when it is not, look for Socket.IO at the other paths before blaming CORS.
+      const ws = await webSocketProbe(target, probe, timeoutMs)
+      if (ws?.looksLike !== 'eio4-open') {
+        const found = await scanPaths(input, target, probe, timeoutMs)
+        if (found)
+          return found
+      }
+      return corsRejected(target, probe, pageOrigin, 'The server answered the handshake request, but without permission for this page\'s origin to read it (no matching Access-Control-Allow-Origin).', ws)
+    }
     if (mixed) {
       return make('mixed-content', `This page is served over https (${pageOrigin}) and the server is ${target.origin}, which is not secure; the request failed, most likely blocked as mixed content.`, probe, {
         suggestedSettings: { relay: true },
@@ -267,10 +326,11 @@ export async function diagnoseConnection(input: DiagnoseInput): Promise<Diagnosi
         suggestion: `Open ${target.origin}${target.path}/?EIO=4&transport=polling in a browser tab: a certificate warning means the certificate is not trusted (accept it, or connect through the relay); `
           + 'otherwise check that the server is running on this host and port.',
         suggestedSettings: { relay: true },
+        pageBlind: true,
       })
     }
     return make('unreachable', `The request to ${target.origin} failed before any answer. The browser does not say why: most often nothing is listening on that port, `
-      + 'but a server that closes the connection without answering looks the same from a page.', probe)
+      + 'but a server that closes the connection without answering looks the same from a page.', probe, { pageBlind: true })
   }
 
   // Node: the error's cause tells.
@@ -324,7 +384,12 @@ async function afterAnswer(input: DiagnoseInput, target: Target, body: string, p
       }
     }
     if (eioError.code === 4) {
-      return middlewareRejected(eioError.message || 'Forbidden', undefined, probe, `The server refused the handshake itself (HTTP ${hs.status}, Engine.IO error 4; its allowRequest option or a proxy decides this).`)
+      return handshakeRefused(hs.status ?? 403, eioError.message || 'Forbidden', probe, `Engine.IO at "${target.path}" refused the handshake request with HTTP ${hs.status} and its error 4 (Forbidden): the server's allowRequest option decided so.`)
+    }
+    if (eioError.code === 3) {
+      // Engine.IO answers "Bad request" (3) to a plain polling handshake when engine middleware called
+      // next(err) (or a custom generateId threw).
+      return handshakeRefused(hs.status ?? 400, eioError.message || 'Bad request', probe, `Engine.IO at "${target.path}" refused the handshake request with HTTP ${hs.status} and its error 3 (Bad request): an engine middleware (io.engine.use) called next(err), or the server's generateId threw.`)
     }
     if (eioError.code === 0 && /transport/i.test(eioError.message)) {
       return make('unknown', `The server at "${target.path}" runs Socket.IO but refuses HTTP long-polling ("${eioError.message}"): it only accepts WebSocket.`, probe, {
@@ -334,22 +399,29 @@ async function afterAnswer(input: DiagnoseInput, target: Target, body: string, p
       })
     }
     return make('unknown', `The server at "${target.path}" answered the handshake with the Engine.IO error ${eioError.code} "${eioError.message}" (HTTP ${hs.status}).`, probe, {
-      title: 'The server refused the handshake',
+      title: 'The server answered the handshake with an Engine.IO error',
       suggestion: 'Check the server\'s engine options (transports, allowRequest, allowEIO3) and any proxy in front of it.',
     })
   }
 
   if (kind !== 'eio4-open') {
-    const found = await scanPaths(input, target, probe, timeoutMs)
+    // The usual Express app answers every path with its page, which names the handshake path it uses.
+    const found = await scanPaths(input, target, probe, timeoutMs, kind === 'html' ? pathsInPage(body) : [])
     if (found)
       return found
+    if (hs.status !== undefined && REFUSAL_STATUSES.has(hs.status)) {
+      const cors = pageOrigin && !runsInBrowser() && !allowsOrigin(hs.allowOrigin, pageOrigin)
+        ? ` (Its Access-Control-Allow-Origin does not allow ${pageOrigin} either: from that page, only the relay gets past both.)`
+        : ''
+      return handshakeRefused(hs.status, refusalMessage(body, hs.contentType), probe, `The server answered the handshake request at "${target.path}" with HTTP ${hs.status}, and no other path answers like Socket.IO.${cors}`, hs.wwwAuthenticate)
+    }
     const what = kind === 'html' ? 'an HTML page' : `"${(hs.bodyStart ?? '').slice(0, 60)}"`
     return make('not-a-socketio-server', `${target.origin} answers HTTP (status ${hs.status}, ${what}) at "${target.path}", and none of the handshake paths tried (${candidatePaths(target, input.candidatePaths).join(', ')}) answers like Socket.IO.`, probe)
   }
 
   // A v4 handshake. In Node, check the CORS answer the browser would get.
   if (pageOrigin && !runsInBrowser() && !allowsOrigin(hs.allowOrigin, pageOrigin)) {
-    return corsRejected(target, probe, timeoutMs, pageOrigin, `The server answers the handshake, but its Access-Control-Allow-Origin is ${hs.allowOrigin ? `"${hs.allowOrigin}"` : 'missing'}, so a page at ${pageOrigin} may not read it.`)
+    return corsRejected(target, probe, pageOrigin, `The server answers the handshake, but its Access-Control-Allow-Origin is ${hs.allowOrigin ? `"${hs.allowOrigin}"` : 'missing'}, so a page at ${pageOrigin} may not read it.`, await webSocketProbe(target, probe, timeoutMs))
   }
 
   // `eio4-open` only says the body starts like an open packet: its JSON and fields may still be broken.
@@ -384,19 +456,31 @@ function allowsOrigin(allowOrigin: string | null | undefined, pageOrigin: string
   return allowOrigin === '*' || allowOrigin === pageOrigin
 }
 
-/** CORS rejection of polling; a WebSocket probe (where the runtime has one) tells which way around it works. */
-async function corsRejected(target: Target, probe: ProbeResult[], timeoutMs: number, pageOrigin: string | undefined, detail: string): Promise<Diagnosis> {
+/** A WebSocket handshake at the target's path, where the runtime has a global `WebSocket` (recorded in `probe`). */
+async function webSocketProbe(target: Target, probe: ProbeResult[], timeoutMs: number): Promise<ProbeResult | undefined> {
   const ws = await probeWebSocket(`${target.wsOrigin}${target.path === '/' ? '' : target.path}/?EIO=4&transport=websocket`, timeoutMs)
   if (ws)
     probe.push(ws)
+  return ws
+}
+
+/**
+ * CORS rejection of polling; a WebSocket probe (where the runtime has one) tells which way around it works.
+ * Without a WebSocket handshake either, a page cannot tell CORS from another answer without CORS headers:
+ * the diagnosis says so and is marked `pageBlind` (the relay's Node probe reads every answer).
+ */
+async function corsRejected(target: Target, probe: ProbeResult[], pageOrigin: string | undefined, detail: string, ws: ProbeResult | undefined): Promise<Diagnosis> {
   const wsWorks = ws?.looksLike === 'eio4-open'
   const settings: SuggestedSettings = wsWorks ? { transports: ['websocket'] } : { relay: true }
   const where = pageOrigin ? ` (this page: ${pageOrigin})` : ''
-  return make('cors-rejected', `${detail}${where} HTTP long-polling from this page is rejected by the server's CORS settings.${wsWorks ? ' A WebSocket-only connection works (the probe got the handshake).' : ws ? ' A WebSocket probe did not get a handshake either.' : ''}`, probe, {
+  const blind = runsInBrowser() && !wsWorks
+  return make('cors-rejected', `${detail}${where} HTTP long-polling from this page is rejected by the server's CORS settings.${wsWorks ? ' A WebSocket-only connection works (the probe got the handshake).' : ws ? ' A WebSocket probe did not get a handshake either.' : ''}${
+    blind ? ' A page cannot read an answer without CORS headers, so this may also be something other than Socket.IO (an HTML page, an HTTP error) at this path; none of the other paths tried answers readably.' : ''}`, probe, {
     suggestion: wsWorks
       ? 'Set the transports to WebSocket only (WebSocket needs no CORS), or connect through the inspector\'s relay, or add this page\'s origin to the server\'s cors option.'
       : DIAGNOSES['cors-rejected'].suggestion,
     suggestedSettings: settings,
+    ...(blind ? { pageBlind: true as const } : {}),
   })
 }
 
@@ -411,21 +495,37 @@ export function candidatePaths(target: Target, extra: readonly string[] = []): s
   return [...new Set(all)].filter(p => p !== target.path)
 }
 
-/** Try the candidate handshake paths at once; a diagnosis when one answers like Socket.IO. */
-async function scanPaths(input: DiagnoseInput, target: Target, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis | undefined> {
-  const candidates = candidatePaths(target, input.candidatePaths)
+/** Whether an answer is a Socket.IO handshake (v4, v2, or a v2 server refusing EIO=4). */
+function answersLikeSocketIo(a: ProbeAnswer): boolean {
+  return a.result.looksLike === 'eio4-open' || a.result.looksLike === 'eio3-open'
+    || (a.result.looksLike === 'eio-error' && parseEioError(a.body)?.code === 5)
+}
+
+/**
+ * Try the candidate handshake paths at once; a diagnosis when one answers like Socket.IO. `pagePaths` are
+ * paths the server's own HTML page named (`pathsInPage`): they are tried after the others, and only the one
+ * that answers is recorded (the probe reports what Socket.IO answered, never what else a page contains).
+ */
+async function scanPaths(input: DiagnoseInput, target: Target, probe: ProbeResult[], timeoutMs: number, pagePaths: readonly string[] = []): Promise<Diagnosis | undefined> {
+  const usual = candidatePaths(target, input.candidatePaths)
+  const named = pagePaths.map(p => parseTarget('http://x/', p).path).filter(p => p !== target.path && !usual.includes(p))
+  const candidates = [...usual, ...named]
   const answers = await Promise.all(candidates.map(p => probeFetch({ purpose: 'path', url: pollingUrl(target, p, 4), origin: input.pageOrigin, timeoutMs })))
-  answers.forEach(a => probe.push(a.result))
-  const index = answers.findIndex(a => a.result.looksLike === 'eio4-open' || a.result.looksLike === 'eio3-open'
-    || (a.result.looksLike === 'eio-error' && parseEioError(a.body)?.code === 5))
+  answers.forEach((a, i) => {
+    if (i < usual.length || answersLikeSocketIo(a))
+      probe.push(a.result)
+  })
+  const index = answers.findIndex(answersLikeSocketIo)
   if (index < 0)
     return undefined
   const path = candidates[index]
   const v2 = answers[index].result.looksLike !== 'eio4-open'
   const inUrl = path === target.namespace
+  const fromPage = index >= usual.length
   const v2Note = v2 ? ' That server is socket.io 2.x: use the v2 client too.' : ''
   return make('no-socketio-at-path', `Nothing answers like Socket.IO at the handshake path "${target.path}" on ${target.origin}, but "${path}" does${v2 ? ' (a socket.io 2.x server)' : ''}.${
-    inUrl ? ` "${path}" is in the URL, where it is taken for the namespace, not the handshake path.` : ''}`, probe, {
+    inUrl ? ` "${path}" is in the URL, where it is taken for the namespace, not the handshake path.` : ''}${
+    fromPage ? ` The server's HTML page names "${path}" (its Socket.IO client is loaded from there, or set to that path).` : ''}`, probe, {
     suggestion: inUrl
       ? `Set the path option to "${path}" and remove "${path}" from the URL (connect to the namespace "/", or to the namespace you want).${v2Note}`
       : `Set the path option to "${path}". ${DIAGNOSES['no-socketio-at-path'].suggestion}${v2Note}`,
@@ -453,8 +553,11 @@ async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Han
   }
   const post = await probeFetch({ purpose: 'namespace', method: 'POST', url: url(), body: `40${nsp}`, origin: pageOrigin, timeoutMs })
   probe.push(post.result)
+  // Every request of the session names it (`sid`): an Engine.IO server that does not know it is another node.
+  if (unknownSession(post))
+    return stickySessionsMissing(input, target, probe)
   if (post.result.outcome !== 'answered' || (post.result.status ?? 0) >= 400)
-    return undefined // Inconclusive (e.g. a proxy without sticky sessions); the handshake itself worked.
+    return undefined // Inconclusive (a proxy's error, say); the handshake itself worked.
 
   // The CONNECT answer; skip pings and noops (two reads at most).
   let connectReply: string | undefined
@@ -465,6 +568,8 @@ async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Han
       return make('ping-timeout', `The server answered the handshake at "${target.path}", then stopped answering: the connection request to the namespace "${target.namespace}" got no reply within ${timeoutMs} ms. `
         + 'A client sees this as a connection that opens and then times out (no CONNECT reply, then "ping timeout").', probe)
     }
+    if (unknownSession(get))
+      return stickySessionsMissing(input, target, probe)
     if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
       return undefined
     connectReply = packetsOf(get.body).find(p => p.startsWith('40') || p.startsWith('44'))
@@ -503,6 +608,8 @@ async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Han
     probe.push(get.result)
     if (get.result.outcome === 'timeout')
       break
+    if (unknownSession(get))
+      return stickySessionsMissing(input, target, probe)
     if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
       return undefined
     if (packetsOf(get.body).includes('2')) {

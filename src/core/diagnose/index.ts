@@ -2,7 +2,7 @@ export { candidatePaths, COMMON_PATHS, describeValue, diagnoseConnection, explai
 export type { Target } from './diagnose'
 export { asMalformedHandshakeData, CLIENT_LIBRARY_ERROR, HANDSHAKE_EXCERPT_CHARS, MALFORMED_HANDSHAKE, malformedHandshakeData, packetExcerpt, readOpenPacket, RELAY_SESSION_CRASHED } from './handshake'
 export type { Handshake, MalformedHandshakeData, OpenPacketReading } from './handshake'
-export { bodyExcerpt, classifyBody, errorCodeOf, handshakePathProblem, parseEioError, parseOpenPacket, probeFetch, probeWebSocket } from './probe'
+export { bodyExcerpt, classifyBody, errorCodeOf, handshakePathProblem, parseEioError, parseOpenPacket, pathsInPage, probeFetch, probeWebSocket, refusalMessage } from './probe'
 export { DIAGNOSES, DIAGNOSIS_CODES } from './table'
 export type { DiagnosisText } from './table'
 export type { BodyKind, ConnectErrorLike, DiagnoseInput, Diagnosis, DiagnosisCode, ProbeResult, SuggestedSettings } from './types'

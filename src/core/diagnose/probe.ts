@@ -15,8 +15,13 @@ const BODY_KEEP = 200
 export const EXCERPT_KEEP = 80
 /** Longest handshake path accepted. */
 export const MAX_PATH_LENGTH = 256
-/** Body characters read to classify an answer (a handshake is ~120; an HTML page can be megabytes). */
-const BODY_READ = 4096
+/**
+ * Body characters read to classify an answer (a handshake is ~120; an HTML page can be megabytes). 16 KB holds
+ * an app's HTML page far enough to see where it loads its Socket.IO client from (`pathsInPage`).
+ */
+const BODY_READ = 16_384
+/** Paths named by a page that the probe tries (each costs one request). */
+const MAX_PAGE_PATHS = 3
 
 /**
  * Why a handshake path cannot be used, or `undefined` when it can (`undefined` and empty mean the default
@@ -114,6 +119,56 @@ export function parseEioError(body: string): { code: number, message: string } |
   }
   catch {}
   return undefined
+}
+
+/**
+ * What an HTTP refusal says, in a few words of text: the `message` (or `error`, `reason`) of a JSON body, the
+ * text of an HTML page, or the body itself; bounded and printable (`bodyExcerpt`), `undefined` when empty.
+ *
+ * @example refusalMessage('{"message":"jwt expired"}') // 'jwt expired'
+ * @example refusalMessage('<html><body><h1>401 Unauthorized</h1></body></html>', 'text/html') // '401 Unauthorized'
+ */
+export function refusalMessage(body: string, contentType?: string | null): string | undefined {
+  let text = body
+  try {
+    const v = JSON.parse(body) as unknown
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>
+      const field = ['message', 'error_description', 'error', 'reason'].map(k => o[k]).find(x => typeof x === 'string' && x.trim() !== '')
+      if (typeof field === 'string')
+        text = field
+    }
+  }
+  catch {
+    if (classifyBody(body, contentType) === 'html') {
+      // Only the words a person would read: no markup, scripts or styles.
+      text = body.replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ')
+    }
+  }
+  const excerpt = bodyExcerpt(text)
+  return excerpt === '' ? undefined : excerpt
+}
+
+/**
+ * Handshake paths an HTML page names: where it loads the Socket.IO client from (`<path>/socket.io.js`, which
+ * socket.io serves under its own path) and `path: "/…"` options in inline scripts. The usual Express app with
+ * socket.io on a path of its own shows it this way on every page it serves. At most `MAX_PAGE_PATHS`, each a
+ * valid handshake path (`handshakePathProblem`), without a trailing slash.
+ *
+ * @example pathsInPage('<script src="/my-rt/socket.io.js"></script>') // ['/my-rt']
+ */
+export function pathsInPage(html: string): string[] {
+  const found: string[] = []
+  const add = (p: string | undefined): void => {
+    const path = (p ?? '').replace(/\/+$/, '')
+    if (path && path.length <= 100 && !handshakePathProblem(path) && !found.includes(path) && found.length < MAX_PAGE_PATHS)
+      found.push(path)
+  }
+  for (const m of html.matchAll(/["'=\s(](\/[\w.~-]+(?:\/[\w.~-]+)*)\/socket\.io(?:\.min|\.esm\.min|\.msgpack\.min)?\.js\b/g))
+    add(m[1])
+  for (const m of html.matchAll(/\bpath\s*:\s*["'`](\/[\w.~/-]*)["'`]/g))
+    add(m[1])
+  return found
 }
 
 /** The open packet of an Engine.IO v4 handshake (`0{...}`), if the body starts with one. */
@@ -250,6 +305,9 @@ export async function probeFetch(request: ProbeRequest): Promise<ProbeAnswer> {
     result.status = response.status
     result.contentType = response.headers.get('content-type') ?? undefined
     result.allowOrigin = response.headers.get('access-control-allow-origin')
+    const authenticate = response.headers.get('www-authenticate')
+    if (authenticate)
+      result.wwwAuthenticate = bodyExcerpt(authenticate)
     const body = await readCapped(response, BODY_READ)
     result.looksLike = classifyBody(body, result.contentType)
     result.bodyStart = keptBody(body, result.looksLike, request.purpose)

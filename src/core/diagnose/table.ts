@@ -33,6 +33,13 @@ export const DIAGNOSES = {
     suggestion: 'A server middleware called next(err). Read its message and data, then send what it asks for '
       + '(usually auth such as a token, or a query parameter).',
   },
+  'handshake-refused': {
+    title: 'The server refused the handshake',
+    suggestion: 'Something in front of Socket.IO answered the handshake request with an HTTP error: engine-level '
+      + 'middleware (io.engine.use, e.g. passport), the allowRequest option, or a proxy. Socket.IO\'s `auth` never reaches '
+      + 'it: send what it checks as an HTTP header (Authorization) or a cookie, through the relay (a page cannot send a '
+      + 'Cookie header, and sends extra headers on polling requests only).',
+  },
   'server-v2': {
     title: 'This is a Socket.IO 2.x server',
     suggestion: 'The v4 client cannot talk to a 2.x server. Switch the client to v2 (socket.io-client 2.x), '
@@ -80,6 +87,12 @@ export const DIAGNOSES = {
     title: 'The server stopped answering after the handshake (ping timeout)',
     suggestion: 'The connection opened, then the server\'s heartbeat stopped. The server may be overloaded, its event '
       + 'loop blocked, or a proxy may cut idle connections. socket.io reconnects by itself when reconnection is on.',
+  },
+  'sticky-sessions-missing': {
+    title: 'This server runs on several nodes without sticky sessions',
+    suggestion: 'The handshake reached one node and the next request another, which answered "Session ID unknown". '
+      + 'Use WebSocket only (transports: ["websocket"]: one connection, one node), or turn on sticky sessions on the '
+      + 'server side (cookie- or IP-based affinity in the load balancer, or @socket.io/sticky for Node cluster workers).',
   },
   'unknown': {
     title: 'The probes found no problem',

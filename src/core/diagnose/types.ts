@@ -8,6 +8,7 @@ export type DiagnosisCode
     | 'no-socketio-at-path'
     | 'invalid-namespace'
     | 'middleware-rejected'
+    | 'handshake-refused'
     | 'server-v2'
     | 'cors-rejected'
     | 'tls-error'
@@ -17,6 +18,7 @@ export type DiagnosisCode
     | 'handshake-closed'
     | 'malformed-handshake'
     | 'ping-timeout'
+    | 'sticky-sessions-missing'
     | 'unknown'
 
 /** Settings the user can apply with one click to get past the problem. */
@@ -53,6 +55,8 @@ export interface ProbeResult {
   looksLike?: BodyKind
   /** `Access-Control-Allow-Origin` of the answer, when readable. */
   allowOrigin?: string | null
+  /** `WWW-Authenticate` of a 401 answer (what authentication it asks for), as an excerpt (see `bodyExcerpt`). */
+  wwwAuthenticate?: string
   /** Node's error code from `fetch`'s `cause` (`ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, ...). */
   errorCode?: string
   error?: string
@@ -78,6 +82,11 @@ export interface Diagnosis {
   /** A handshake path that answers like Socket.IO, when the given one does not. */
   suggestedPath?: string
   suggestedSettings?: SuggestedSettings
+  /**
+   * Made in a browser page that could not read the server's answer (a failed request, or an answer without
+   * CORS headers): a probe from Node, where every answer is readable (the relay), can tell more.
+   */
+  pageBlind?: true
   /** Every probe made, in order. */
   probe: ProbeResult[]
 }

@@ -1,5 +1,5 @@
 import type { EntryTruncation, LogEntry, LogEntryKind, SessionSnapshot, SessionStatus, TransportName } from '../types'
-import { isBinary, toBytes } from '../log/preview'
+import { formatBytes, isBinary, toBytes } from '../log/preview'
 
 /**
  * Capture files: a versioned envelope `{ format: 'sio-inspector', version: 1, exportedAt, entryCount,
@@ -63,12 +63,40 @@ function base64ToBytes(b64: string): Uint8Array {
 
 // ------------------------------------------------------------------ encode
 
+/**
+ * Levels of nesting an entry keeps when JSON.stringify cannot walk it (its recursion overflows the stack at
+ * about 2,000 levels of arrays): deeper values become `{ $t: 'deep', depth }` placeholders. Values that
+ * JSON.stringify can walk are written whole.
+ */
+export const MAX_ENCODE_DEPTH = 1000
+
+/** What stands for a value that was nested too deep to write: `depth` levels were cut. */
+export interface DeepPlaceholder { readonly $t: 'deep', readonly depth: number }
+
+/** Placeholders made here (cut or revived): written back as `deep` tags, not as user objects with a `$t`. */
+const PLACEHOLDERS = new WeakSet<object>()
+
+function deepPlaceholder(depth: number): DeepPlaceholder {
+  const p: DeepPlaceholder = Object.freeze({ $t: 'deep', depth })
+  PLACEHOLDERS.add(p)
+  return p
+}
+
+/**
+ * Whether `v` is the placeholder of a value that was nested too deep to write (`{ $t: 'deep', depth }`).
+ * @example isDeepPlaceholder(importCapture(text).entries[0].args[0]) // true for a cut value
+ */
+export function isDeepPlaceholder(v: unknown): v is DeepPlaceholder {
+  return typeof v === 'object' && v !== null && PLACEHOLDERS.has(v)
+}
+
 const UNDEF = Object.freeze({ $t: 'undef' })
 
 /**
  * JSON.stringify replacer: reads the raw value (`this[key]`, before `toJSON`) and tags what JSON can't hold.
  * Exported for the relay's wire format (relay/wire.ts), which uses the same tags.
- * JSON.stringify does the walking (native, safe for 3,000-deep values).
+ * JSON.stringify does the walking (native; it overflows the stack at ~2,000 levels of arrays: `encodeEntry`
+ * then writes a copy cut at `MAX_ENCODE_DEPTH`, see `cutDeep`).
  */
 export function taggedReplacer(this: unknown, key: string, value: unknown): unknown {
   const raw = (this as Record<string, unknown>)[key]
@@ -110,33 +138,6 @@ export function taggedReplacer(this: unknown, key: string, value: unknown): unkn
       return value === raw ? raw : value
   }
   return value
-}
-
-/**
- * Levels of nesting an entry keeps when JSON.stringify cannot walk it (its recursion overflows the stack at
- * about 2,000 levels of arrays): deeper values become `{ $t: 'deep', depth }` placeholders. Values that
- * JSON.stringify can walk are written whole.
- */
-export const MAX_ENCODE_DEPTH = 1000
-
-/** What stands for a value that was nested too deep to write: `depth` levels were cut. */
-export interface DeepPlaceholder { readonly $t: 'deep', readonly depth: number }
-
-/** Placeholders made here (cut or revived): written back as `deep` tags, not as user objects with a `$t`. */
-const PLACEHOLDERS = new WeakSet<object>()
-
-function deepPlaceholder(depth: number): DeepPlaceholder {
-  const p: DeepPlaceholder = Object.freeze({ $t: 'deep', depth })
-  PLACEHOLDERS.add(p)
-  return p
-}
-
-/**
- * Whether `v` is the placeholder of a value that was nested too deep to write (`{ $t: 'deep', depth }`).
- * @example isDeepPlaceholder(importCapture(text).entries[0].args[0]) // true for a cut value
- */
-export function isDeepPlaceholder(v: unknown): v is DeepPlaceholder {
-  return typeof v === 'object' && v !== null && PLACEHOLDERS.has(v)
 }
 
 /** What JSON walks into (binary, dates, errors, maps and sets are written as one value). */
@@ -222,6 +223,21 @@ export function truncatedEntry(entry: LogEntry, truncated: EntryTruncation): Log
   }
   out.truncated = truncated
   return out as unknown as LogEntry
+}
+
+/**
+ * One line that says what a `truncated` entry is missing, for a row or a detail view.
+ * @example describeTruncation({ reason: 'size', size: 35_880_000 }) // 'truncated: 34.2 MB (payload left out)'
+ */
+export function describeTruncation(t: EntryTruncation): string {
+  switch (t.reason) {
+    case 'size':
+      return `truncated: ${t.size !== undefined ? formatBytes(t.size) : 'too large'} (payload left out)`
+    case 'depth':
+      return `truncated: nested deeper than ${(t.maxDepth ?? MAX_ENCODE_DEPTH).toLocaleString('en-US')} levels (cut values: {$t: "deep"})`
+    case 'unencodable':
+      return `truncated: could not be encoded${t.message ? ` (${t.message.slice(0, 200)})` : ''}`
+  }
 }
 
 /** V8's JSON.stringify recurses per level: a value too deep for the stack throws this RangeError. */

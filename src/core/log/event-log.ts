@@ -87,6 +87,9 @@ export class EventLog implements InspectorLog {
   private readonly slotIds: Float64Array
   /** Physical slots: `maxEntries` plus room for holes. */
   private readonly cap: number
+  /** `limits`, unboxed for the append path. */
+  private readonly maxEntries: number
+  private readonly maxBytes: number
   /** Ring position of the oldest slot in use (always a held entry when `live > 0`). */
   private head = 0
   /** Slots in use from `head`, holes included. */
@@ -117,6 +120,8 @@ export class EventLog implements InspectorLog {
     const maxEntries = Math.max(1, Math.floor(limits?.maxEntries ?? DEFAULT_LOG_LIMITS.maxEntries))
     const maxBytes = Math.max(1, limits?.maxBytes ?? DEFAULT_LOG_LIMITS.maxBytes)
     this.limits = Object.freeze({ maxEntries, maxBytes })
+    this.maxEntries = maxEntries
+    this.maxBytes = maxBytes
     // A quarter more slots than entries: holes left by per-session drops are compacted once per
     // maxEntries/4 appends at most (and one slot for the entry appended before a drop).
     this.cap = maxEntries + Math.max(64, Math.ceil(maxEntries / 4))
@@ -166,18 +171,18 @@ export class EventLog implements InspectorLog {
     this.heldBytes += size
     this.enqueue(share, id)
     share.bytes += size
-    if (this.live > this.limits.maxEntries)
+    if (this.live > this.maxEntries)
       this.dropFor(share, false)
     // Keep at least the entry just appended, even when it alone is over the byte budget.
-    while (this.heldBytes > this.limits.maxBytes && this.live > 1) {
+    while (this.heldBytes > this.maxBytes && this.live > 1) {
       if (!this.dropFor(share, true))
         break
     }
     if (this.listeners.size > 0) {
       this.pending.push(frozen)
       // Bound the pending batch if nobody flushes for a long time (e.g. a paused scheduler).
-      if (this.pending.length > this.limits.maxEntries * 2 && !this.deliverDropped)
-        this.pending = this.pending.slice(this.pending.length - this.limits.maxEntries)
+      if (this.pending.length > this.maxEntries * 2 && !this.deliverDropped)
+        this.pending = this.pending.slice(this.pending.length - this.maxEntries)
       this.requestFlush()
     }
     return frozen
@@ -220,7 +225,7 @@ export class EventLog implements InspectorLog {
    * appender holds only the entry just appended (one entry bigger than its byte share: kept, alone).
    */
   private dropFor(appender: Share, byBytes: boolean): boolean {
-    const shareLimit = (byBytes ? this.limits.maxBytes : this.limits.maxEntries) / this.active.length
+    const shareLimit = (byBytes ? this.maxBytes : this.maxEntries) / this.active.length
     if ((byBytes ? appender.bytes : appender.held) > shareLimit && appender.held > 1) {
       this.dropOldestOf(appender)
       return true
@@ -252,6 +257,9 @@ export class EventLog implements InspectorLog {
     s.held--
     if (s.held === 0) {
       s.qHead = 0
+      // A session that holds nothing (a closed tab flooded out) keeps its counts, not its grown queue.
+      if (s.queue.length > 16)
+        s.queue = new Float64Array(16)
       const last = this.active.pop()!
       if (last !== s) {
         this.active[s.activeAt] = last
@@ -494,6 +502,7 @@ export class EventLog implements InspectorLog {
       s.bytes = 0
       s.qHead = 0
       s.activeAt = -1
+      s.queue = new Float64Array(16)
     }
     this.active.length = 0
     this.pending = []

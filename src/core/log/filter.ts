@@ -296,6 +296,15 @@ function keySpelling(k: string): string {
   return PATH_IDENT.test(k) && k !== '__proto__' ? k : JSON.stringify(k)
 }
 
+/**
+ * The path of a child value, as `matchPaths` spells it: `$[1]` for an array item, `$.role` for a key that is
+ * an identifier, `$["a b"]` for any other key.
+ * @example childPath('$[1]', 'role') // '$[1].role'
+ */
+export function childPath(parent: string, key: string | number): string {
+  return typeof key === 'number' ? `${parent}[${key}]` : PATH_IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`
+}
+
 function isContainer(v: unknown): v is object {
   return typeof v === 'object' && v !== null && !isBinary(v) && !(v instanceof Date) && !(v instanceof Error)
     && !(v instanceof Map) && !(v instanceof Set)
@@ -346,8 +355,11 @@ export function matchPaths(root: unknown, needle: string, rootPath = '$', max = 
     if (isContainer(v) && depth < PATH_MAX_DEPTH && !ancestors.includes(v)) {
       ancestors.push(v)
       if (Array.isArray(v)) {
-        for (let i = 0; i < v.length && out.length < max && budget > 0; i++)
-          below = visit(v[i], `${path}[${i}]`, undefined, depth + 1) || below
+        for (let i = 0; i < v.length; i++) {
+          if (out.length >= max || budget <= 0)
+            break
+          below = visit(v[i], childPath(path, i), undefined, depth + 1) || below
+        }
       }
       else {
         for (const k in v) {
@@ -355,8 +367,7 @@ export function matchPaths(root: unknown, needle: string, rootPath = '$', max = 
             break
           if (!Object.prototype.hasOwnProperty.call(v, k))
             continue
-          const step = PATH_IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`
-          below = visit((v as Record<string, unknown>)[k], path + step, k, depth + 1) || below
+          below = visit((v as Record<string, unknown>)[k], childPath(path, k), k, depth + 1) || below
         }
       }
       ancestors.pop()

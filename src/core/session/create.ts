@@ -11,7 +11,7 @@
  * )
  */
 import type { RelayOpenOptions } from '../relay/protocol'
-import type { InspectorLog, SessionSource } from '../types'
+import type { InspectorLog, SessionCarryOver, SessionSource } from '../types'
 import type { SessionTlsOptions } from './live-session'
 import type { ManagerPool } from './manager-pool'
 import type { RelayEndpoint } from './relay-session'
@@ -31,6 +31,8 @@ export interface CreateSessionDeps {
   id?: string
   /** Shared Managers for v4 sessions with `forceNew: false` (see ManagerPool). */
   managers?: ManagerPool
+  /** The earlier session of the same tab (`Inspector.replaceSession`): its socket ids, a correlation prefix. */
+  carry?: SessionCarryOver
 }
 
 /**
@@ -45,14 +47,14 @@ export function createSessionSource(options: CreateSessionOptions, deps: CreateS
   if (via === 'relay') {
     if (!relay)
       throw new TypeError('createSessionSource: `via: "relay"` needs the relay endpoint (`relay: { url, token }`)')
-    return new RelaySession(rest, { log: deps.log, relay, id: deps.id })
+    return new RelaySession(rest, { log: deps.log, relay, id: deps.id, carry: deps.carry })
   }
   const { cookies: _cookies, origin: _origin, tls, ...direct } = rest
   // TLS options reach the Manager (Node transports use them; a browser ignores them).
   const withTls = tls ? { ...direct, ...pickTls(tls) } : direct
   if (direct.client === 'v2')
-    return new LiveSessionV2(withTls, { log: deps.log, id: deps.id })
-  return new LiveSession(withTls, { log: deps.log, id: deps.id, managers: deps.managers })
+    return new LiveSessionV2(withTls, { log: deps.log, id: deps.id, carry: deps.carry })
+  return new LiveSession(withTls, { log: deps.log, id: deps.id, managers: deps.managers, carry: deps.carry })
 }
 
 function pickTls(tls: NonNullable<RelayOpenOptions['tls']>): SessionTlsOptions {

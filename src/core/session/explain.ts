@@ -96,3 +96,29 @@ export function explainConnectError(err: unknown): string {
     return 'The server speaks Socket.IO v2; use the v2 client (or `allowEIO3` on a v3/v4 server).'
   return `The connection failed: ${message}`
 }
+
+/**
+ * engine.io-client's `upgradeError` messages (6.x and 3.x alike) when the engine, or its polling transport,
+ * closed while the WebSocket upgrade probe ran: nothing went wrong with the upgrade itself.
+ */
+const ABANDONED_UPGRADE = new Set(['probe error: socket closed', 'probe error: transport closed'])
+
+/** Whether an `upgradeError` only says that the connection closed during the upgrade probe. */
+export function isAbandonedUpgrade(message: string): boolean {
+  return ABANDONED_UPGRADE.has(message)
+}
+
+/**
+ * The text of an `upgrade_error` row. An upgrade probe cut short by the connection's own end says so, and why
+ * (`refused`: the server refused the connection, e.g. a middleware's `next(err)`, in the same turn); any
+ * other message is kept as it is.
+ *
+ * @example
+ * explainUpgradeError('probe error: socket closed', true)
+ * // 'probe error: socket closed: the WebSocket upgrade was abandoned because the connection was refused'
+ */
+export function explainUpgradeError(message: string, refused: boolean): string {
+  if (!isAbandonedUpgrade(message))
+    return message
+  return `${message}: the WebSocket upgrade was abandoned because the connection was ${refused ? 'refused' : 'closed'}`
+}

@@ -46,6 +46,7 @@ import type {
   ReconnectEntry,
   ReconnectErrorEntry,
   ReconnectFailedEntry,
+  SessionCarryOver,
   SessionEvents,
   SessionOptions,
   SessionSnapshot,
@@ -58,7 +59,7 @@ import type {
 import type { EngineFault, EnginePacketLike } from './engine-guard'
 import { estimateBytes, isBinary } from '../log/preview'
 import { describeFault, guardEngine } from './engine-guard'
-import { explainConnectError, explainDisconnect } from './explain'
+import { explainConnectError, explainDisconnect, explainUpgradeError, isAbandonedUpgrade } from './explain'
 import { HeartbeatWatch } from './heartbeat'
 import { watchProbeFrames } from './probe-frames'
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, plainDetail, StateListeners, utf8Length } from './shared'
@@ -172,7 +173,11 @@ export class LiveSessionV2 implements SessionSource {
   private readonly ownAcks = new Map<string, PendingOwnAck>()
   private readonly serverAcks = new Map<string, PendingServerAckState>()
   private correlationSeq = 0
+  /** Start of this session's correlation ids (see `SessionCarryOver`). */
+  private readonly corr: string
   private disposed = false
+  /** connect_errors so far (an abandoned upgrade probe's row says whether one came with it). */
+  private connectErrors = 0
   private everConnected = false
   private warnedVolatile = false
   /** `connect()` waits for the dynamic import of socket.io-client 2.x. */
@@ -181,9 +186,13 @@ export class LiveSessionV2 implements SessionSource {
   private readonly heartbeat = new HeartbeatWatch('client', () => this.publish())
   private current: SessionSnapshot
 
-  constructor(options: SessionOptions & NodeConnectionOptions, deps: { log: InspectorLog, id?: string }) {
+  constructor(options: SessionOptions & NodeConnectionOptions, deps: { log: InspectorLog, id?: string, carry?: SessionCarryOver }) {
     this.log = deps.log
     this.id = deps.id ?? `live-v2-${++anonymous}`
+    // A replaced tab's session: the earlier socket ids stay, correlation ids get their own prefix.
+    this.corr = deps.carry?.correlationPrefix ?? this.id
+    if (deps.carry)
+      this.idHistory = [...deps.carry.idHistory]
     let parsed: URL
     try {
       parsed = new URL(options.url)
@@ -296,7 +305,7 @@ export class LiveSessionV2 implements SessionSource {
       this.note('warn', 'socket.io-client 2.x has no volatile emits: sent as a normal emit')
     }
     const list = [...args]
-    const correlationId = options.ack ? `${this.id}.o${++this.correlationSeq}` : undefined
+    const correlationId = options.ack ? `${this.corr}.o${++this.correlationSeq}` : undefined
     // Logged before the emit so that the entry precedes its frames (packetCreate fires synchronously).
     this.append<EventEntry>({
       kind: 'event',
@@ -542,6 +551,7 @@ export class LiveSessionV2 implements SessionSource {
   }
 
   private onConnectError(err: unknown, willRetry: boolean): void {
+    this.connectErrors++
     const message = errorMessage(err)
     const e = err && typeof err === 'object' ? err as { data?: unknown, description?: unknown } : undefined
     // v2 middleware errors arrive as the ERROR packet's data itself: a string (`next(new Error('x'))`
@@ -580,7 +590,7 @@ export class LiveSessionV2 implements SessionSource {
     const args = data.slice(1)
     let correlationId: string | undefined
     if (packet.id !== undefined && packet.id !== null)
-      correlationId = `${this.id}.i${++this.correlationSeq}`
+      correlationId = `${this.corr}.i${++this.correlationSeq}`
     const entry = this.append<EventEntry>({
       kind: 'event',
       direction: 'in',
@@ -682,7 +692,17 @@ export class LiveSessionV2 implements SessionSource {
       this.setState({ transport: t?.name })
     })
     on('upgradeError', (err: unknown) => {
-      this.append<UpgradeEntry>({ kind: 'upgrade_error', direction: 'local', transport: undefined, message: errorMessage(err) })
+      const message = errorMessage(err)
+      if (!isAbandonedUpgrade(message)) {
+        this.append<UpgradeEntry>({ kind: 'upgrade_error', direction: 'local', transport: undefined, message })
+        return
+      }
+      // The engine closed under the upgrade probe: say whether a refusal (connect_error) came with it.
+      const refusalsBefore = this.connectErrors
+      queueMicrotask(() => {
+        if (!this.disposed)
+          this.append<UpgradeEntry>({ kind: 'upgrade_error', direction: 'local', transport: undefined, message: explainUpgradeError(message, this.connectErrors > refusalsBefore) })
+      })
     })
   }
 

@@ -10,6 +10,7 @@ import type {
   LogEntry,
   NewEntry,
   PendingServerAck,
+  SessionCarryOver,
   SessionEvents,
   SessionOptions,
   SessionSnapshot,
@@ -22,7 +23,7 @@ import type { EngineFault, EnginePacketLike } from './engine-guard'
 import { Manager } from 'socket.io-client'
 import { estimateBytes } from '../log/preview'
 import { describeFault, guardEngine } from './engine-guard'
-import { explainConnectError, explainDisconnect } from './explain'
+import { explainConnectError, explainDisconnect, explainUpgradeError, isAbandonedUpgrade } from './explain'
 import { HeartbeatWatch } from './heartbeat'
 import { ManagerPool } from './manager-pool'
 import { watchProbeFrames } from './probe-frames'
@@ -123,6 +124,8 @@ export interface LiveSessionDeps {
   id?: string
   /** Needed for `forceNew: false` (a shared Manager); without it every session gets its own Manager. */
   managers?: ManagerPool
+  /** Taken over from the session this one replaces in its tab (`Inspector.replaceSession`). */
+  carry?: SessionCarryOver
 }
 
 let anonymous = 0
@@ -166,8 +169,12 @@ export class LiveSession implements SessionSource {
   private engineSubs: Disposer[] = []
   private attachedEngine: Engine | undefined
   private disposed = false
+  /** connect_errors so far (an abandoned upgrade probe's row says whether one came with it). */
+  private connectErrors = 0
   private everConnected = false
   private seq = 0
+  /** Start of this session's correlation ids: its id, or the prefix a replaced tab's session was given. */
+  private readonly corr: string
   private readonly pendingServer = new Map<string, PendingServer>()
   private readonly stateListeners = new StateListeners()
   private readonly st: MutableState = {
@@ -196,6 +203,9 @@ export class LiveSession implements SessionSource {
     this.log = deps.log
     this.pool = deps.managers
     this.id = deps.id ?? `live${++anonymous}`
+    this.corr = deps.carry?.correlationPrefix ?? this.id
+    if (deps.carry)
+      this.st.idHistory.push(...deps.carry.idHistory)
     let parsed: URL
     try {
       parsed = new URL(options.url)
@@ -368,7 +378,18 @@ export class LiveSession implements SessionSource {
         this.publish()
       }),
       on(em, 'upgradeError', (err: unknown) => {
-        this.add({ kind: 'upgrade_error', direction: 'local', transport: undefined, message: errorMessage(err) })
+        const message = errorMessage(err)
+        if (!isAbandonedUpgrade(message)) {
+          this.add({ kind: 'upgrade_error', direction: 'local', transport: undefined, message })
+          return
+        }
+        // The engine closed under the upgrade probe. On a refusal (CONNECT_ERROR) socket.io-client closes the
+        // engine first and emits connect_error right after, in the same call: explain the row once that is known.
+        const refusalsBefore = this.connectErrors
+        queueMicrotask(() => {
+          if (!this.disposed)
+            this.add({ kind: 'upgrade_error', direction: 'local', transport: undefined, message: explainUpgradeError(message, this.connectErrors > refusalsBefore) })
+        })
       }),
     )
   }
@@ -487,7 +508,7 @@ export class LiveSession implements SessionSource {
     }
     if (typeof last === 'function') {
       const answer = args.pop() as (...a: unknown[]) => void
-      const correlationId = `${this.id}.i${++this.seq}`
+      const correlationId = `${this.corr}.i${++this.seq}`
       const time = timeOrigin + mono
       const entry = this.log.append({
         id: 0,
@@ -605,6 +626,7 @@ export class LiveSession implements SessionSource {
   }
 
   private readonly onConnectError = (err: unknown): void => {
+    this.connectErrors++
     const e = (err ?? {}) as { message?: unknown, data?: unknown, description?: unknown }
     const willRetry = this.willReconnect()
     const message = errorMessage(err)
@@ -723,7 +745,7 @@ export class LiveSession implements SessionSource {
       }
     }
     const list = [...args]
-    const correlationId = options.ack ? `${this.id}.o${++this.seq}` : undefined
+    const correlationId = options.ack ? `${this.corr}.o${++this.seq}` : undefined
     let s: Socket = socket
     if (options.volatile)
       s = s.volatile

@@ -28,6 +28,7 @@ import type {
   LogEntry,
   NewEntry,
   NoteEntry,
+  SessionCarryOver,
   SessionEvents,
   SessionSnapshot,
   SessionSource,
@@ -56,6 +57,8 @@ export interface RelaySessionDeps {
   log: InspectorLog
   relay: RelayEndpoint
   id?: string
+  /** Taken over from the session this one replaces in its tab (`Inspector.replaceSession`). */
+  carry?: SessionCarryOver
 }
 
 let anonymous = 0
@@ -81,12 +84,21 @@ export class RelaySession implements SessionSource {
   private seq = 0
   /** The relay refused or lost us: no relayed session exists any more. */
   private broken = false
+  /**
+   * Start of the correlation ids, the page's (`.r`) and the relayed session's (`.i`, `.o`: the relay names
+   * its session so): the id, or a replaced tab's own prefix, so they never repeat the earlier session's.
+   */
+  private readonly corr: string
+  /** Socket ids of the sessions this tab had before this one (the relay reports only its own). */
+  private readonly earlierIds: SessionSnapshot['idHistory']
 
   constructor(options: RelayOpenOptions, deps: RelaySessionDeps) {
     this.options = { ...options }
     this.log = deps.log
     this.relay = deps.relay
     this.id = deps.id ?? `relay${++anonymous}`
+    this.corr = deps.carry?.correlationPrefix ?? this.id
+    this.earlierIds = Object.freeze([...(deps.carry?.idHistory ?? [])])
     const namespace = namespaceOf(options.url)
     this.snap = Object.freeze({
       id: this.id,
@@ -100,7 +112,7 @@ export class RelaySession implements SessionSource {
       transport: undefined,
       reconnectAttempt: 0,
       lastError: undefined,
-      idHistory: Object.freeze([]),
+      idHistory: this.earlierIds,
       pendingServerAcks: Object.freeze([]),
     })
   }
@@ -158,7 +170,7 @@ export class RelaySession implements SessionSource {
     catch (err) {
       return { ok: false, error: `cannot send these arguments through the relay: ${err instanceof Error ? err.message : String(err)}` }
     }
-    const correlationId = options.ack ? `${this.id}.r${++this.seq}` : undefined
+    const correlationId = options.ack ? `${this.corr}.r${++this.seq}` : undefined
     socket.emit('emit', name, text, { ...options, ...(correlationId ? { pageCorrelationId: correlationId } : {}) }, (result) => {
       if (!result.ok)
         this.note('error', `emit "${name}" failed in the relay: ${result.error}`)
@@ -244,8 +256,14 @@ export class RelaySession implements SessionSource {
         return
       try {
         const snap = decodeWire(text) as SessionSnapshot
-        if (snap && typeof snap === 'object' && typeof snap.status === 'string')
-          this.setSnapshot({ ...snap, id: this.id, label: this.options.label ?? snap.label })
+        if (snap && typeof snap === 'object' && typeof snap.status === 'string') {
+          this.setSnapshot({
+            ...snap,
+            id: this.id,
+            label: this.options.label ?? snap.label,
+            idHistory: this.earlierIds.length > 0 && Array.isArray(snap.idHistory) ? Object.freeze([...this.earlierIds, ...snap.idHistory]) : snap.idHistory,
+          })
+        }
       }
       catch (err) {
         this.note('error', `the relay sent a state that could not be read: ${err instanceof Error ? err.message : String(err)}`)
@@ -265,7 +283,7 @@ export class RelaySession implements SessionSource {
     })
 
     const options: RelayOpenOptions = { ...this.options }
-    socket.emit('open', options, this.id, (result: RelayResult) => {
+    socket.emit('open', options, this.corr, (result: RelayResult) => {
       if (!result.ok && socket === this.socket)
         this.fail(`The relay could not open the session: ${result.error}`, result.error)
     })
