@@ -15,11 +15,11 @@ import { compileFilter } from '../../src/core/log/filter'
 import { LiveSession, ManagerPool } from '../../src/core/session/live-session'
 import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
 import { watchProbeFrames } from '../../src/core/session/probe-frames'
+import { afterUpgrade } from '../fixtures/after-upgrade'
 import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 
-/** A namespace whose middleware waits: the first poll is still pending when the probe succeeds (a `6` noop). */
+/** A namespace that waits for the upgrade: the first poll is still pending when the probe succeeds (a `6` noop). */
 const SLOW = '/slow'
-const SLOW_MS = 300
 
 let v4: TestServer
 let v2: DemoServerV2
@@ -27,11 +27,11 @@ const sessions: SessionSource[] = []
 
 beforeAll(async () => {
   v4 = await startFixtureServer()
-  v4.io.of(SLOW).use((_socket, next) => setTimeout(next, SLOW_MS)).on('connection', (socket) => {
+  v4.io.of(SLOW).use(afterUpgrade()).on('connection', (socket) => {
     socket.on('echo', (...args: unknown[]) => socket.emit('echo', ...args))
   })
   v2 = await startDemoServerV2({ port: 0, pingInterval: 500, pingTimeout: 5000, quizTimeoutMs: 5000 })
-  v2.io.of(SLOW).use((_socket, next) => setTimeout(next, SLOW_MS))
+  v2.io.of(SLOW).use(afterUpgrade())
 })
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose()

@@ -19,6 +19,7 @@ import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
 import { RelaySession } from '../../src/core/session/relay-session'
+import { afterUpgrade } from '../fixtures/after-upgrade'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
 const TOKEN = 'per-start-token-for-tests'
@@ -275,11 +276,11 @@ describe('through the relay', () => {
 
   it('streams the upgrade probe frames (2probe, 3probe, 5, 6) of v4 and v2 sessions run in the relay', async () => {
     const t = await target(() => true)
-    // The namespace middleware waits, so the first poll is pending when the probe succeeds (the `6` noop).
-    t.io.of('/slow').use((_socket, next) => setTimeout(next, 300)).on('connection', () => {})
+    // The namespace waits for the upgrade, so the first poll is pending when the probe succeeds (the `6` noop).
+    t.io.of('/slow').use(afterUpgrade()).on('connection', () => {})
     const demo = await startDemoServerV2({ port: 0 })
     closers.push(() => demo.close())
-    demo.io.of('/slow').use((_socket, next) => setTimeout(next, 300))
+    demo.io.of('/slow').use(afterUpgrade())
     for (const [url, client] of [[`${t.url}/slow`, 'v4'], [`${demo.url}/slow`, 'v2']] as const) {
       const { s, log } = relayed({ url, client })
       s.connect()

@@ -12,6 +12,7 @@ import type { Stack } from './harness'
 import { createServer } from 'node:http'
 import { Server } from 'socket.io'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterUpgrade } from '../fixtures/after-upgrade'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
 import { activeTab, describeE2E, rows, startStack } from './harness'
 
@@ -22,15 +23,15 @@ interface Target { url: string, close: () => Promise<void> }
 
 /**
  * A socket.io 4 server that sends, on connection: 20 `tick` events (`{ seq, role }`, seq 12 is the admin),
- * binary top-level and nested, and a 300-item array. Its middleware waits 400 ms, so the browser's first
- * poll is pending when the upgrade probe succeeds (the server then ends it with a `6` noop). Heartbeat
- * every second, so ping/pong frames are there to hide.
+ * binary top-level and nested, and a 300-item array. Its middleware waits for the upgrade, so the
+ * browser's first poll is pending when the upgrade probe succeeds (the server then ends it with a `6`
+ * noop). Heartbeat every second, so ping/pong frames are there to hide.
  */
 async function startTarget(): Promise<Target> {
   const http = createServer()
   const sockets = trackSockets(http)
   const io = new Server(http, { cors: { origin: '*' }, pingInterval: 1000, pingTimeout: 5000 })
-  io.use((_socket, next) => setTimeout(next, 400))
+  io.use(afterUpgrade())
   io.on('connection', (socket) => {
     for (let seq = 1; seq <= 20; seq++)
       socket.emit('tick', { seq, role: seq === 12 ? 'admin' : 'user' })

@@ -169,6 +169,8 @@ describeE2E('tabs: one tab per connection, honest states', () => {
 
   it('a tab that never connected has a grey dot, a failed one red; option fields are checked as they are typed', async () => {
     const page = await stack.newPage()
+    // No tab yet: the hint names the demo server this inspector runs beside (its port, not 3000).
+    expect(await page.getByTestId('welcome-example-url').textContent()).toBe(`${demoUrl}/namespace1`)
     await connectTo(page, 'http://127.0.0.1:1/')
     await rows(page, 'lifecycle').filter({ hasText: 'xhr poll error' }).first().waitFor({ timeout: TIMEOUT })
     await stopIfLive(page)

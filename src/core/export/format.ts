@@ -483,7 +483,7 @@ const KIND_FIELDS: Record<LogEntryKind, Record<string, Check>> = {
   upgrade_error: { transport: 'string?', message: 'string?' },
   event: { name: 'string', args: 'array', correlationId: 'string?', volatile: 'boolean?', compress: 'boolean?', recoveryOffset: 'string?', bytes: 'number' },
   ack: { correlationId: 'string', name: 'string', args: 'array', latencyMs: 'number', timedOut: 'boolean', error: 'string?', bytes: 'number' },
-  frame: { transport: 'string?', engineType: 'string', data: 'data', size: 'number', bytes: 'number', protocol: 'number' },
+  frame: { transport: 'string?', engineType: 'string', data: 'data', size: 'number', bytes: 'number', protocol: 'number', probe: 'boolean?' },
   note: { level: 'string', message: 'string' },
 }
 
