@@ -11,6 +11,8 @@ import os from 'node:os'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { CAPTURE_TARGET, captureCommand, captureMarkdown, runCaptureBench } from './capture'
+import { CLI_START_TARGET_MS, cliStartMarkdown, runCliStart } from './cli-start'
 import { runIngest } from './ingest'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -65,6 +67,33 @@ if (!only || only.includes('ingest')) {
       'The 64 KB run keeps the log at its default 256 MB byte budget: the log drops the oldest entries and counts them.',
       'CPU µs/event: user + system time of the receiving process (all its threads, the garbage collector\'s helpers included) per event received, medians; steadier than wall time on a shared machine.',
       ...(rows.some(r => r.ratioLog < INGEST_TARGETS[r.payload][0] || r.ratioFrames < INGEST_TARGETS[r.payload][1]) ? INGEST_DIAGNOSIS : []),
+    ],
+  })
+}
+
+if (!only || only.includes('cli-start')) {
+  log(`\n== CLI start-up (the package's bin, dist/cli.js), medians of ${runs} runs`)
+  const rows = await runCliStart(runs, log)
+  sections.push({
+    title: 'CLI start-up (`socketio-inspector`, the package\'s bin)',
+    markdown: cliStartMarkdown(rows),
+    notes: [
+      `From spawn to the printed inspector URL (the server listens before it prints), and to the first page it serves; target well under ${CLI_START_TARGET_MS} ms.`,
+      '`--version` and `--help` load only the parser (commander); serve loads express, socket.io and the relay on use, `--demo` the demo server too.',
+    ],
+  })
+}
+
+if (!only || only.includes('capture')) {
+  log(`\n== CLI capture vs a bare socket.io-client (${captureCommand().what}), medians of ${runs} runs`)
+  const rows = await runCaptureBench(runs, log)
+  sections.push({
+    title: 'CLI capture (`socketio-inspector capture --out FILE`) against a bare socket.io-client',
+    markdown: captureMarkdown(rows),
+    notes: [
+      `Both in processes of their own, WebSocket, the same stream server (pre-encoded frames as fast as the client reads); goal ≥ ${CAPTURE_TARGET}× with nothing lost.`,
+      'Rate = events / (first event received → the process is gone): the capture\'s writing, its final header and its complete file are inside the window; start-up and connection are not.',
+      'lost = events missing from the capture file (checked with the core\'s importCapture, as the UI imports it) or from the bare client\'s count.',
     ],
   })
 }

@@ -6,7 +6,8 @@
  * written straight to the WebSocket, corked, in batches, waiting for `drain`: the client is the bottleneck.
  *
  * Protocol: the client emits `bench:stream ({ payload, count })`; the server answers through the ack
- * when the last frame is written. Run as a child process: prints `LISTENING <port>` on stdout.
+ * when the last frame is written. A client that only listens connects with `?stream=<payload>&count=<n>`
+ * instead (bench/capture.ts). Run as a child process: prints `LISTENING <port>` on stdout.
  */
 import type { AddressInfo } from 'node:net'
 import type { Socket } from 'socket.io'
@@ -62,6 +63,10 @@ export async function startStreamServer(port = 0): Promise<{ port: number, close
   const httpServer = http.createServer()
   const io = new Server(httpServer, { transports: ['websocket'], maxHttpBufferSize: 1e8, pingTimeout: 60_000 })
   io.on('connection', (socket) => {
+    // `?stream=<payload>&count=<n>`: stream at once, for clients that only listen (bench/capture.ts: the CLI's capture).
+    const auto = socket.handshake.query as { stream?: BenchPayload, count?: string }
+    if (auto.stream)
+      stream(socket, auto.stream, Number(auto.count)).catch(() => socket.disconnect(true))
     socket.on('bench:stream', (options: { payload: BenchPayload, count: number }, ack: (r: unknown) => void) => {
       stream(socket, options.payload, options.count).then(() => ack({ ok: true }), (error: Error) => ack({ ok: false, error: error.message }))
     })

@@ -55,6 +55,13 @@ export interface InspectorServerOptions {
    * @default false
    */
   exposeSecrets?: boolean
+  /**
+   * Attach the relay (the page's connections run in this process when it asks). Off (`socketio-inspector
+   * --no-relay`), the page connects from the browser only: no token is handed out and nothing listens on the
+   * relay's path.
+   * @default true
+   */
+  relay?: boolean
 }
 
 export interface InspectorServer {
@@ -66,7 +73,13 @@ export interface InspectorServer {
   close: () => Promise<void>
 }
 
-export const DEFAULT_DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+/**
+ * inspector-ui/dist: beside this file's folder in the sources; from the package's dist/ (this module compiled
+ * into a chunk there by `npm run build`, tsdown.config.ts), `<package>/inspector-ui/dist`.
+ */
+export const DEFAULT_DIST_DIR = /\.[cm]?ts$/.test(fileURLToPath(import.meta.url))
+  ? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist')
+  : join(dirname(fileURLToPath(import.meta.url)), '..', 'inspector-ui', 'dist')
 
 /**
  * Content-Security-Policy of the served page. Script only from our origin (no inline, no eval: Monaco
@@ -180,13 +193,16 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   // The exact names we answer to (host, allowedHosts); a page on a `.domain` entry needs its exact name listed.
   for (const name of hostPolicy.names)
     ownOrigins.add(`${scheme}://${name.includes(':') ? `[${name}]` : name}:${port}`)
-  const relay = attachRelay(httpServer as http.Server, {
-    token,
-    allowedOrigins: [...ownOrigins],
-    // Same rules as the page: our Host names only, and clients on this machine unless secrets are exposed.
-    checkRequest: req => relayRefusal(req, hostPolicy, exposeSecrets),
-  })
-  config.relay = { url: `${scheme}://${shownHost}:${port}`, token }
+  const relay = options.relay === false
+    ? undefined
+    : attachRelay(httpServer as http.Server, {
+        token,
+        allowedOrigins: [...ownOrigins],
+        // Same rules as the page: our Host names only, and clients on this machine unless secrets are exposed.
+        checkRequest: req => relayRefusal(req, hostPolicy, exposeSecrets),
+      })
+  if (relay)
+    config.relay = { url: `${scheme}://${shownHost}:${port}`, token }
   // --- end relay ---
   // Last: in front of every listener attached so far (the app, the relay's engine.io), Host names are checked.
   guardHost(httpServer, hostPolicy)
@@ -195,7 +211,7 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
     port,
     httpServer,
     token,
-    close: () => relay.close().then(() => new Promise<void>((resolve) => {
+    close: () => (relay?.close() ?? Promise.resolve()).then(() => new Promise<void>((resolve) => {
       httpServer.closeAllConnections()
       httpServer.close(() => resolve())
     })),

@@ -21,8 +21,12 @@ import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire
 
 /** The worker's first module (plain JavaScript: it registers tsx for the TypeScript one). */
 const BOOT = new URL('./relay-worker-boot.mjs', import.meta.url)
-/** The module each session worker runs, by default. */
-export const SESSION_WORKER = new URL('./relay-worker.ts', import.meta.url)
+/**
+ * The module each session worker runs, by default. Compiled into the package (`npm run build`: tsdown.config.ts
+ * emits dist/relay-worker.js and copies the boot beside this module's chunk), it is the JavaScript one, and the
+ * boot loads it without tsx; from the sources (tsx, vitest) the TypeScript one.
+ */
+export const SESSION_WORKER = new URL(/\.[cm]?ts$/.test(new URL(import.meta.url).pathname) ? './relay-worker.ts' : './relay-worker.js', import.meta.url)
 /** How long a disposed worker may take to close its sockets before it is terminated. */
 const DISPOSE_GRACE_MS = 3000
 
