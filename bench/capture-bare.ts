@@ -13,7 +13,7 @@ const count = Number(countText)
 const socket = io(`http://127.0.0.1:${portText}`, { transports: ['websocket'], reconnection: false, query: { stream: payload, count: String(count) } })
 let received = 0
 let firstAt = 0
-const onEvent = (): void => {
+function onEvent(): void {
   if (received++ === 0)
     firstAt = performance.timeOrigin + performance.now()
   if (received === count) {

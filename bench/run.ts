@@ -49,6 +49,13 @@ const INGEST_DIAGNOSIS = [
   'What would close it: keep arrivals off the collected heap altogether — frame bytes copied into one preallocated byte ring sized to the log\'s byte budget (never scanned or copied by the collector), entries as views over it that decode their arguments when read, behind an API that says so (a reader, not plain objects) — and measure on a machine that is not shared: here a single bare run ranges from 189,000 to 270,000 small events/s.',
 ]
 
+/** Why the capture's ratio is missed, from profiles (`node --cpu-prof dist/cli.js capture …`; re-check when the session or the encoder changes). */
+const CAPTURE_DIAGNOSIS = [
+  'Why the goal is missed: both processes are CPU-bound on one thread (the server writes as fast as they read), and the capture does about twice the bare client\'s work per event. The bare client decodes each packet and drops it; the capture decodes it too, makes an entry (the core session: ≈ 0.7× of bare on its own, see section 1), then writes it back as JSON, and encoding costs about what decoding costs (JSON.stringify of the arguments ≈ JSON.parse of the packet; binary is base64, 4/3 of the bytes, through a string and back to UTF-8).',
+  'The command\'s own part was cut (src/cli/encode.ts): entries that hold only plain JSON skip the tagged replacer (a small entry 1.37 → 0.86 µs to encode, the floor being plain JSON.stringify at 0.65 µs), and Node Buffers no longer go through their toJSON (JSON.stringify called it before the replacer threw the 65,536-number array away: 64 KB binary went from 1,090 to ≈ 2,300 events/s). The same Buffer cost is in the core\'s encodeEntry, used by the relay\'s wire and the export in Node.',
+  'What would close it: not encoding again what arrived as text — writing an event\'s packet text as its arguments (the session would have to keep it: tried for the log in issue 6 and not merged, see section 1), or moving the encoding to a worker thread (postMessage costs ≈ 0.5 µs of the ≈ 1.1 µs per small entry it would move, and this machine has 2 shared cores).',
+]
+
 export interface BenchSection { title: string, markdown: string, notes?: string[] }
 const sections: BenchSection[] = []
 const log = (line: string): void => console.log(line)
@@ -94,6 +101,8 @@ if (!only || only.includes('capture')) {
       `Both in processes of their own, WebSocket, the same stream server (pre-encoded frames as fast as the client reads); goal ≥ ${CAPTURE_TARGET}× with nothing lost.`,
       'Rate = events / (first event received → the process is gone): the capture\'s writing, its final header and its complete file are inside the window; start-up and connection are not.',
       'lost = events missing from the capture file (checked with the core\'s importCapture, as the UI imports it) or from the bare client\'s count.',
+      'CPU µs/event: the child\'s CPU time (user + system, all threads) at exit, less that of a one-event run (start-up, connection, exit), per event: steadier than wall time on this shared machine.',
+      ...(rows.some(r => r.ratio < CAPTURE_TARGET) ? CAPTURE_DIAGNOSIS : []),
     ],
   })
 }

@@ -14,6 +14,7 @@
  * await inspector.close()
  */
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import type { HostPolicy } from '../../src/shared/host-check'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
@@ -22,6 +23,7 @@ import https from 'node:https'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
+import { RELAY_PATH } from '../../src/core/relay/protocol'
 import { createHostPolicy, guardHost, secretsAllowedFor } from '../../src/shared/host-check'
 import { attachRelay } from './relay'
 
@@ -148,6 +150,45 @@ export function relayRefusal(req: { headers: { host?: string }, socket: { remote
   return undefined
 }
 
+type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void
+type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void
+
+/**
+ * Answer `403 Forbidden` to any request or WebSocket upgrade under the relay's path that `refusal` refuses (a
+ * client on another machine), before engine.io sees it: engine.io answers every refused upgrade with a 400,
+ * which says "your request is malformed" where the truth is "not for you". Fixed text, no token. The relay's
+ * own `allowRequest` keeps the same check behind this one. Call after the relay is attached.
+ */
+function refuseRelayPeers(server: http.Server | https.Server, path: string, refusal: (req: http.IncomingMessage) => string | undefined): void {
+  const prefix = `${path.replace(/\/$/, '')}/`
+  const refused = (req: http.IncomingMessage): string | undefined => (req.url ?? '').startsWith(prefix) ? refusal(req) : undefined
+  const body = (why: string): string => `Forbidden: ${why}. The relay serves the inspector's page on this machine only `
+    + '(see "Security" in the README).\n'
+  const requestListeners = server.listeners('request') as RequestListener[]
+  server.removeAllListeners('request')
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const why = refused(req)
+    if (why !== undefined) {
+      const text = body(why)
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'Connection': 'close' })
+      return void res.end(text)
+    }
+    for (const listener of requestListeners) listener.call(server, req, res)
+  })
+  const upgradeListeners = server.listeners('upgrade') as UpgradeListener[]
+  server.removeAllListeners('upgrade')
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const why = refused(req)
+    if (why !== undefined) {
+      socket.on('error', () => {})
+      const text = body(why)
+      return void socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n`
+        + `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`, () => socket.destroy())
+    }
+    for (const listener of upgradeListeners) listener.call(server, req, socket, head)
+  })
+}
+
 export async function startInspectorServer(options: InspectorServerOptions = {}): Promise<InspectorServer> {
   const distDir = options.distDir ?? DEFAULT_DIST_DIR
   const indexFile = join(distDir, 'index.html')
@@ -201,8 +242,10 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
         // Same rules as the page: our Host names only, and clients on this machine unless secrets are exposed.
         checkRequest: req => relayRefusal(req, hostPolicy, exposeSecrets),
       })
-  if (relay)
+  if (relay) {
     config.relay = { url: `${scheme}://${shownHost}:${port}`, token }
+    refuseRelayPeers(httpServer, RELAY_PATH, req => relayRefusal(req, hostPolicy, exposeSecrets))
+  }
   // --- end relay ---
   // Last: in front of every listener attached so far (the app, the relay's engine.io), Host names are checked.
   guardHost(httpServer, hostPolicy)

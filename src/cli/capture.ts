@@ -20,10 +20,11 @@ import type { ConnectionOptions } from './connection-options'
 import type { CaptureFlags, CliIO } from './types'
 import { accessSync, constants, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { createSessionSource, encodeEntry, EventLog, globToRegExp } from '../core'
+import { createSessionSource, EventLog, globToRegExp } from '../core'
 import { CaptureOutput } from './capture-output'
 import { parseConnectionOptions, parseConnectUrl, usageError } from './connection-options'
 import { reportConnectionFailure, terminalSafe } from './diagnosis'
+import { encodeCaptureEntry } from './encode'
 import { EXIT } from './types'
 
 /** The send buffer's limits: entries wait there for one batch at most (one macrotask). */
@@ -188,12 +189,12 @@ class Progress {
   }
 
   /** Clear the line; `summary` (terminals only) replaces it. */
-  stop(summary?: string): void {
+  stop(summary?: () => string): void {
     if (!this.timer)
       return
     clearInterval(this.timer)
     this.timer = undefined
-    this.io.stderr.write(`\r\x1B[2K${summary ? `${terminalSafe(summary)}\n` : ''}`)
+    this.io.stderr.write(`\r\x1B[2K${summary ? `${terminalSafe(summary())}\n` : ''}`)
   }
 }
 
@@ -252,7 +253,7 @@ export async function runCapture(url: string, flags: CaptureFlags, io: CliIO, si
           continue
         if (p.nameTest && !p.nameTest(e.name))
           continue
-        lines.push(encodeEntry(e))
+        lines.push(encodeCaptureEntry(e))
         if (e.kind === 'event' && e.direction === 'in') {
           incoming++
           if (p.count !== undefined && incoming >= p.count) {
@@ -264,7 +265,7 @@ export async function runCapture(url: string, flags: CaptureFlags, io: CliIO, si
       }
       if (e.kind === 'frame' && countReached)
         continue
-      lines.push(encodeEntry(e))
+      lines.push(encodeCaptureEntry(e))
       switch (e.kind) {
         case 'connect':
           connected = true
@@ -347,8 +348,7 @@ export async function runCapture(url: string, flags: CaptureFlags, io: CliIO, si
       writeError = err as Error
     }
   }
-  const summary = `Captured ${formatCount(incoming)} events (${formatCount(output.entryCount)} entries) in ${progress.elapsedS.toFixed(1)} s → ${where}`
-  progress.stop(reason.why === 'failed' || writeError ? undefined : summary)
+  progress.stop(reason.why === 'failed' || writeError ? undefined : () => `Captured ${formatCount(incoming)} events (${formatCount(output.entryCount)} entries) in ${progress.elapsedS.toFixed(1)} s → ${where}`)
 
   // The reader of stdout went away (`capture | head -3`): its choice, whatever stopped the capture first.
   if (p.target.kind === 'stdout' && isClosedPipe(output.error))

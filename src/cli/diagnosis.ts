@@ -17,7 +17,7 @@ export interface FailureInput {
   error?: ConnectErrorLike
   /** Why the session disconnected, when that is the failure (`ping timeout`). */
   disconnectReason?: string
-  /** Time limit of each probe request, ms. @default 4000 */
+  /** Time limit of each probe request, ms. @default 4000, or `options.timeout` when shorter (at least 500) */
   timeoutMs?: number
 }
 
@@ -40,7 +40,9 @@ export async function diagnoseFailure(input: FailureInput): Promise<Diagnosis | 
   try {
     // `pageOrigin` is sent as `Origin` by the probes: the one the connection sends, if any.
     const origin = input.options.extraHeaders?.Origin
-    return await diagnoseConnection({ ...base, ...(origin ? { pageOrigin: origin } : {}), timeoutMs: input.timeoutMs ?? 4000 })
+    // Each probe waits as long as the UI's (4 s), or no longer than `--timeout` asked the connection to wait.
+    const timeoutMs = input.timeoutMs ?? (input.options.timeout !== undefined ? Math.min(4000, Math.max(500, input.options.timeout)) : 4000)
+    return await diagnoseConnection({ ...base, ...(origin ? { pageOrigin: origin } : {}), timeoutMs })
   }
   catch {
     return quick

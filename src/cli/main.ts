@@ -41,6 +41,14 @@ function positiveSeconds(value: string): number {
   return n
 }
 
+/** `--host`: one name or address, no spaces (the host check says more when it is malformed). */
+function hostName(value: string): string {
+  const text = value.trim()
+  if (text === '' || /\s/.test(text))
+    throw new InvalidArgumentError('Expected a host name or address (e.g. 127.0.0.1, 0.0.0.0, devbox.lan).')
+  return text
+}
+
 /** Repeatable flags (`--query a=1 --query b=2`) collect into an array. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value]
@@ -110,7 +118,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
   program
     .argument('[url]', 'a Socket.IO namespace URL: the page opens with this connection filled in')
     .addOption(new Option('--port <port>', 'the inspector\'s port (0 picks a free one)').argParser(port).default(5173))
-    .addOption(new Option('--host <host>', 'the address to listen on; a name or address given here is also answered as a Host').default('127.0.0.1'))
+    .addOption(new Option('--host <host>', 'the address to listen on; a name or address given here is also answered as a Host').argParser(hostName).default('127.0.0.1'))
     .option('--open', 'open the inspector in the default browser ($BROWSER names another)')
     .option('--demo', 'also start the demo server (prints its URL and admin credentials)')
     .addOption(new Option('--demo-port <port>', 'the demo server\'s port with --demo (0 picks a free one)').argParser(port).default(3000))

@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process'
 import net from 'node:net'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { isWildcardHost, parseAllowedHosts } from '../shared/host-check'
+import { createHostPolicy, isWildcardHost, parseAllowedHosts } from '../shared/host-check'
 import { startWarnings } from '../shared/start-warnings'
 import { EXIT } from './types'
 
@@ -109,7 +109,7 @@ function startFailure(error: unknown, what: string, portFlag: string, port: numb
 
 /**
  * Runs `socketio-inspector [url]` until `signal` aborts; resolves with the exit code (0 after a clean stop,
- * 1 when a server could not start, 2 for a bad `url` or ALLOWED_HOSTS).
+ * 1 when a server could not start, 2 for a bad `url`, `--host` or ALLOWED_HOSTS).
  */
 export async function runServe(url: string | undefined, flags: ServeFlags, io: CliIO, signal: AbortSignal): Promise<number> {
   if (url !== undefined) {
@@ -128,6 +128,14 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
     return EXIT.usage
   }
   const { host } = flags
+  try {
+    // The servers' own host check, before anything listens: a host it cannot read is the user's input.
+    createHostPolicy({ host, allowedHosts })
+  }
+  catch (error) {
+    io.stderr.write(`error: option '--host <host>' argument '${host}' is invalid. ${(error as Error).message}\n`)
+    return EXIT.usage
+  }
   const adminPassword = process.env.ADMIN_PASSWORD || undefined
   for (const line of startWarnings({ host, allowedHosts, adminPassword: flags.demo ? adminPassword : undefined }))
     io.stderr.write(`  Warning: ${line.replace(/^HOST=/, '--host ')}\n`)
@@ -146,6 +154,11 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
   let demo: StartedDemoServer | undefined
   let inspector: InspectorServer | undefined
   const closeAll = (): Promise<unknown> => Promise.allSettled([inspector?.close(), demo?.close()])
+  /** Says why a server did not start (exit 1). */
+  const startFailed = (error: unknown, what: string, portFlag: string, port: number): number => {
+    io.stderr.write(`${startFailure(error, what, portFlag, port, host)}\n`)
+    return EXIT.connection
+  }
 
   let inspectorPort = flags.port
   let demoUrl: string | undefined
@@ -169,9 +182,8 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
       })
     }
     catch (error) {
-      io.stderr.write(`${startFailure(error, 'demo server', '--demo-port', demoPort, host)}\n`)
       await closeAll()
-      return EXIT.connection
+      return startFailed(error, 'demo server', '--demo-port', demoPort)
     }
     demoUrl = `http://${shownHost}:${demo.port}`
   }
@@ -187,9 +199,8 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
     })
   }
   catch (error) {
-    io.stderr.write(`${startFailure(error, 'inspector', '--port', inspectorPort, host)}\n`)
     await closeAll()
-    return EXIT.connection
+    return startFailed(error, 'inspector', '--port', inspectorPort)
   }
 
   const pageUrl = prefilledUrl(inspector.url, url)

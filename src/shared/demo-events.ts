@@ -22,10 +22,11 @@ export const MAX_STREAM_COUNT = 100_000
 export const MAX_STREAM_RATE = 50_000
 /**
  * Default server-wide budget of `tick`s per second, every stream of every socket together: one stream at
- * the full MAX_STREAM_RATE already keeps about half a core busy. A stream gets `min(rate, what is left)`.
+ * the full MAX_STREAM_RATE already keeps about half a core busy. Streams share it fairly (max-min): a new
+ * stream gets its share, running ones are cut to make room (`stream:rate`) and get it back when streams end.
  */
 export const STREAM_RATE_BUDGET = 50_000
-/** A stream is cut down to what is left of the budget only down to this rate; below it, `stream:start` is refused. */
+/** A stream's fair share is never below this rate (or what it asked, if less): a stream that would get less is refused. */
 export const STREAM_MIN_RATE = 100
 /** `enter`, `leave` and `leaveAll` acks list at most this many of the socket's rooms (then `total`, `truncated`). */
 export const MAX_ACK_ROOMS = 100
@@ -130,13 +131,23 @@ export interface ServerListing {
 }
 
 /**
- * `rate` is what the stream got: the asked rate, or less when the server-wide budget (STREAM_RATE_BUDGET)
- * had less left; then `requested` is the asked rate and `limited` says why.
+ * `rate` is what the stream got: the asked rate, or its fair share of the server-wide budget
+ * (STREAM_RATE_BUDGET) when that is less; then `requested` is the asked rate and `limited` says why.
  */
 export interface StreamStarted {
   rate: number
   count: number
   requested?: number
+  limited?: 'server-wide budget'
+}
+
+/**
+ * A running stream's new rate (`stream:rate`): the server-wide budget is shared fairly, so a stream is cut to
+ * make room for a new one, and gets its share back when another ends. `limited` while under `requested`.
+ */
+export interface StreamRate {
+  rate: number
+  requested: number
   limited?: 'server-wide budget'
 }
 
@@ -162,6 +173,7 @@ export interface ServerToClientEvents {
   'quiz:result': (result: { answer: unknown, correct: boolean } | { timedOut: true }) => void
   'tick': (tick: { seq: number, at: number }) => void
   'stream:done': (done: { sent: number }) => void
+  'stream:rate': (change: StreamRate) => void
 }
 
 /** Events clients send to the server. Acks are optional unless marked otherwise. */

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCapture } from '../../src/cli/capture'
 import { CaptureOutput } from '../../src/cli/capture-output'
 import { encodeEntry, importCapture, openCapture } from '../../src/core'
-import { MIDDLEWARE_ERROR, startMiddlewareServer, startNothingListening, startTlsServer, startV2Server } from '../fixtures/broken-servers'
+import { MIDDLEWARE_ERROR, startMiddlewareServer, startNothingListening, startRestartingServer, startTlsServer, startV2Server } from '../fixtures/broken-servers'
 import { GUARD_ERROR, startCliServer } from '../fixtures/cli-server'
 import { cliModes, killAllCli, runCli, startCli } from './cli-process'
 
@@ -304,6 +304,25 @@ describe('capture against other servers', () => {
     }
     finally {
       await v2.close()
+    }
+  })
+
+  it('reconnects by itself when the server restarts, as a tab does, and keeps capturing', async () => {
+    const restarting = await startRestartingServer()
+    try {
+      const cli = startCli('tsx', ['capture', `${restarting.url}/`, '--count', '2'])
+      await cli.waitForStdout(out => out.includes('"name":"hello"'))
+      await restarting.restart()
+      const run = await cli.done
+      expect(run.code, run.stderr).toBe(0)
+      const { entries } = imported(run.stdout)
+      expect(incomingEvents(entries).map(e => e.args[0])).toEqual([{ generation: 0 }, { generation: 1 }])
+      expect(entries.filter(e => e.kind === 'connect')).toHaveLength(2)
+      expect(entries.find(e => e.kind === 'disconnect')).toMatchObject({ willReconnect: true })
+      expect(entries.some(e => e.kind === 'reconnect_attempt')).toBe(true)
+    }
+    finally {
+      await restarting.close()
     }
   })
 

@@ -5,7 +5,7 @@ import type { CliServer } from '../fixtures/cli-server'
  */
 import type { CliMode } from './cli-process'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startMiddlewareServer, startNothingListening, startV2Server } from '../fixtures/broken-servers'
+import { startHangingServer, startMiddlewareServer, startNothingListening, startV2Server } from '../fixtures/broken-servers'
 import { GUARD_ERROR, startCliServer } from '../fixtures/cli-server'
 import { cliModes, killAllCli, runCli } from './cli-process'
 
@@ -117,6 +117,19 @@ describe('emit against other servers', () => {
     }
     finally {
       await v2.close()
+    }
+  })
+
+  it('gives up after --timeout on a server that never answers, and says so', async () => {
+    const hanging = await startHangingServer()
+    try {
+      const run = await runCli('tsx', ['emit', `${hanging.url}/`, 'chat', '--timeout', '600'])
+      expect(run.code).toBe(1)
+      expect(run.stderr).toContain(`Cannot connect to ${hanging.url}/: The server never answered`)
+      expect(run.stderr).toContain('socket.io-client said: timeout')
+    }
+    finally {
+      await hanging.close()
     }
   })
 

@@ -305,6 +305,8 @@ describe('the installed command', () => {
       [['--port', 'abc'], /--port/],
       [['--port', '70000'], /--port/],
       [['--bogus'], /--bogus/],
+      [['--host', 'a b'], /--host/],
+      [['--host', 'bad_host!', '--demo', '--demo-port', '0'], /--host/],
       [['capture'], /url/],
       [['capture', fixtureUrl, '--count', '0'], /--count/],
       [['capture', fixtureUrl, '--duration', 'soon'], /--duration/],

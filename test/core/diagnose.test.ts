@@ -297,6 +297,16 @@ describe('real servers of issue 11: app paths, engine middleware, several nodes'
     expect(server.connections).toBe(1)
   })
 
+  it('finds the path the app\'s page at / names when the handshake path answers Express\'s 404 page (socket.io\'s chat example)', async () => {
+    const server = await use(startAppPathServer({ page: 'root' }))
+    for (const url of [server.url, `${server.url}${APP_PATH}`]) {
+      const d = await diagnoseConnection({ url, error: { message: 'xhr poll error' }, pageOrigin: 'http://127.0.0.1:5173' })
+      expect(d.code, url).toBe('no-socketio-at-path')
+      expect(d.suggestedSettings).toEqual({ path: APP_PATH })
+      expect(d.title).not.toMatch(/CORS/)
+    }
+  })
+
   it('says an engine middleware refused the handshake with HTTP 401, with its message and what it asks for', async () => {
     const server = await use(startEngineAuthServer())
     const error = await clientError(server.url)

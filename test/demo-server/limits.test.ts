@@ -4,10 +4,11 @@
  * draws on one server-wide budget of ticks per second.
  */
 import type { StartOptions } from '../../demo-server/src/start'
+import type { StreamRate } from '../../src/shared/demo-events'
 import type { ClientSocket } from './helpers'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LIST_CAPS, LIST_RATE_LIMIT, MAX_ACK_ROOMS, MAX_ROOM_NAME_LENGTH, STREAM_RATE_BUDGET } from '../../src/shared/demo-events'
-import { TestBed, waitFor } from './helpers'
+import { LIST_CAPS, LIST_RATE_LIMIT, MAX_ACK_ROOMS, MAX_ROOM_NAME_LENGTH, STREAM_MIN_RATE, STREAM_RATE_BUDGET } from '../../src/shared/demo-events'
+import { collect, TestBed, waitFor } from './helpers'
 
 let bed: TestBed
 async function start(options: StartOptions = {}): Promise<void> {
@@ -112,37 +113,100 @@ describe('listings', () => {
 })
 
 describe('the server-wide stream budget', () => {
-  it('grants each stream what is left of it, refuses below the floor, and gets it back when streams end', async () => {
+  // The issue's attack: 30 connections asking 50,000/s each made 1.5 million emits a second and stalled the loop.
+  it('gives 30 connections asking 50,000/s each {ok: true, rate} with the rates adding up to the budget at most, and an echo keeps answering', async () => {
+    await start()
+    const sockets = await bed.connectMany(30)
+    for (const s of sockets)
+      s.on('tick', () => {})
+    // The rate each stream has now: its ack's, then each stream:rate (which comes after the ack on its socket).
+    const rates = new Map<ClientSocket, number>()
+    for (const s of sockets)
+      s.on('stream:rate', (r: StreamRate) => rates.set(s, r.rate))
+    const acks = await Promise.all(sockets.map(s => emitAck(s, 'stream:start', { rate: 50_000, count: 100_000 }).then((ack) => {
+      if (!rates.has(s))
+        rates.set(s, ack.rate)
+      return ack
+    })))
+    for (const ack of acks) {
+      expect(ack).toMatchObject({ ok: true, count: 100_000 })
+      expect(ack.rate).toBeGreaterThanOrEqual(STREAM_MIN_RATE)
+    }
+    // Each later stream's ack says it was cut, and why; the rates granted now add up to the budget at most.
+    expect(acks.slice(1).every(a => a.requested === 50_000 && a.limited === 'server-wide budget')).toBe(true)
+    const echo = await bed.connect()
+    expect(await emitAck(echo, 'echo', 'still here')).toBe('still here')
+    // 30 fair shares of 50,000/s, in whole ticks: 1,666 or 1,667 each, at most 50,000 in all.
+    await expect.poll(() => [...rates.values()].every(r => r === 1666 || r === 1667)).toBe(true)
+    expect([...rates.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(STREAM_RATE_BUDGET)
+    await Promise.all(sockets.map(s => emitAck(s, 'stream:stop')))
+  })
+
+  it('shares the budget fairly: running streams are cut to make room, told by stream:rate, and get it back when streams end', async () => {
     await start({ streamRateBudget: 1000 })
     const [a, b, c, d] = await bed.connectMany(4)
     for (const s of [a, b, c, d])
       s.on('tick', () => {})
+    const changes = new Map([a, b, c, d].map(s => [s, collect<StreamRate>(s, 'stream:rate')]))
     expect(await emitAck(a, 'stream:start', { rate: 600, count: 100_000 })).toEqual({ ok: true, rate: 600, count: 100_000 })
-    expect(await emitAck(b, 'stream:start', { rate: 600, count: 100_000 })).toEqual({ ok: true, rate: 400, count: 100_000, requested: 600, limited: 'server-wide budget' })
-    const refused = await emitAck(c, 'stream:start', { rate: 600, count: 100_000 })
-    expect(refused).toMatchObject({ ok: false, event: 'stream:start' })
-    expect(refused.error).toContain('server-wide stream budget exhausted: 1000 of 1000 ticks/s are in use by other streams, 0/s left')
+    // B asks 600 of the 400 left: both get half.
+    const aCut = waitFor<StreamRate>(a, 'stream:rate')
+    expect(await emitAck(b, 'stream:start', { rate: 600, count: 100_000 })).toEqual({ ok: true, rate: 500, count: 100_000, requested: 600, limited: 'server-wide budget' })
+    expect(await aCut).toEqual({ rate: 500, requested: 600, limited: 'server-wide budget' })
+    // C asks less than a third: it gets all it asks, A and B share the rest.
+    expect(await emitAck(c, 'stream:start', { rate: 200, count: 100_000 })).toEqual({ ok: true, rate: 200, count: 100_000 })
+    await expect.poll(() => changes.get(a)!.at(-1)).toEqual({ rate: 400, requested: 600, limited: 'server-wide budget' })
+    await expect.poll(() => changes.get(b)!.at(-1)).toEqual({ rate: 400, requested: 600, limited: 'server-wide budget' })
+    expect(changes.get(c)).toEqual([])
 
-    // stream:stop gives A's 600 back.
+    // A stop gives its share back to the streams that were cut.
+    const bBack = waitFor<StreamRate>(b, 'stream:rate')
     expect(await emitAck(a, 'stream:stop')).toMatchObject({ ok: true })
-    expect(await emitAck(c, 'stream:start', { rate: 550, count: 100_000 })).toEqual({ ok: true, rate: 550, count: 100_000 })
-    // 50 left: less than asked and under the floor (100/s) is refused; asking for what fits is granted.
-    expect(await emitAck(d, 'stream:start', { rate: 200, count: 100_000 })).toMatchObject({ ok: false, error: expect.stringContaining('50/s left') })
-    expect(await emitAck(d, 'stream:start', { rate: 50, count: 100_000 })).toEqual({ ok: true, rate: 50, count: 100_000 })
-    await emitAck(d, 'stream:stop')
-
-    // A socket that leaves gives its stream's share back.
-    const gone = waitFor(c, 'presence')
+    expect(await bBack).toEqual({ rate: 600, requested: 600 })
+    // So does a socket that leaves, and a stream that ends by itself.
+    expect(await emitAck(d, 'stream:start', { rate: 1000, count: 100_000 })).toMatchObject({ ok: true, rate: 400, requested: 1000 })
+    const dGrows = waitFor<StreamRate>(d, 'stream:rate')
     b.disconnect()
-    await gone
-    expect(await emitAck(d, 'stream:start', { rate: 450, count: 100_000 })).toEqual({ ok: true, rate: 450, count: 100_000 })
-
-    // A stream that ends by itself gives its share back too.
+    expect(await dGrows).toEqual({ rate: 800, requested: 1000, limited: 'server-wide budget' })
     await emitAck(d, 'stream:stop')
-    const done = waitFor(a, 'stream:done')
-    expect(await emitAck(a, 'stream:start', { rate: 450, count: 5 })).toEqual({ ok: true, rate: 450, count: 5 })
+    const done = waitFor(c, 'stream:done')
+    await emitAck(c, 'stream:stop')
     await done
-    expect(await emitAck(d, 'stream:start', { rate: 450, count: 100_000 })).toEqual({ ok: true, rate: 450, count: 100_000 })
+    expect(await emitAck(d, 'stream:start', { rate: 1000, count: 100_000 })).toEqual({ ok: true, rate: 1000, count: 100_000 })
+  })
+
+  it('keeps a stream whose rate changed on its count: every tick once, in order, then stream:done', async () => {
+    await start({ streamRateBudget: 1000 })
+    const [a, b] = await bed.connectMany(2)
+    const seqs = collect<{ seq: number }>(a, 'tick')
+    b.on('tick', () => {})
+    const done = waitFor<{ sent: number }>(a, 'stream:done', 10_000)
+    expect(await emitAck(a, 'stream:start', { rate: 1000, count: 400 })).toMatchObject({ ok: true, rate: 1000 })
+    const cut = waitFor<StreamRate>(a, 'stream:rate')
+    const bRates = collect<StreamRate>(b, 'stream:rate')
+    expect(await emitAck(b, 'stream:start', { rate: 1000, count: 100_000 })).toMatchObject({ ok: true, rate: 500 })
+    expect(await cut).toMatchObject({ rate: 500 })
+    expect(await done).toEqual({ sent: 400 })
+    expect(seqs.map(t => t.seq)).toEqual(Array.from({ length: 400 }, (_, i) => i + 1))
+    // A's end gives B the whole budget.
+    await expect.poll(() => bRates.at(-1)).toEqual({ rate: 1000, requested: 1000 })
+    expect(await emitAck(b, 'stream:stop')).toMatchObject({ ok: true })
+  })
+
+  it('refuses a stream whose fair share would be under 100/s, saying so, and changes nothing', async () => {
+    await start({ streamRateBudget: 1000 })
+    const sockets = await bed.connectMany(11)
+    for (const s of sockets)
+      s.on('tick', () => {})
+    // Ten streams at 100/s each fill the budget; an eleventh would get 90/s.
+    for (const s of sockets.slice(0, 10))
+      expect(await emitAck(s, 'stream:start', { rate: 1000, count: 100_000 })).toMatchObject({ ok: true })
+    const refused = await emitAck(sockets[10], 'stream:start', { rate: 1000, count: 100_000 })
+    expect(refused).toMatchObject({ ok: false, event: 'stream:start' })
+    expect(refused.error).toContain('server-wide stream budget exhausted: 10 streams share 1000 ticks/s')
+    // A stream that asks for less than the floor still gets what it asks when there is room for it.
+    await emitAck(sockets[0], 'stream:stop')
+    expect(await emitAck(sockets[10], 'stream:start', { rate: 50, count: 100_000 })).toEqual({ ok: true, rate: 50, count: 100_000 })
   })
 
   it(`is ${STREAM_RATE_BUDGET.toLocaleString('en-US')} ticks/s by default, shared by every namespace`, async () => {
@@ -150,10 +214,14 @@ describe('the server-wide stream budget', () => {
     const a = await bed.connect('/')
     const b = await bed.connect('/namespace1')
     a.on('tick', () => {})
+    b.on('tick', () => {})
     const first = await emitAck(a, 'stream:start', { rate: STREAM_RATE_BUDGET, count: 100_000 })
-    const second = await emitAck(b, 'stream:start', { rate: 1000, count: 100_000 })
-    await emitAck(a, 'stream:stop')
+    const cut = waitFor<StreamRate>(a, 'stream:rate')
+    const second = await emitAck(b, 'stream:start', { rate: STREAM_RATE_BUDGET, count: 100_000 })
     expect(first).toEqual({ ok: true, rate: STREAM_RATE_BUDGET, count: 100_000 })
-    expect(second).toMatchObject({ ok: false, error: expect.stringContaining('server-wide stream budget exhausted') })
+    expect(second).toEqual({ ok: true, rate: STREAM_RATE_BUDGET / 2, count: 100_000, requested: STREAM_RATE_BUDGET, limited: 'server-wide budget' })
+    expect((await cut).rate).toBe(STREAM_RATE_BUDGET / 2)
+    await emitAck(a, 'stream:stop')
+    await emitAck(b, 'stream:stop')
   })
 })

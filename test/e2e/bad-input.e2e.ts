@@ -342,6 +342,11 @@ describeE2E('bad input from the user', () => {
       await expect.poll(async () => Number(((await notice.textContent({ timeout: 500 }).catch(() => '')) ?? '').replace(/,/g, '').match(/(\d+) older entries dropped/)?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(8000)
       expect(await notice.textContent()).toMatch(/older entries dropped — raise the limit or export\..*\?maxEntries=4000/s)
       expect(await responsive(page)).toBe(true)
+      // Its events (the connect, the emit) were the oldest entries: an empty view says they were dropped, not "No entries yet".
+      await expect.poll(() => page.locator('[data-testid="log-row"]').count()).toBe(0)
+      const emptyText = (await page.getByTestId('event-log').textContent()) ?? ''
+      expect(emptyText).not.toContain('No entries yet')
+      expect(emptyText).toContain('Nothing left to show: the older entries of this view were dropped')
 
       // The quiet tab lost nothing and says nothing.
       await page.getByTestId('session-tab').nth(0).click()

@@ -68,6 +68,8 @@ const CASES: MatrixCase[] = [
   // Issue 11, item 1: the app's HTML (no CORS headers) at /socket.io/ must not read as CORS.
   { name: 'an Express app with Socket.IO at /my-rt', start: startAppPathServer, outcome: 'no-socketio-at-path', text: `Use the path ${APP_PATH}` },
   { name: 'an Express app with Socket.IO at /my-rt typed into the URL', start: startAppPathServer, url: s => `${s.url}${APP_PATH}`, outcome: 'no-socketio-at-path', text: `Use the path ${APP_PATH}` },
+  // The same app with its page at "/" only (socket.io's chat example): Express's 404 page names no path.
+  { name: 'an Express app with Socket.IO at /my-rt and its page at / only', start: () => startAppPathServer({ page: 'root' }), outcome: 'no-socketio-at-path', text: `Use the path ${APP_PATH}` },
   // Item 2: engine middleware (socket.io's passport-jwt example) answering 401.
   { name: 'an engine middleware answering 401', start: startEngineAuthServer, outcome: 'handshake-refused', text: '(HTTP 401): authentication' },
   { name: 'an engine middleware answering 403 with a JSON message', start: () => startEngineAuthServer({ status: 403, contentType: 'application/json', body: '{"message":"admins only"}' }), outcome: 'handshake-refused', text: 'admins only' },

@@ -6,7 +6,7 @@
 import type { InspectorServer } from '../../inspector-ui/server/index'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io as ioc } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -81,9 +81,9 @@ describe('the inspector server\'s security headers', () => {
 })
 
 /** A raw request with the headers given (fetch cannot set Host); upgrades resolve with their status line. */
-function rawRequest(port: number, path: string, headers: Record<string, string>): Promise<{ status: number, body: string }> {
+function rawRequest(port: number, path: string, headers: Record<string, string>, host = '127.0.0.1'): Promise<{ status: number, body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, headers, agent: false })
+    const req = http.request({ host, port, path, headers, agent: false })
     req.on('response', (res) => {
       let body = ''
       res.setEncoding('utf8')
@@ -194,5 +194,63 @@ describe('the inspector server\'s Host names and secrets (DNS rebinding, network
     expect(relayRefusal(from('devbox.lan:5173', '192.168.1.20'), policy, true)).toBeUndefined()
     expect(relayRefusal(from('devbox.lan:5173', '127.0.0.1'), policy, false)).toBeUndefined()
     expect(relayRefusal(from('evil.example:5173', '127.0.0.1'), policy, true)).toBe('host not allowed')
+  })
+})
+
+/** An IPv4 address of this machine that is not loopback (a request to it comes from a non-loopback peer). */
+function nonLoopbackAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.family === 'IPv4' && !a.internal)
+        return a.address
+    }
+  }
+  return undefined
+}
+
+// Needs an interface other than loopback: a request to its address comes from that address, as another machine's would.
+describe.skipIf(nonLoopbackAddress() === undefined)('the inspector server seen from another machine (HOST=0.0.0.0)', () => {
+  const PASSWORD = 'admin-ui-password-of-the-demo'
+  const address = nonLoopbackAddress()!
+  let server: InspectorServer
+  let dist: string
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'sio-inspector-dist-'))
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><html><head><title>t</title></head><body></body></html>')
+    server = await startInspectorServer({
+      port: 0,
+      host: '0.0.0.0',
+      distDir: dist,
+      allowedHosts: [address],
+      config: { demoUrl: 'http://localhost:3000', admin: { url: 'http://localhost:3000', namespace: '/admin', username: 'admin', password: PASSWORD } },
+    })
+  })
+  afterAll(async () => {
+    await server?.close()
+    rmSync(dist, { recursive: true, force: true })
+  })
+
+  it('serves the page without the relay token or the admin-ui password', async () => {
+    const res = await rawRequest(server.port, '/', { Host: `${address}:${server.port}` }, address)
+    expect(res.status).toBe(200)
+    expect(res.body).not.toContain(server.token)
+    expect(res.body).not.toContain(PASSWORD)
+    // The same page on loopback has both: the difference is the peer's address.
+    const local = await rawRequest(server.port, '/', { Host: `localhost:${server.port}` })
+    expect(local.body).toContain(server.token)
+  })
+
+  it('answers its relay handshakes 403, without the token, whatever Host and Origin it sends', async () => {
+    for (const [host, origin] of [[`${address}:${server.port}`, `http://${address}:${server.port}`], [`localhost:${server.port}`, `http://localhost:${server.port}`]]) {
+      const upgrade = await rawRequest(server.port, '/relay/socket.io/?EIO=4&transport=websocket', { ...WS_UPGRADE, Host: host, Origin: origin }, address)
+      expect(upgrade.status, host).toBe(403)
+      expect(upgrade.body).not.toContain(server.token)
+      const polling = await rawRequest(server.port, '/relay/socket.io/?EIO=4&transport=polling', { Host: host, Origin: origin }, address)
+      expect(polling.status, host).toBe(403)
+    }
+    // From loopback the same upgrade goes through (the 403 is the peer check's).
+    const local = await rawRequest(server.port, '/relay/socket.io/?EIO=4&transport=websocket', { ...WS_UPGRADE, Host: `localhost:${server.port}`, Origin: `http://localhost:${server.port}` })
+    expect(local.status).toBe(101)
   })
 })

@@ -6,8 +6,9 @@
  * Order of the checks, and why:
  * 1. the client's own error when it is conclusive (`Invalid namespace`, a middleware's `next(err)`);
  * 2. a polling handshake `GET <origin><path>/?EIO=4&transport=polling`: readable → what answered (v4, v2,
- *    an Engine.IO error, or anything else: then other paths first, those an HTML page names included, and
- *    only then a 401/403 → `handshake-refused`, else `not-a-socketio-server`); failed outright → `no-cors`
+ *    an Engine.IO error, or anything else: then other paths first, those an HTML page names included (or the
+ *    root page, when a 404 page names none), and only then a 401/403 → `handshake-refused`, else
+ *    `not-a-socketio-server`); failed outright → `no-cors`
  *    retry in a browser (answers → the answer has no CORS headers: a WebSocket handshake at the path says
  *    whether Socket.IO is there at all, else other paths are tried before blaming CORS), the error cause in
  *    Node (refused, reset, TLS); no answer → try the usual paths (a bare socket.io server never answers
@@ -405,8 +406,11 @@ async function afterAnswer(input: DiagnoseInput, target: Target, body: string, p
   }
 
   if (kind !== 'eio4-open') {
-    // The usual Express app answers every path with its page, which names the handshake path it uses.
-    const found = await scanPaths(input, target, probe, timeoutMs, kind === 'html' ? pathsInPage(body) : [])
+    // The usual Express app answers every path with its page, which names the handshake path it uses. An app
+    // that serves its page at "/" only (socket.io's chat example) answers the others with Express's 404 page,
+    // which names none: its page, at the root handshake URL, still does.
+    const named = kind === 'html' ? pathsInPage(body) : []
+    const found = await scanPaths(input, target, probe, timeoutMs, named.length > 0 || kind !== 'html' ? named : await pathsAtRoot(input, target, timeoutMs))
     if (found)
       return found
     if (hs.status !== undefined && REFUSAL_STATUSES.has(hs.status)) {
@@ -532,6 +536,17 @@ async function scanPaths(input: DiagnoseInput, target: Target, probe: ProbeResul
     suggestedPath: path,
     suggestedSettings: v2 ? { path, client: 'v2' } : { path },
   })
+}
+
+/**
+ * Handshake paths named by the page the server answers at the root handshake URL (`/?EIO=4&transport=polling`:
+ * still a URL the probe built). Not recorded: only a named path that answers like Socket.IO is (`scanPaths`).
+ */
+async function pathsAtRoot(input: DiagnoseInput, target: Target, timeoutMs: number): Promise<string[]> {
+  if (target.path === '/')
+    return []
+  const root = await probeFetch({ purpose: 'path', url: pollingUrl(target, '/', 4), origin: input.pageOrigin, timeoutMs })
+  return root.result.looksLike === 'html' ? pathsInPage(root.body) : []
 }
 
 /** Split an EIO4 polling payload into packets. */

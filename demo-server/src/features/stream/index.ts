@@ -3,10 +3,12 @@
  * ordering demos. One timer per stream, not one per event: every timer tick sends the batch that is due
  * by the wall clock since the start (drift correction: a late tick sends more, never fewer in total).
  * Every stream's rate comes out of one server-wide budget (STREAM_RATE_BUDGET ticks/s, `ctx.streamBudget`),
- * given back when the stream ends, is stopped or its socket goes.
+ * shared fairly (./budget.ts): a new stream gets its share in the ack, running streams cut to make room (or
+ * given back what was cut when a stream ends, is stopped or its socket goes) hear `stream:rate {rate, requested}`.
  */
-import type { StreamStarted } from '../../../../src/shared/demo-events'
+import type { StreamRate, StreamStarted } from '../../../../src/shared/demo-events'
 import type { DemoSocket, Feature } from '../../types'
+import type { RateClaim } from './budget'
 import { MAX_STREAM_COUNT, MAX_STREAM_RATE, STREAM_MIN_RATE } from '../../../../src/shared/demo-events'
 import { checkInt, checkObject, handle, ValidationError } from '../../validate'
 
@@ -18,7 +20,16 @@ function periodFor(rate: number): number {
 /** Past this many packets waiting in the engine's write buffer, a batch is skipped: a slow client must not make the server buffer 100,000 ticks. */
 const MAX_BUFFERED_PACKETS = 2_000
 
-interface Stream { timer: NodeJS.Timeout, sent: number, rate: number }
+interface Stream {
+  timer: NodeJS.Timeout | undefined
+  sent: number
+  /** The rate granted now (the budget may change it while the stream runs). */
+  rate: number
+  claim: RateClaim
+  /** Ticks due at `since`: the schedule restarts from here when the rate changes (1 at the start: the first tick goes at once). */
+  base: number
+  since: number
+}
 
 export const stream: Feature = (socket, ctx) => {
   let current: Stream | undefined
@@ -26,13 +37,13 @@ export const stream: Feature = (socket, ctx) => {
   const finish = (notify: boolean): number => {
     if (!current)
       return 0
-    const { timer, sent, rate } = current
-    clearInterval(timer)
+    const s = current
+    clearInterval(s.timer)
     current = undefined
-    ctx.streamBudget.give(rate)
+    ctx.streamBudget.leave(s.claim)
     if (notify && socket.connected)
-      socket.emit('stream:done', { sent })
-    return sent
+      socket.emit('stream:done', { sent: s.sent })
+    return s.sent
   }
 
   handle(socket, 'stream:start', ctx.log, ([optionsArg], ack) => {
@@ -42,26 +53,16 @@ export const stream: Feature = (socket, ctx) => {
     if (current)
       throw new ValidationError('a stream is already running on this socket; send stream:stop first')
     const budget = ctx.streamBudget
-    const rate = budget.take(requested, STREAM_MIN_RATE)
-    if (rate === 0)
-      throw new ValidationError(`server-wide stream budget exhausted: ${budget.inUse} of ${budget.total} ticks/s are in use by other streams, ${budget.available}/s left (a stream gets at least ${STREAM_MIN_RATE}/s or all it asks); retry when a stream ends`)
-    const started: StreamStarted = rate < requested
-      ? { rate, count, requested, limited: 'server-wide budget' }
-      : { rate, count }
-    ack?.({ ok: true, ...started })
-
-    const period = periodFor(rate)
-    // Catching up after a stall is capped at 4 periods' worth a tick, so one stream never blocks the loop for long.
-    const maxPerTick = Math.max(1, Math.ceil(rate * period / 1000)) * 4
-    const start = performance.now()
-    const s: Stream = { timer: undefined as unknown as NodeJS.Timeout, sent: 0, rate }
-    const tick = (): void => {
+    const s: Stream = { timer: undefined, sent: 0, rate: 0, claim: { requested, granted: 0 }, base: 1, since: performance.now() }
+    function tick(): void {
       if (!socket.connected)
         return void finish(false)
       if (bufferedPackets(socket) > MAX_BUFFERED_PACKETS)
         return
-      // The first tick is due at once, then one every 1000/rate ms.
-      const due = Math.min(count, Math.floor((performance.now() - start) * rate / 1000) + 1, s.sent + maxPerTick)
+      // Catching up after a stall is capped at 4 periods' worth a tick, so one stream never blocks the loop for long.
+      const maxPerTick = Math.max(1, Math.ceil(s.rate * periodFor(s.rate) / 1000)) * 4
+      // Due by the wall clock since the last (re)start of the schedule, then one every 1000/rate ms.
+      const due = Math.min(count, s.base + Math.floor((performance.now() - s.since) * s.rate / 1000), s.sent + maxPerTick)
       while (s.sent < due) {
         s.sent++
         socket.emit('tick', { seq: s.sent, at: Date.now() })
@@ -69,9 +70,37 @@ export const stream: Feature = (socket, ctx) => {
       if (s.sent >= count)
         finish(true)
     }
-    s.timer = setInterval(tick, period)
-    // A stream never keeps the process alive on its own.
-    s.timer.unref()
+    function schedule(): void {
+      clearInterval(s.timer)
+      s.timer = setInterval(tick, periodFor(s.rate))
+      // A stream never keeps the process alive on its own.
+      s.timer.unref()
+    }
+    // The budget may cut this stream later to make room for another (or give back what it cut): go on at the
+    // new rate from where the stream is, and say so.
+    function onChange(rate: number): void {
+      if (current !== s)
+        return
+      s.base = s.sent
+      s.since = performance.now()
+      s.rate = rate
+      schedule()
+      const change: StreamRate = rate < requested ? { rate, requested, limited: 'server-wide budget' } : { rate, requested }
+      socket.emit('stream:rate', change)
+    }
+    const claim = budget.join(requested, STREAM_MIN_RATE, onChange)
+    if (!claim) {
+      throw new ValidationError(`server-wide stream budget exhausted: ${budget.streams} streams share ${budget.total} ticks/s, and a new one would get `
+        + `${budget.shareFor(requested)}/s (a stream gets at least ${STREAM_MIN_RATE}/s or all it asks); retry when a stream ends`)
+    }
+    const rate = claim.granted
+    s.claim = claim
+    s.rate = rate
+    const started: StreamStarted = rate < requested
+      ? { rate, count, requested, limited: 'server-wide budget' }
+      : { rate, count }
+    ack?.({ ok: true, ...started })
+    schedule()
     current = s
     tick()
   })
