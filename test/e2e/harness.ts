@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import type { DemoServerOptions } from '../../demo-server/src/app'
 import type { InspectorRuntimeConfig, InspectorServer } from '../../inspector-ui/server/index'
 import { chromium } from 'playwright-core'
-import { describe, inject } from 'vitest'
+import { describe, inject, onTestFinished } from 'vitest'
 import { startDemoServer } from '../../demo-server/src/start'
 import { startInspectorServer } from '../../inspector-ui/server/index'
 
@@ -98,6 +98,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ignoreHTTPSErrors: Boolean(options.inspectorTls),
       })
       contexts.push(context)
+      // A page lives as long as the test that opened it. Left open, it would go on reconnecting to that
+      // test's server after the server closed, and once the OS hands the port to a later test's server, those
+      // stray connections would land there (a server that counts its connections, or a restart, would see them).
+      try {
+        onTestFinished(() => context.close().catch(() => {}))
+      }
+      catch {
+        // Opened outside a test (beforeAll): it is closed with the stack.
+      }
       const page = await context.newPage()
       page.on('pageerror', error => pageErrors.push(`pageerror: ${error.message}`))
       page.on('console', (message) => {
