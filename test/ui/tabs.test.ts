@@ -48,6 +48,12 @@ describe('tab state, dot and label', () => {
     expect(tabDot(snap({ status: 'connected', idHistory: [ENDED] }))).toBe('connected')
   })
 
+  it('a tab the user disconnected has a grey dot (nothing failed), not the red of a dropped connection', () => {
+    const closedByUser = { ...ENDED, reason: 'io client disconnect' as const }
+    expect(tabDot(snap({ status: 'disconnected', idHistory: [closedByUser] }))).toBe('closed')
+    expect(tabDot(snap({ status: 'disconnected', idHistory: [closedByUser], lastError: 'xhr poll error' }))).toBe('failed')
+  })
+
   it('names a tab host:port /namespace, or by the label it was given', () => {
     expect(defaultTabLabel(snap({}))).toBe('localhost:3000 /chat')
     expect(defaultTabLabel(snap({ url: 'http://127.0.0.1:4100', namespace: '/', label: '/' }))).toBe('127.0.0.1:4100 /')

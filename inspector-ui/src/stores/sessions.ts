@@ -59,16 +59,22 @@ export function tabState(snapshot: SessionSnapshot): TabState {
 
 /**
  * The colour of a tab's dot: a session that never connected and did not fail (a new tab, or one stopped
- * while connecting) is `never` (grey), not the red of a failure (`failed`: the last attempt failed, or a
- * connection ended). `data-ever-connected` on the tab says whether it ever had a socket id.
+ * while connecting) is `never` (grey), not the red of a failure (`failed`: the last attempt failed, or the
+ * server or the network ended the connection); one the user disconnected (`io client disconnect`, no error
+ * since) is `closed`, grey too: nothing went wrong. `data-ever-connected` says whether it ever had a socket id.
  */
-export type TabDot = 'connected' | 'connecting' | 'reconnecting' | 'failed' | 'never' | 'imported'
+export type TabDot = 'connected' | 'connecting' | 'reconnecting' | 'failed' | 'never' | 'closed' | 'imported'
 
 export function tabDot(snapshot: SessionSnapshot): TabDot {
   const state = tabState(snapshot)
   if (state !== 'disconnected')
     return state
-  return snapshot.idHistory.length === 0 && snapshot.lastError === undefined ? 'never' : 'failed'
+  if (snapshot.lastError !== undefined)
+    return 'failed'
+  const last = snapshot.idHistory.at(-1)
+  if (!last)
+    return 'never'
+  return last.reason === 'io client disconnect' ? 'closed' : 'failed'
 }
 
 /** `localhost:3000` of a URL (the text itself when it is not one). */
