@@ -9,12 +9,28 @@
 import process from 'node:process'
 import { startDemoServer } from '../demo-server/src/start'
 import { startInspectorServer } from '../inspector-ui/server/index'
-import { parseAllowedHosts } from '../src/shared/host-check'
+import { createHostPolicy, parseAllowedHosts } from '../src/shared/host-check'
 import { startWarnings } from '../src/shared/start-warnings'
 import { buildIfStale } from './build-if-stale'
 
 const host = process.env.HOST ?? '127.0.0.1'
 const allowedHosts = parseAllowedHosts(process.env.ALLOWED_HOSTS)
+// A HOST or ALLOWED_HOSTS the servers cannot use ends the start here, before the build, with its message only
+// (the servers would throw the same TypeError later, as an uncaught exception with a stack trace).
+try {
+  createHostPolicy({ host })
+}
+catch (error) {
+  console.error(`npm start: HOST: ${(error as Error).message}`)
+  process.exit(1)
+}
+try {
+  createHostPolicy({ allowedHosts })
+}
+catch (error) {
+  console.error(`npm start: ALLOWED_HOSTS: ${(error as Error).message}`)
+  process.exit(1)
+}
 const exposeSecrets = process.env.INSPECTOR_EXPOSE_SECRETS === '1'
 const demoPort = Number(process.env.PORT ?? 3000)
 const inspectorPort = Number(process.env.INSPECTOR_PORT ?? 5173)

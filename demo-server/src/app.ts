@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto'
 import { Server } from 'socket.io'
 import { ADMIN_LOGIN_LIMITS, CHAT_RATE_LIMIT, DEMO_NAMESPACES, LIST_CAPS, LIST_RATE_LIMIT, MAX_ROOMS_PER_SOCKET, QUIZ_TIMEOUT_MS, STREAM_RATE_BUDGET } from '../../src/shared/demo-events'
 import { createHostPolicy, guardHost } from '../../src/shared/host-check'
-import { instrumentAdminUi, joinAdmins, useAdminToken, useOneSocketPerConnection } from './features/admin/index'
+import { instrumentAdminUi, joinAdmins, useAdminToken, useNodeName, useOneSocketPerConnection } from './features/admin/index'
 import { chat } from './features/chat/index'
 import { echo } from './features/echo/index'
 import { listing } from './features/listing/index'
@@ -105,6 +105,12 @@ export interface DemoServerOptions {
    */
   adminUiMode?: 'development' | 'production'
   /**
+   * This node's name when the demo runs as a cluster (`npm run demo:cluster`: `node-1`, `node-2`...): every demo
+   * socket carries it as `socket.data.node` (admin-ui shows `data`), `welcome.node` says it, and admin-ui reports
+   * under it as `serverId`. A single demo server has none and sends no `welcome.node`.
+   */
+  node?: string
+  /**
    * Extra socket.io server options, applied last (tests shorten pingInterval/pingTimeout/connectTimeout).
    * @default {}
    */
@@ -181,6 +187,8 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
   for (const name of DEMO_NAMESPACES) {
     const nsp = io.of(name)
     useAdminToken(nsp, adminToken)
+    if (options.node)
+      useNodeName(nsp, options.node)
     // Last middleware: once it says yes the socket connects, so a refused socket never holds the slot.
     useOneSocketPerConnection(nsp)
     nsp.on('connection', (socket) => {
@@ -204,6 +212,7 @@ export function createDemoServer(httpServer: http.Server, options: DemoServerOpt
     mode: options.adminUiMode ?? 'development',
     loginLimits: { ...ADMIN_LOGIN_LIMITS, ...options.adminLoginLimits },
     log,
+    serverId: options.node,
   })
 
   let closing: Promise<void> | undefined

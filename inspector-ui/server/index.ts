@@ -146,7 +146,7 @@ export function relayRefusal(req: { headers: { host?: string }, socket: { remote
   if (!hostPolicy.allows(req.headers.host))
     return 'host not allowed'
   if (!secretsAllowedFor(req.socket.remoteAddress, { exposeSecrets }))
-    return 'relay: clients on other machines are refused (see exposeSecrets)'
+    return 'relay: clients on other machines are refused (INSPECTOR_EXPOSE_SECRETS=1, option exposeSecrets, lets them in)'
   return undefined
 }
 

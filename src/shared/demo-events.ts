@@ -93,6 +93,11 @@ export interface Welcome {
   namespace: string
   rooms: string[]
   admin?: boolean
+  /**
+   * The node this socket lives on, when the demo runs as a cluster (`npm run demo:cluster`: `node-1`...);
+   * a single demo server omits it.
+   */
+  node?: string
 }
 
 /**
@@ -200,6 +205,8 @@ export interface ClientToServerEvents {
 /** What a socket's `data` holds on the server. */
 export interface SocketData {
   admin: boolean
+  /** The cluster node's name (see `Welcome.node`); unset on a single demo server. */
+  node?: string
 }
 
 /** `connect_error` `data` for a wrong admin token. */

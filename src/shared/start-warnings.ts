@@ -4,7 +4,7 @@
  */
 import { isWildcardHost } from './host-check'
 
-/** Shorter than this is weak: admin-ui shows everything about every client, and its sessions never expire. */
+/** Shorter than this is weak: admin-ui shows everything about every client, and its sessions last a day with no logout. */
 export const MIN_PASSWORD_LENGTH = 12
 
 /** A few of the most used passwords; the length rule catches most others. */
@@ -73,7 +73,7 @@ export function startWarnings(input: StartWarningsInput): string[] {
     const why = passwordWeakness(input.adminPassword)
     if (why) {
       lines.push(`ADMIN_PASSWORD is weak (${why}): whoever guesses it sees every client's arguments and handshake headers in admin-ui, `
-        + `and admin-ui sessions never expire. Use ${MIN_PASSWORD_LENGTH}+ mixed characters, or leave it unset to get a generated one.`)
+        + `and admin-ui sessions last 24 hours, with no logout (a restart ends them). Use ${MIN_PASSWORD_LENGTH}+ mixed characters, or leave it unset to get a generated one.`)
     }
   }
   if (isWildcardHost(input.host) && (input.allowedHosts ?? []).length === 0) {

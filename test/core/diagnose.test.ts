@@ -304,6 +304,9 @@ describe('real servers of issue 11: app paths, engine middleware, several nodes'
       expect(d.code, url).toBe('no-socketio-at-path')
       expect(d.suggestedSettings).toEqual({ path: APP_PATH })
       expect(d.title).not.toMatch(/CORS/)
+      // Said once, with the path (the table's general wording would repeat it).
+      expect(d.suggestion.match(/Set the path option/g), d.suggestion).toHaveLength(1)
+      expect(d.suggestion).toContain(`"${APP_PATH}"`)
     }
   })
 

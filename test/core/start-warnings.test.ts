@@ -2,7 +2,10 @@
  * What the entry points (demo-server/src/index.ts, scripts/start.ts) warn about before serving: a weak
  * ADMIN_PASSWORD, a wildcard HOST with no names, secrets exposed to the network.
  */
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import process from 'node:process'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { passwordWeakness, startWarnings } from '../../src/shared/start-warnings'
 
@@ -40,6 +43,9 @@ describe('startWarnings', () => {
     const [line] = startWarnings({ host: '127.0.0.1', adminPassword: 'secret' })
     expect(line).toMatch(/^ADMIN_PASSWORD is weak \(a common password\)/)
     expect(line).not.toContain('secret)')
+    // What a guessed password gives, as the demo server does it: sessions of 24 hours, no logout (README "Limits").
+    expect(line).toContain('admin-ui sessions last 24 hours, with no logout')
+    expect(line).not.toContain('never expire')
   })
 
   it('tells a wildcard HOST without ALLOWED_HOSTS that other names get 421', () => {
@@ -51,4 +57,36 @@ describe('startWarnings', () => {
   it('warns loudly when the secrets are exposed', () => {
     expect(startWarnings({ host: '127.0.0.1', exposeSecrets: true }).join('\n')).toMatch(/INSPECTOR_EXPOSE_SECRETS=1.*ANY client/)
   })
+})
+
+describe('npm start with a configuration it cannot use', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  /** Runs scripts/start.ts as `npm start` does; resolves with its exit code and stderr (it must end by itself). */
+  function runStart(env: Record<string, string>): Promise<{ code: number | null, stderr: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', INSPECTOR_PORT: '0', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    return new Promise(resolve => child.once('exit', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stderr })
+    }))
+  }
+
+  it('stops before building or listening, with one line naming the bad ALLOWED_HOSTS entry, not a stack trace', async () => {
+    const { code, stderr } = await runStart({ ALLOWED_HOSTS: 'devbox.lan,http://bad/' })
+    expect(code).toBe(1)
+    expect(stderr.trim()).toBe('npm start: ALLOWED_HOSTS: allowed host "http://bad/" is not a host name or address (expected e.g. "devbox.lan", "192.168.1.20" or ".example.com")')
+  }, 70_000)
+
+  it('says which HOST it cannot use', async () => {
+    const { code, stderr } = await runStart({ HOST: 'http://0.0.0.0/' })
+    expect(code).toBe(1)
+    expect(stderr.trim()).toMatch(/^npm start: HOST: .*"http:\/\/0\.0\.0\.0\/"/)
+    expect(stderr).not.toMatch(/\n\s+at /)
+  }, 70_000)
 })

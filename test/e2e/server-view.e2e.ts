@@ -55,6 +55,8 @@ describeE2E('server view', () => {
 
     await openServerView(page)
     await expect.poll(() => page.getByTestId('tree-server').getAttribute('data-id')).toBeTruthy()
+    // The footer speaks to the user: no build timings or row counts (issue 11, polish).
+    expect(await page.locator('.server-panel .foot').textContent()).not.toMatch(/\bms\b|rows|tree build/)
     for (const name of ['/', '/namespace1', '/namespace2', '/admin'])
       await page.locator(`[data-testid="tree-namespace"][data-name="${name}"]`).waitFor({ timeout: TIMEOUT })
 

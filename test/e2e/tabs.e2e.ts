@@ -171,11 +171,20 @@ describeE2E('tabs: one tab per connection, honest states', () => {
     const page = await stack.newPage()
     // No tab yet: the hint names the demo server this inspector runs beside (its port, not 3000).
     expect(await page.getByTestId('welcome-example-url').textContent()).toBe(`${demoUrl}/namespace1`)
+    // A long reconnection delay: the tab waits seconds for socket.io's first attempt.
+    await openOptions(page)
+    await page.getByTestId('option-delay').fill('5000')
     await connectTo(page, 'http://127.0.0.1:1/')
     await rows(page, 'lifecycle').filter({ hasText: 'xhr poll error' }).first().waitFor({ timeout: TIMEOUT })
+    // Waiting for the first attempt: no "attempt 0" (there was none yet), on the tab or in the panel.
+    expect(await page.getByTestId('connection-state').getAttribute('data-state')).toBe('reconnecting')
+    expect(await page.getByTestId('connection-state').textContent()).toBe('reconnecting')
+    expect(await page.getByTestId('session-tab').nth(0).textContent()).not.toContain('(0)')
     await stopIfLive(page)
     const failed = page.getByTestId('session-tab').nth(0)
     await expect.poll(() => failed.getAttribute('data-dot')).toBe('failed')
+    const panelDot = (): Promise<string> => page.locator('.lifecycle .state-dot').evaluate(el => getComputedStyle(el).backgroundColor)
+    const failedPanelDot = await panelDot()
     await page.getByTestId('new-session').click()
     const fresh = page.getByTestId('session-tab').nth(1)
     expect(await fresh.getAttribute('data-state')).toBe('disconnected')
@@ -185,6 +194,9 @@ describeE2E('tabs: one tab per connection, honest states', () => {
     expect(grey).not.toBe(red)
     const [r, g, b] = grey.match(/\d+/g)!.map(Number)
     expect(Math.max(r, g, b) - Math.min(r, g, b)).toBeLessThan(40) // a grey, not a colour
+    // The connection panel's dot says the same as the tab's.
+    expect(failedPanelDot).toBe(red)
+    expect(await panelDot()).toBe(grey)
 
     // Validation while typing: the error shows without Connect, and goes when fixed.
     await openOptions(page)
@@ -202,6 +214,9 @@ describeE2E('tabs: one tab per connection, honest states', () => {
 
   it('an imported capture is "imported", read-only, with its file, time and source URL, and no "now"', async () => {
     const page = await stack.newPage()
+    // The side pane at its narrowest: the recorded times must still show whole.
+    await page.evaluate(() => localStorage.setItem('sio-inspector-v1-prefs', JSON.stringify({ panes: { side: 300 } })))
+    await page.reload()
     await connectTo(page, `${demoUrl}/namespace1`)
     const id = await waitConnected(page)
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-log').click()])
@@ -227,12 +242,18 @@ describeE2E('tabs: one tab per connection, honest states', () => {
     expect(await page.getByTestId('reconnect-button').count()).toBe(0)
     expect(await page.getByTestId('connect-url').inputValue()).toBe(`${demoUrl}/namespace1`)
     expect(await page.getByTestId('connect-url').isDisabled()).toBe(true)
+    // Recent would fill the URL field with another URL: not offered on a capture.
+    expect(await page.getByTestId('recent-select').count()).toBe(0)
     expect(await page.getByTestId('connection-state').getAttribute('data-state')).toBe('imported')
     // The recorded id, ended where the capture ends: never "→ now".
     const row = page.getByTestId('id-history-row').first()
     expect(await row.textContent()).toContain(id)
     expect(await row.textContent()).toContain('end of capture')
     expect(await row.textContent()).not.toMatch(/→ now/)
+    // Never cut off: the times wrap between their parts instead.
+    const when = row.locator('.when')
+    expect(await when.evaluate(el => el.scrollWidth <= el.clientWidth)).toBe(true)
+    expect(await when.textContent()).toMatch(/\d\d:\d\d:\d\d\.\d{3} → \d\d:\d\d:\d\d\.\d{3} \(end of capture\) \(\d+ s\)/)
     await page.screenshot({ path: '/tmp/tabs-5-imported.png' })
   })
 

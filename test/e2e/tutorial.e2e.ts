@@ -49,7 +49,10 @@ describeE2E('guided tutorial', () => {
     await page.getByTestId('tutorial-tab').click()
     const steps = page.getByTestId('tutorial-step')
     await steps.first().waitFor()
-    expect(await steps.evaluateAll(els => els.map(e => e.getAttribute('data-step')))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'])
+    expect(await steps.evaluateAll(els => els.map(e => e.getAttribute('data-step')))).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'])
+    // 12 ("one room, three servers") needs the demo as a cluster: locked on this single demo server.
+    expect(await step(page, 12).getAttribute('data-blocked')).toBe('true')
+    expect(await step(page, 12).getByTestId('tutorial-run').isDisabled()).toBe(true)
 
     // 1: one socket in /.
     const r1 = await run(page, 1)

@@ -34,6 +34,10 @@ describe('connect form', () => {
 
   it.each([
     ['path', 'socket.io', /starts with "\/"/],
+    // What the probe refuses, the field says at once (before Connect, and before a diagnosis says it).
+    ['path', '/my-rt?x=1', /must not contain "\?"/],
+    ['path', '/a#b', /must not contain "#"/],
+    ['path', '/a/../b', /"\." or "\.\." segments/],
     ['auth', '{token: ', /Auth is not valid JSON5/],
     ['auth', '[1, 2]', /Auth must be an object/],
     ['query', '{n: 1}', /"n" must be a string/],

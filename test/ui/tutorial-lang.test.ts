@@ -45,4 +45,15 @@ describe('tutorial language', () => {
       expect(text.ko.trim()).not.toBe('')
     }
   })
+
+  it('has no English left in the Korean v2 → v4 table: every cell is code or Korean words', async () => {
+    const { STEPS, UI_TEXT } = await import('../../inspector-ui/src/tutorial/steps')
+    const rows = STEPS.flatMap(s => s.table ?? [])
+    expect(rows.length).toBeGreaterThan(0)
+    const words = [UI_TEXT.v2col, UI_TEXT.whyCol, ...rows.flatMap(r => [r.v2, r.v4, r.note]).filter((c): c is Exclude<typeof c, string> => typeof c !== 'string')]
+    for (const text of words) {
+      expect(text.ko, text.en).toMatch(/[\uAC00-\uD7A3]/)
+      expect(text.ko).not.toBe(text.en)
+    }
+  })
 })

@@ -2,16 +2,24 @@
  * The tutorial's Run buttons, without a page: the runner drives real core sessions (the same `Inspector`
  * the sessions store wraps) against the real demo server, and each step must leave the state it promises.
  */
+import type { StartedDemoCluster } from '../../demo-server/src/cluster/start'
 import type { StartedDemoServer } from '../../demo-server/src/start'
 import type { TutorialHost } from '../../inspector-ui/src/tutorial/runner'
 import type { StepId } from '../../inspector-ui/src/tutorial/steps'
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startDemoCluster } from '../../demo-server/src/cluster/start'
 import { startDemoServer } from '../../demo-server/src/start'
-import { runStep } from '../../inspector-ui/src/tutorial/runner'
+import { clusterNodeSeen, clusterNodeUrl, runStep } from '../../inspector-ui/src/tutorial/runner'
 import { STEPS, TUTORIAL_TABS } from '../../inspector-ui/src/tutorial/steps'
-import { Inspector } from '../../src/core'
+import { Inspector, SessionNodes } from '../../src/core'
 
+/** The sessions store's actions and the log store's `nodeOf`, over a bare `Inspector`. */
 function hostOf(inspector: Inspector): TutorialHost {
+  const nodes = new SessionNodes()
+  inspector.log.subscribe((batch) => {
+    for (const e of batch) nodes.note(e)
+  })
   return {
     tabs: () => inspector.list().map(s => s.snapshot()),
     openSession: (options, opts) => {
@@ -26,6 +34,7 @@ function hostOf(inspector: Inspector): TutorialHost {
     answerAck: (id, c, args) => inspector.get(id)?.answerAck(c, args) ?? { ok: false, error: 'no session' },
     snapshotOf: id => inspector.get(id)?.snapshot(),
     log: inspector.log,
+    nodeOf: id => nodes.get(id),
   }
 }
 
@@ -57,8 +66,9 @@ describe('tutorial runner against the demo server', () => {
     return r
   }
 
-  it('has 11 steps with English and Korean text', () => {
-    expect(STEPS).toHaveLength(11)
+  it('has 12 steps with English and Korean text, the last one for a cluster', () => {
+    expect(STEPS).toHaveLength(12)
+    expect(STEPS.filter(s => s.needs === 'cluster').map(s => s.id)).toEqual(['cluster'])
     for (const s of STEPS) {
       for (const text of [s.title, s.run, s.leaves, ...s.body]) {
         expect(text.en.length).toBeGreaterThan(0)
@@ -131,6 +141,84 @@ describe('tutorial runner against the demo server', () => {
   })
 
   it('every step can run again', async () => {
-    for (const step of STEPS) await run(step.id)
+    for (const step of STEPS.filter(s => !s.needs)) await run(step.id)
   }, 60_000)
+
+  it('a single demo server names no node, so the cluster step stays locked, and fails clearly if run', async () => {
+    await run('connect')
+    expect(socketOf('A')?.status).toBe('connected')
+    expect(clusterNodeSeen(host, demo.url)).toBeUndefined()
+    // Nothing listens on the node ports of a single server (port + 1, 2, 3), or something else does.
+    const r = await runStep('cluster', { host, demoUrl: demo.url, quietMs: 50 })
+    expect(r.ok).toBe(false)
+    expect(r.error).toMatch(/npm run demo:cluster/)
+  }, 60_000)
+})
+
+describe('tutorial cluster helpers', () => {
+  it('puts node i of a cluster on the front door\'s port + i', () => {
+    expect(clusterNodeUrl('http://localhost:3000', 1)).toBe('http://localhost:3001')
+    expect(clusterNodeUrl('http://127.0.0.1:3000/', 3)).toBe('http://127.0.0.1:3003')
+    expect(clusterNodeUrl('http://example.test', 2)).toBe('http://example.test:82')
+    expect(clusterNodeUrl('http://[::1]:4000', 2)).toBe('http://[::1]:4002')
+    expect(clusterNodeUrl('http://localhost:65535', 1)).toBeUndefined()
+    expect(clusterNodeUrl('not a url', 1)).toBeUndefined()
+  })
+})
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** A random base port with base..base+count free (the cluster's node ports are counted from it). */
+async function freeBasePort(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000)
+    let free = true
+    for (let i = 0; i <= count && free; i++) free = await portFree(base + i)
+    if (free)
+      return base
+  }
+  throw new Error('no free range of ports found')
+}
+
+describe('tutorial runner against a demo cluster', () => {
+  let cluster: StartedDemoCluster
+  let inspector: Inspector
+  let host: TutorialHost
+
+  beforeAll(async () => {
+    cluster = await startDemoCluster({ port: await freeBasePort(3), nodes: 3 })
+    inspector = new Inspector()
+    host = hostOf(inspector)
+  }, 90_000)
+  afterAll(async () => {
+    inspector?.dispose()
+    await cluster?.close()
+  })
+
+  it('unlocks the cluster step once a tab\'s welcome names a node, then puts a tab on each node in one room and a room message crosses nodes', async () => {
+    expect(clusterNodeSeen(host, cluster.url)).toBeUndefined()
+    // Step 1 through the front door: the welcome names the node the tab landed on.
+    expect((await runStep('connect', { host, demoUrl: cluster.url })).ok).toBe(true)
+    await expect.poll(() => clusterNodeSeen(host, cluster.url)).toMatch(/^node-[123]$/)
+
+    const r = await runStep('cluster', { host, demoUrl: cluster.url, quietMs: 100 })
+    expect(r.error).toBeUndefined()
+    for (const line of r.lines) expect(line.ok, `${line.label.en}: ${line.value}`).not.toBe(false)
+    const tabs = (['N1', 'N2', 'N3'] as const).map(role => host.tabs().find(t => t.label === TUTORIAL_TABS[role].label)!)
+    expect(tabs.map(t => t.url.replace(/\/$/, ''))).toEqual(cluster.nodes.map(n => n.url))
+    expect(tabs.map(t => host.nodeOf(t.id))).toEqual(cluster.nodes.map(n => n.name))
+    // The tabs on nodes 2 and 3 got node 1's room message; node 1 (the sender) did not.
+    const chatsOf = (id: string) => [...inspector.log.range(1)].filter(e => e.kind === 'event' && e.direction === 'in' && e.name === 'chat' && e.sessionId === id)
+    expect(chatsOf(tabs[1].id)).toHaveLength(1)
+    expect(chatsOf(tabs[2].id)).toHaveLength(1)
+    expect(chatsOf(tabs[0].id)).toHaveLength(0)
+    // It can run again (the tabs are found again, already in the room).
+    expect((await runStep('cluster', { host, demoUrl: cluster.url, quietMs: 100 })).ok).toBe(true)
+  }, 90_000)
 })

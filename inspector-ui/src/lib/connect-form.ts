@@ -6,6 +6,7 @@ import type { CreateSessionOptions } from '../../../src/core/session/create'
 import type { TransportName } from '../../../src/core/types'
 import type { RuntimeConfig } from '../config'
 import JSON5 from 'json5'
+import { handshakePathProblem } from '../../../src/core/diagnose'
 import { DEFAULT_SERVER_ACK_TIMEOUT_MS } from '../../../src/core/session/shared'
 
 export type TransportChoice = 'polling+websocket' | 'websocket' | 'polling'
@@ -232,6 +233,9 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
     errors.path = 'The handshake path starts with "/", e.g. /socket.io'
   else if (/\s/.test(path))
     errors.path = 'The handshake path cannot contain spaces'
+  else if (handshakePathProblem(path))
+    // The same rule as the probe's: a path it would refuse to probe is refused here, as it is typed.
+    errors.path = handshakePathProblem(path)!.replace(/^the/, 'The')
 
   const auth = parseObject(form.auth, 'Auth', false)
   if (auth.error)

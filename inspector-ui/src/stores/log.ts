@@ -8,6 +8,7 @@
 import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry } from '../../../src/core/types'
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
+import { SessionNodes } from '../../../src/core'
 import { warmSearchTexts } from '../lib/search-warmup'
 import { getInspector } from './sessions'
 
@@ -31,12 +32,16 @@ export const useLogStore = defineStore('log', () => {
    * shown when the pause began. Kept here, not in the view, so a tab's pause survives switching tabs.
    */
   const pausedThrough = shallowRef<Readonly<Record<string, number>>>({})
+  /** Session id → the node its server named in the last `welcome` (a cluster's demo server; issue 18). */
+  const nodes = shallowRef<ReadonlyMap<string, string>>(new Map())
 
   const names = new Map<string, number>()
   const emitByCorrelation = new Map<string, number>()
   const ackByCorrelation = new Map<string, number>()
   const lastConnectError = new Map<string, ConnectErrorEntry>()
+  const sessionNodes = new SessionNodes()
   let namesChanged = false
+  let nodesChanged = false
   let dropsChanged = false
   let queued = false
 
@@ -45,6 +50,10 @@ export const useLogStore = defineStore('log', () => {
     if (namesChanged) {
       namesChanged = false
       namesSeen.value = [...names.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name)
+    }
+    if (nodesChanged) {
+      nodesChanged = false
+      nodes.value = sessionNodes.snapshot()
     }
     if (dropsChanged) {
       dropsChanged = false
@@ -99,7 +108,11 @@ export const useLogStore = defineStore('log', () => {
   }
 
   log.subscribe((batch) => {
-    for (const entry of batch) index(entry)
+    for (const entry of batch) {
+      index(entry)
+      if (sessionNodes.note(entry))
+        nodesChanged = true
+    }
     queue()
   })
   // Drops come with a reset (coalesced by the log, at most one per batch).
@@ -143,6 +156,11 @@ export const useLogStore = defineStore('log', () => {
     return lastConnectError.get(sessionId)
   }
 
+  /** The node the session's server named in its last `welcome`, if any (reactive). */
+  function nodeOf(sessionId: string): string | undefined {
+    return nodes.value.get(sessionId)
+  }
+
   function entry(id: number): LogEntry | undefined {
     return log.get(id)
   }
@@ -153,5 +171,5 @@ export const useLogStore = defineStore('log', () => {
     return sessionId === undefined ? counts.total : counts.bySession.get(sessionId) ?? 0
   }
 
-  return { version, namesSeen, dropped, pausedThrough, setPaused, ackOf, emitOf, connectErrorOf, entry, droppedFor }
+  return { version, namesSeen, dropped, pausedThrough, nodes, setPaused, ackOf, emitOf, connectErrorOf, nodeOf, entry, droppedFor }
 })

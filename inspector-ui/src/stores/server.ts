@@ -72,13 +72,19 @@ export const useServerStore = defineStore('server', () => {
   /** Whether the rows last published came from a model holding an `all_sockets` snapshot. */
   let shownSnapshot = false
 
-  function expandedFn(small: boolean): ExpandedFn {
+  /**
+   * Defaults: one server's row (the tree's root) and namespaces open; rooms, groups and a cluster's node
+   * rows (each lists its sockets, a second listing of the same sockets) open only in a small tree.
+   */
+  function expandedFn(small: boolean, cluster: boolean): ExpandedFn {
     const map = overrides.value
     return (key, kind) => {
       const own = map.get(key)
       if (own !== undefined)
         return own
-      return kind === 'server' || kind === 'namespace' || small
+      if (kind === 'server')
+        return !cluster || small
+      return kind === 'namespace' || small
     }
   }
 
@@ -94,7 +100,7 @@ export const useServerStore = defineStore('server', () => {
     const model = c.model
     shownSnapshot = model.hasSnapshot
     const t0 = performance.now()
-    rows.value = Object.freeze(model.flatten(expandedFn(model.estimatedRows <= SMALL_TREE_ROWS)))
+    rows.value = Object.freeze(model.flatten(expandedFn(model.estimatedRows <= SMALL_TREE_ROWS, model.servers.size > 1)))
     flattenMs.value = Math.round((performance.now() - t0) * 10) / 10
     let rooms = 0
     for (const ns of model.namespaces.values()) rooms += ns.rooms.size
@@ -177,8 +183,11 @@ export const useServerStore = defineStore('server', () => {
   function setAllRooms(open: boolean): void {
     const next = new Map<string, boolean>()
     for (const r of rows.value) {
-      if (r.kind === 'server' || r.kind === 'namespace')
+      if (r.kind === 'namespace' || (r.kind === 'server' && r.nodeSockets === undefined))
         next.set(r.key, true)
+      // A cluster's node rows keep the user's choice (they are not rooms).
+      else if (r.kind === 'server' && overrides.value.has(r.key))
+        next.set(r.key, overrides.value.get(r.key)!)
     }
     const c = client
     if (c) {

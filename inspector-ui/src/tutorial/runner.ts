@@ -7,7 +7,7 @@
 import type { AckEntry, EmitOptions, EmitResult, EventEntry, InspectorLog, LogEntry, SessionOptions, SessionSnapshot } from '../../../src/core/types'
 import type { Localized } from './lang'
 import type { StepId, TutorialRole } from './steps'
-import { TUTORIAL_TABS } from './steps'
+import { CLUSTER_ROOM, TUTORIAL_TABS } from './steps'
 
 export interface TutorialHost {
   tabs: () => readonly SessionSnapshot[]
@@ -18,6 +18,8 @@ export interface TutorialHost {
   answerAck: (id: string, correlationId: string, args: unknown[]) => EmitResult
   snapshotOf: (id: string) => SessionSnapshot | undefined
   log: InspectorLog
+  /** The node the session's server named in its last `welcome` (`welcome.node`), if any. */
+  nodeOf: (id: string) => string | undefined
 }
 
 export interface ResultLine {
@@ -91,10 +93,77 @@ function baseUrl(url: string): string {
   return url.trim().replace(/\/+$/, '')
 }
 
+/** Nodes the cluster step uses (`npm run demo:cluster` starts 3 by default). */
+export const CLUSTER_NODES = 3
+
+/**
+ * The URL of node `i` (1-based) of a demo cluster whose front door is `demoUrl`: same host, port + i
+ * (`npm run demo:cluster`: front door on PORT, node i on PORT+i). Undefined for a URL that isn't one.
+ *
+ * @example
+ * clusterNodeUrl('http://localhost:3000', 2) // 'http://localhost:3002'
+ */
+export function clusterNodeUrl(demoUrl: string, i: number): string | undefined {
+  try {
+    const u = new URL(baseUrl(demoUrl))
+    const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80))
+    if (!Number.isInteger(port) || port + i > 65535)
+      return undefined
+    return `${u.protocol}//${u.hostname.includes(':') ? `[${u.hostname.replace(/^\[|\]$/g, '')}]` : u.hostname}:${port + i}`
+  }
+  catch {
+    return undefined
+  }
+}
+
+/** Where the role's tab connects: the demo server, or (node tabs) one node of the cluster. */
+function roleBase(role: TutorialRole, demoUrl: string): string {
+  const spec = TUTORIAL_TABS[role]
+  if (!('node' in spec))
+    return baseUrl(demoUrl)
+  const url = clusterNodeUrl(demoUrl, spec.node)
+  if (!url)
+    throw new StepError(`"${demoUrl}" is not a URL with a port: the cluster's nodes listen on its port + 1, + 2, + 3`)
+  return url
+}
+
+/** Origin of a URL (`http://host:port`), or the URL itself when it doesn't parse. */
+function originOf(url: string): string {
+  try {
+    return new URL(baseUrl(url)).origin
+  }
+  catch {
+    return baseUrl(url)
+  }
+}
+
 /** The role's tab on this demo server (a tab of the same name on another server is left alone). */
 function findTab(host: TutorialHost, role: TutorialRole, demoUrl: string): SessionSnapshot | undefined {
-  const base = baseUrl(demoUrl)
-  return host.tabs().find(t => t.label === TUTORIAL_TABS[role].label && !t.readonly && baseUrl(t.url).startsWith(base))
+  const base = roleBase(role, demoUrl)
+  // `base + '/'`: the node on port 3001 is not the server on port 30010.
+  const on = (url: string) => baseUrl(url) === base || url.trim().startsWith(`${base}/`)
+  return host.tabs().find(t => t.label === TUTORIAL_TABS[role].label && !t.readonly && on(t.url))
+}
+
+/**
+ * A node name some tab on this demo server (its front door or one of the cluster step's node ports) got in
+ * its `welcome`: the sign the demo runs as a cluster, which unlocks the cluster step. Undefined if none.
+ */
+export function clusterNodeSeen(host: Pick<TutorialHost, 'tabs' | 'nodeOf'>, demoUrl: string): string | undefined {
+  const origins = new Set([originOf(demoUrl)])
+  for (let i = 1; i <= CLUSTER_NODES; i++) {
+    const url = clusterNodeUrl(demoUrl, i)
+    if (url)
+      origins.add(originOf(url))
+  }
+  for (const tab of host.tabs()) {
+    if (tab.readonly || !origins.has(originOf(tab.url)))
+      continue
+    const node = host.nodeOf(tab.id)
+    if (node)
+      return node
+  }
+  return undefined
 }
 
 interface Live { id: string, socketId: string }
@@ -106,7 +175,7 @@ export async function ensure(ctx: RunContext, role: TutorialRole): Promise<Live>
   let tab = findTab(host, role, ctx.demoUrl)
   if (!tab) {
     const nsp = spec.namespace === '/' ? '/' : spec.namespace
-    const id = host.openSession({ url: `${baseUrl(ctx.demoUrl)}${nsp}`, label: spec.label }, { connect: true, activate: false })
+    const id = host.openSession({ url: `${roleBase(role, ctx.demoUrl)}${nsp}`, label: spec.label }, { connect: true, activate: false })
     tab = host.snapshotOf(id)
     if (!tab)
       throw new StepError(`could not open ${spec.label}`)
@@ -193,6 +262,14 @@ const L = {
   quizResult: { en: 'quiz:result', ko: 'quiz:result' },
   errorEvent: { en: '`error` event received (v4 delivers it)', ko: '받은 `error` 이벤트 (v4는 전달함)' },
   listRooms: { en: 'list:rooms (Map → object)', ko: 'list:rooms (Map → 객체)' },
+  node1: { en: 'Tab on node port 1: node, socket id', ko: '노드 포트 1의 탭: 노드, 소켓 id' },
+  node2: { en: 'Tab on node port 2: node, socket id', ko: '노드 포트 2의 탭: 노드, 소켓 id' },
+  node3: { en: 'Tab on node port 3: node, socket id', ko: '노드 포트 3의 탭: 노드, 소켓 id' },
+  distinct: { en: 'Three different nodes', ko: '서로 다른 세 노드' },
+  roomAck: { en: 'chat:room from node 1 (ack)', ko: '노드 1에서 보낸 chat:room (ack)' },
+  got2: { en: 'Tab on node 2 received (crossed nodes)', ko: '노드 2의 탭이 받은 것 (노드를 건넘)' },
+  got3: { en: 'Tab on node 3 received (crossed nodes)', ko: '노드 3의 탭이 받은 것 (노드를 건넘)' },
+  listAll: { en: 'list:room cluster-room (fetchSockets() on every node)', ko: 'list:room cluster-room (모든 노드의 fetchSockets())' },
 } satisfies Record<string, Localized>
 
 async function reasonOf(host: TutorialHost, id: string, oldSocketId: string): Promise<string> {
@@ -402,6 +479,51 @@ const RUNNERS: Record<StepId, Runner> = {
     finally {
       acks.stop()
       results.stop()
+    }
+  },
+
+  async cluster(ctx) {
+    const { host } = ctx
+    const roles = ['N1', 'N2', 'N3'] as const
+    const tabs: Live[] = []
+    for (const role of roles) {
+      try {
+        tabs.push(await ensure(ctx, role))
+      }
+      catch (e) {
+        const url = roleBase(role, ctx.demoUrl)
+        throw new StepError(`no demo node answered at ${url} (${e instanceof Error ? e.message : String(e)}). Is the demo running as a cluster (npm run demo:cluster)?`)
+      }
+    }
+    // The welcome comes right after the connection: it names the node each tab landed on.
+    const nodes: string[] = []
+    for (const [i, tab] of tabs.entries()) {
+      const url = roleBase(roles[i], ctx.demoUrl)
+      nodes.push(await until(() => host.nodeOf(tab.id), ACK_TIMEOUT_MS, `the welcome of ${url} to name its node: a single demo server sends none (start npm run demo:cluster)`))
+    }
+    for (const tab of tabs) expectOk('enter', await emitAck(ctx, tab.id, 'enter', [CLUSTER_ROOM]))
+    const [t1, t2, t3] = tabs
+    const chats = collect(host.log, incoming([t1.id, t2.id, t3.id], 'chat'))
+    try {
+      const text = `Hello ${CLUSTER_ROOM}, from ${nodes[0]}`
+      const ack = expectOk('chat:room', await emitAck(ctx, t1.id, 'chat:room', [CLUSTER_ROOM, text]))
+      const fromNode1 = (id: string) => chats.entries.find(e => e.sessionId === id && isRecord((e as EventEntry).args[0]) && ((e as EventEntry).args[0] as Record<string, unknown>).text === text) as EventEntry | undefined
+      await until(() => fromNode1(t2.id) && fromNode1(t3.id), ACK_TIMEOUT_MS, 'the tabs on nodes 2 and 3 to receive the room message')
+      const listed = expectOk('list:room', await emitAck(ctx, t1.id, 'list:room', [CLUSTER_ROOM]))
+      const sockets = Array.isArray(listed.sockets) ? listed.sockets : []
+      return [
+        { label: L.node1, value: `${nodes[0]} · ${t1.socketId}` },
+        { label: L.node2, value: `${nodes[1]} · ${t2.socketId}` },
+        { label: L.node3, value: `${nodes[2]} · ${t3.socketId}` },
+        { label: L.distinct, value: [...new Set(nodes)].join(', '), ok: new Set(nodes).size === nodes.length },
+        { label: L.roomAck, value: show(ack), ok: true },
+        { label: L.got2, value: show(fromNode1(t2.id)!.args[0]), ok: true },
+        { label: L.got3, value: show(fromNode1(t3.id)!.args[0]), ok: true },
+        { label: L.listAll, value: show(sockets), ok: tabs.every(t => sockets.includes(t.socketId)) },
+      ]
+    }
+    finally {
+      chats.stop()
     }
   },
 

@@ -6,7 +6,7 @@ import type { Localized } from './lang'
 
 export type StepId
   = | 'connect' | 'second' | 'broadcast' | 'direct' | 'namespaces' | 'rooms'
-    | 'leave' | 'lists' | 'disconnect' | 'acks' | 'v2'
+    | 'leave' | 'lists' | 'disconnect' | 'acks' | 'v2' | 'cluster'
 
 /**
  * One row of the v2 → v4 table. A cell is code (a string, shown as is in both languages), or words
@@ -28,16 +28,29 @@ export interface TutorialStep {
   /** The state the run leaves behind (shown under the button). */
   readonly leaves: Localized
   readonly table?: readonly V2Row[]
+  /**
+   * What the step needs besides the demo server: `cluster`, the demo started as several nodes
+   * (`npm run demo:cluster`). The panel keeps its Run button disabled until a tab's `welcome` names a node.
+   */
+  readonly needs?: 'cluster'
 }
 
-/** Tab labels of the tutorial's sessions (the runner finds its sessions again by label). */
+/**
+ * Tab labels of the tutorial's sessions (the runner finds its sessions again by label). `node` tabs
+ * connect straight to one node of the demo cluster: port = the demo server's (front door) port + `node`.
+ */
 export const TUTORIAL_TABS = {
   A: { label: 'Tutorial A', namespace: '/' },
   B: { label: 'Tutorial B', namespace: '/' },
   C: { label: 'Tutorial C /namespace1', namespace: '/namespace1' },
   D: { label: 'Tutorial D /namespace2', namespace: '/namespace2' },
+  N1: { label: 'Tutorial node 1', namespace: '/', node: 1 },
+  N2: { label: 'Tutorial node 2', namespace: '/', node: 2 },
+  N3: { label: 'Tutorial node 3', namespace: '/', node: 3 },
 } as const
 export type TutorialRole = keyof typeof TUTORIAL_TABS
+/** The room the cluster step's three tabs join, one on each node. */
+export const CLUSTER_ROOM = 'cluster-room'
 
 export const UI_TEXT = {
   title: { en: 'Guided tutorial: namespaces and rooms', ko: '따라하는 튜토리얼: 네임스페이스와 룸' },
@@ -57,6 +70,10 @@ export const UI_TEXT = {
   v2col: { en: 'tutorial (v2)', ko: '튜토리얼 (v2)' },
   v4col: { en: 'Socket.IO 4.8', ko: 'Socket.IO 4.8' },
   whyCol: { en: 'why', ko: '이유' },
+  needsCluster: {
+    en: 'This step needs the demo server as a cluster. Stop the demo server and start `npm run demo:cluster` (the front door on PORT, node i on PORT+i), then run step 1: when its `welcome` names a node, this step unlocks.',
+    ko: '이 단계는 클러스터로 실행한 데모 서버가 필요합니다. 데모 서버를 멈추고 `npm run demo:cluster`를 실행한 뒤(앞문은 PORT, 노드 i는 PORT+i), 1단계를 실행하세요. `welcome`에 노드 이름이 오면 이 단계가 열립니다.',
+  },
 } satisfies Record<string, Localized>
 
 export const STEPS: readonly TutorialStep[] = [
@@ -267,5 +284,34 @@ export const STEPS: readonly TutorialStep[] = [
         note: { en: 'v2 reserved "error" and never sent it; prefer an unambiguous name.', ko: 'v2에서는 "error"가 예약어라 전송되지 않았습니다. 헷갈리지 않는 이름을 쓰세요.' },
       },
     ],
+  },
+  {
+    id: 'cluster',
+    needs: 'cluster',
+    title: { en: 'One room, three servers', ko: '하나의 룸, 세 대의 서버' },
+    body: [
+      {
+        en: 'Real deployments run several Socket.IO servers. `npm run demo:cluster` starts the demo as three nodes (`NODES=3`): a front door on `PORT` (3000) that balances connections with sticky sessions, and node i on `PORT+i` (3001, 3002, 3003). This step opens one tab straight on each node\'s port; each `welcome` names its node (`welcome.node`), and the session panel shows it.',
+        ko: '실제 서비스는 Socket.IO 서버를 여러 대 띄웁니다. `npm run demo:cluster`는 데모를 세 개의 노드로 실행합니다(`NODES=3`). `PORT`(3000)의 앞문은 스티키 세션으로 연결을 나눠 주고, 노드 i는 `PORT+i`(3001, 3002, 3003)에서 받습니다. 이 단계는 각 노드의 포트에 탭을 하나씩 직접 엽니다. 각 `welcome`에는 노드 이름(`welcome.node`)이 있고, 세션 패널에 표시됩니다.',
+      },
+      {
+        en: 'Rooms live in the adapter (`@socket.io/cluster-adapter` by default, `@socket.io/redis-adapter` with `ADAPTER=redis`). The three tabs `enter` `cluster-room`, each on its own node; the tab on node 1 sends `chat:room`, and `socket.to(\'cluster-room\').emit(...)` reaches the other two nodes through the adapter. `list:room` (`fetchSockets()`) asks every node and lists all three.',
+        ko: '룸은 어댑터에 있습니다(기본은 `@socket.io/cluster-adapter`, `ADAPTER=redis`이면 `@socket.io/redis-adapter`). 세 탭이 각자의 노드에서 `cluster-room`에 `enter`합니다. 노드 1의 탭이 `chat:room`을 보내면 `socket.to(\'cluster-room\').emit(...)`이 어댑터를 거쳐 다른 두 노드에 전달됩니다. `list:room`(`fetchSockets()`)은 모든 노드에 물어서 세 소켓을 모두 보여 줍니다.',
+      },
+      {
+        en: 'Open the Server view: admin-ui on the node it is connected to reports every node (`server_stats` per `serverId`, through the adapter). It lists the three nodes, each with the sockets living on it, and marks every socket\'s node. Join, leave, disconnect and emit work on a socket of any node.',
+        ko: '서버 보기를 열어 보세요. 연결된 노드의 admin-ui가 어댑터를 통해 모든 노드를 보고합니다(`serverId`마다 `server_stats`). 세 노드와 각 노드에 있는 소켓을 보여 주고, 소켓마다 어느 노드에 있는지 표시합니다. join, leave, disconnect, emit은 어느 노드의 소켓에도 됩니다.',
+      },
+      {
+        en: 'Without an adapter, every node keeps its own in-memory rooms: node 1\'s room message reaches only the members on node 1 (here nobody), `fetchSockets()` and admin-ui see one node, and `chat:direct` to a socket on another node finds nobody.',
+        ko: '어댑터가 없으면 노드마다 메모리 안에 자기 룸만 가집니다. 노드 1의 룸 메시지는 노드 1에 있는 멤버에게만 가고(여기서는 아무도 없음), `fetchSockets()`와 admin-ui는 노드 하나만 보며, 다른 노드의 소켓에 보낸 `chat:direct`는 아무에게도 닿지 않습니다.',
+      },
+      {
+        en: 'Without sticky sessions, HTTP long-polling breaks: one session\'s requests land on different nodes, and a node that does not know the session answers HTTP 400 `{"code":1,"message":"Session ID unknown"}` (the inspector diagnoses it). The fixes: sticky sessions in the balancer (`@socket.io/sticky` here), or WebSocket only (`transports: [\'websocket\']`: one long connection stays on one node).',
+        ko: '스티키 세션이 없으면 HTTP 롱폴링이 깨집니다. 한 세션의 요청이 여러 노드로 흩어지고, 그 세션을 모르는 노드는 HTTP 400 `{"code":1,"message":"Session ID unknown"}`으로 답합니다(인스펙터가 진단해 줍니다). 해결책은 로드 밸런서의 스티키 세션(여기서는 `@socket.io/sticky`) 또는 WebSocket만 쓰기(`transports: [\'websocket\']`: 긴 연결 하나가 한 노드에 머뭅니다)입니다.',
+      },
+    ],
+    run: { en: 'One tab per node, all in cluster-room, node 1 chats to it', ko: '노드마다 탭 하나, 모두 cluster-room에, 노드 1이 말하기' },
+    leaves: { en: 'Three tabs, one on each node, all in `cluster-room`.', ko: '노드마다 하나씩 세 탭이 모두 `cluster-room`에 있는 상태.' },
   },
 ]

@@ -318,7 +318,7 @@ export class AdminClient {
     const seen = this.waitFor('room_joined', args => args[0] === nsp && args[1] === room && (!target || args[2] === socketIdOrRoom))
     this.socket!.emit('join', nsp, room, socketIdOrRoom)
     const ok = await seen
-    return this.result(ok, started, `${socketIdOrRoom} joined ${room} in ${nsp}.`, `Asked ${socketIdOrRoom} to join ${room}; no room_joined came back in time.`)
+    return this.result(ok, started, `${socketIdOrRoom}${this.onNode(nsp, socketIdOrRoom)} joined ${room} in ${nsp}.`, `Asked ${socketIdOrRoom} to join ${room}; no room_joined came back in time.`)
   }
 
   /** Make one socket (or every socket of a room) leave `room`. Needs feature `LEAVE`. */
@@ -333,7 +333,7 @@ export class AdminClient {
     const seen = this.waitFor('room_left', args => args[0] === nsp && args[1] === room && (!target || args[2] === socketIdOrRoom))
     this.socket!.emit('leave', nsp, room, socketIdOrRoom)
     const ok = await seen
-    return this.result(ok, started, `${socketIdOrRoom} left ${room} in ${nsp}.`, `Asked ${socketIdOrRoom} to leave ${room}; no room_left came back in time.`)
+    return this.result(ok, started, `${socketIdOrRoom}${this.onNode(nsp, socketIdOrRoom)} left ${room} in ${nsp}.`, `Asked ${socketIdOrRoom} to leave ${room}; no room_left came back in time.`)
   }
 
   /**
@@ -345,6 +345,7 @@ export class AdminClient {
     if (pre)
       return pre
     const started = performance.now()
+    const where = this.onNode(nsp, socketIdOrRoom)
     let reason = ''
     const seen = this.waitFor('socket_disconnected', (args) => {
       if (args[0] === nsp && (args[1] === socketIdOrRoom || !this.model.getSocket(nsp, socketIdOrRoom))) {
@@ -355,7 +356,7 @@ export class AdminClient {
     })
     this.socket!.emit('_disconnect', nsp, close, socketIdOrRoom)
     const ok = await seen
-    return this.result(ok, started, `${socketIdOrRoom} disconnected (server reason: "${reason}").`, `Asked the server to disconnect ${socketIdOrRoom}; no socket_disconnected came back in time.`)
+    return this.result(ok, started, `${socketIdOrRoom}${where} disconnected (server reason: "${reason}").`, `Asked the server to disconnect ${socketIdOrRoom}; no socket_disconnected came back in time.`)
   }
 
   /**
@@ -398,6 +399,18 @@ export class AdminClient {
   }
 
   // ---------------------------------------------------------------------------------------------------
+
+  /**
+   * " on node-2" for a socket of a cluster whose node is known: the action went through the node we are
+   * connected to and reached the socket's node through the adapter (admin-ui uses `socketsJoin`,
+   * `socketsLeave`, `disconnectSockets` and `in(filter).emit`, which span every node).
+   */
+  private onNode(nsp: string, id: string): string {
+    if (this.model.servers.size < 2)
+      return ''
+    const node = this.model.getSocket(nsp, id)?.node
+    return node ? ` on ${node}` : ''
+  }
 
   private precheck(feature: AdminFeature, nsp: string, what: string): ActionResult | undefined {
     if (!this.socket?.connected || this.current.status !== 'connected')

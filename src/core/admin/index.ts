@@ -1,3 +1,4 @@
 export * from './client'
 export * from './model'
 export * from './protocol'
+export * from './welcome'

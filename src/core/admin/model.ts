@@ -25,6 +25,11 @@ export interface SocketInfo {
   headers: Record<string, unknown> | undefined
   /** `socket.data` without admin-ui's `_admin` field. */
   data: unknown
+  /**
+   * The node the socket lives on, from `socket.data.node` (the demo cluster sets it; admin-ui itself
+   * doesn't say which node reported a socket). Undefined when the server doesn't set it.
+   */
+  node: string | undefined
   /** Every room, the private one (= id) included when the server reports it. */
   readonly rooms: Set<string>
 }
@@ -63,6 +68,17 @@ export interface ServerRow extends RowBase {
   readonly uptime: number
   readonly clientsCount: number
   readonly pollingClientsCount: number
+  /**
+   * Several servers (a cluster): how many sockets say they live on this node (`data.node` = its
+   * `serverId`); expanding the row lists them. Undefined for a single server (it is the tree's root).
+   */
+  readonly nodeSockets: number | undefined
+  /**
+   * Several servers: ms since this node's last `server_stats` when it is overdue (admin-ui sends one every
+   * 2 s; past `SILENT_AFTER_MS` the node has probably stopped, and the sockets it listed may be gone: a
+   * node that dies never reports their disconnection). Undefined while it reports.
+   */
+  readonly silentMs: number | undefined
   readonly expanded: boolean
   readonly expandable: boolean
 }
@@ -93,8 +109,12 @@ export interface GroupRow extends RowBase {
 export interface SocketRow extends RowBase {
   readonly kind: 'socket'
   readonly nsp: string
-  /** The room this row is listed under (undefined: the "no room" group). */
+  /** The room this row is listed under (undefined: the "no room" group, or a node). */
   readonly room: string | undefined
+  /** The server (node) row this row is listed under, in a cluster's node listing. */
+  readonly underNode: string | undefined
+  /** `data.node` of the socket (see `SocketInfo.node`). */
+  readonly node: string | undefined
   readonly id: string
   readonly transport: string | undefined
   readonly address: string | undefined
@@ -117,6 +137,22 @@ export const rowKey = {
   room: (nsp: string, room: string) => `r:${nsp}\u0000${room}`,
   group: (nsp: string) => `g:${nsp}`,
   socket: (nsp: string, room: string | undefined, id: string) => `k:${nsp}\u0000${room ?? ''}\u0000${id}`,
+  /** A socket listed under its node (several servers). */
+  nodeSocket: (serverId: string, nsp: string, id: string) => `m:${serverId}\u0000${nsp}\u0000${id}`,
+}
+
+/** A cluster node whose `server_stats` (every 2 s) is this late is shown as silent. */
+export const SILENT_AFTER_MS = 6000
+
+/** Longest node name kept (a server's `data` is data: a huge string is not a node name). */
+export const MAX_NODE_NAME = 200
+
+/** `data.node` when it is a usable name (a non-empty string up to `MAX_NODE_NAME` characters). */
+export function nodeOfData(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null)
+    return undefined
+  const node = (data as Record<string, unknown>).node
+  return typeof node === 'string' && node.length > 0 && node.length <= MAX_NODE_NAME ? node : undefined
 }
 
 function compareNamespaces(a: string, b: string): number {
@@ -131,6 +167,8 @@ function compareNamespaces(a: string, b: string): number {
 
 /** `room-2` before `room-10`. One collator: `localeCompare` with options builds one per call. */
 const roomCollator = new Intl.Collator('en', { numeric: true })
+
+const EMPTY_SET: ReadonlySet<SocketInfo> = new Set()
 
 function publicRoomCount(s: SocketInfo): number {
   return s.rooms.size - (s.rooms.has(s.id) ? 1 : 0)
@@ -156,6 +194,9 @@ export class ServerModel {
   private scheduled: ReturnType<typeof setTimeout> | undefined
   private sortedNamespaces: string[] | undefined
   private readonly sortedRooms = new Map<string, string[]>()
+  private sortedServers: string[] | undefined
+  /** Node name (`data.node`) → the sockets that say they live there, over every namespace. */
+  private readonly byNode = new Map<string, Set<SocketInfo>>()
 
   get totalSockets(): number {
     return this.socketCount
@@ -164,6 +205,10 @@ export class ServerModel {
   /** Rows of a fully expanded tree (servers + namespaces + rooms + groups + socket rows), upper bound. */
   get estimatedRows(): number {
     let rows = this.servers.size + this.namespaces.size * 2 + this.membershipCount
+    // Several servers: each node row lists its sockets too.
+    if (this.servers.size > 1) {
+      for (const id of this.servers.keys()) rows += this.byNode.get(id)?.size ?? 0
+    }
     for (const ns of this.namespaces.values()) rows += ns.rooms.size
     for (const ns of this.namespaces.values()) {
       // Sockets in no public room are listed once under the group row.
@@ -183,6 +228,18 @@ export class ServerModel {
     return this.namespaces.get(nsp)?.sockets.get(id)
   }
 
+  /** The sockets whose `data.node` is `node` (every namespace), in arrival order. */
+  socketsOnNode(node: string): ReadonlySet<SocketInfo> {
+    return this.byNode.get(node) ?? EMPTY_SET
+  }
+
+  /** Server ids, sorted by name (`node-2` before `node-10`): reports arrive in any order. */
+  serverIds(): readonly string[] {
+    if (!this.sortedServers)
+      this.sortedServers = [...this.servers.keys()].sort(roomCollator.compare)
+    return this.sortedServers
+  }
+
   /** Replace every socket with a snapshot (`all_sockets`). Servers are kept. */
   reset(sockets: readonly SerializedSocket[]): void {
     for (const ns of this.namespaces.values()) {
@@ -190,6 +247,7 @@ export class ServerModel {
       ns.rooms.clear()
     }
     this.sortedRooms.clear()
+    this.byNode.clear()
     this.socketCount = 0
     this.membershipCount = 0
     for (const s of sockets) this.addSocket(s)
@@ -202,7 +260,9 @@ export class ServerModel {
     this.namespaces.clear()
     this.servers.clear()
     this.sortedRooms.clear()
+    this.byNode.clear()
     this.sortedNamespaces = undefined
+    this.sortedServers = undefined
     this.socketCount = 0
     this.membershipCount = 0
     this.hasSnapshot = false
@@ -223,8 +283,10 @@ export class ServerModel {
       lastSeen: now,
     })
     for (const n of namespaces) this.ensureNamespace(n.name)
-    if (!known)
+    if (!known) {
       this.sortedNamespaces = undefined
+      this.sortedServers = undefined
+    }
     this.changed()
   }
 
@@ -243,6 +305,7 @@ export class ServerModel {
         query: undefined,
         headers: undefined,
         data: undefined,
+        node: undefined,
         rooms: new Set(),
       }
       ns.sockets.set(s.id, info)
@@ -256,6 +319,7 @@ export class ServerModel {
     info.query = typeof hs.query === 'object' && hs.query !== null ? hs.query : undefined
     info.headers = typeof hs.headers === 'object' && hs.headers !== null ? hs.headers : undefined
     info.data = s.data
+    this.setNode(info, nodeOfData(s.data))
     for (const room of s.rooms) this.addMembership(ns, info, room)
     this.changed()
   }
@@ -267,8 +331,10 @@ export class ServerModel {
       return false
     if (typeof update.transport === 'string')
       info.transport = update.transport
-    if ('data' in update)
+    if ('data' in update) {
       info.data = update.data
+      this.setNode(info, nodeOfData(update.data))
+    }
     this.changed()
     return true
   }
@@ -280,6 +346,7 @@ export class ServerModel {
     if (!ns || !info)
       return false
     for (const room of info.rooms) this.dropMembership(ns, info, room)
+    this.setNode(info, undefined)
     ns.sockets.delete(id)
     this.socketCount--
     this.changed()
@@ -348,16 +415,20 @@ export class ServerModel {
    * The rows of the tree, depth first. O(rows produced) (+ a sort of room names when rooms changed).
    *
    * One server: server → namespaces → rooms → sockets. Several servers (a cluster): the server rows come
-   * first as leaves, then the namespaces at the top level (admin-ui doesn't tell which node holds a socket).
+   * first, each listing the sockets that live on it when open (admin-ui doesn't say which node reported a
+   * socket: the demo cluster's sockets say it in `data.node`), then the namespaces at the top level, where
+   * every socket row carries its node.
    */
-  flatten(expanded: ExpandedFn): TreeRow[] {
+  flatten(expanded: ExpandedFn, now = Date.now()): TreeRow[] {
     const rows: TreeRow[] = []
     const single = this.servers.size === 1
     let nsDepth = 0
     let showNamespaces = true
-    for (const s of this.servers.values()) {
+    for (const id of this.serverIds()) {
+      const s = this.servers.get(id)!
       const key = rowKey.server(s.serverId)
-      const open = single && expanded(key, 'server', this.namespaces.size)
+      const onNode = single ? undefined : this.byNode.get(s.serverId)
+      const open = single ? expanded(key, 'server', this.namespaces.size) : (onNode !== undefined && onNode.size > 0 && expanded(key, 'server', onNode.size))
       rows.push({
         kind: 'server',
         key,
@@ -368,12 +439,17 @@ export class ServerModel {
         uptime: s.uptime,
         clientsCount: s.clientsCount,
         pollingClientsCount: s.pollingClientsCount,
+        nodeSockets: single ? undefined : onNode?.size ?? 0,
+        silentMs: !single && now - s.lastSeen > SILENT_AFTER_MS ? now - s.lastSeen : undefined,
         expanded: open,
-        expandable: single,
+        expandable: single || (onNode !== undefined && onNode.size > 0),
       })
       if (single) {
         nsDepth = 1
         showNamespaces = open
+      }
+      else if (open && onNode) {
+        for (const info of onNode) rows.push(this.socketRow(info, undefined, 1, s.serverId))
       }
     }
     if (!showNamespaces)
@@ -429,19 +505,42 @@ export class ServerModel {
     return rows
   }
 
-  private socketRow(info: SocketInfo, room: string | undefined, depth: number): SocketRow {
+  private socketRow(info: SocketInfo, room: string | undefined, depth: number, underNode?: string): SocketRow {
     return {
       kind: 'socket',
-      key: rowKey.socket(info.nsp, room, info.id),
+      key: underNode === undefined ? rowKey.socket(info.nsp, room, info.id) : rowKey.nodeSocket(underNode, info.nsp, info.id),
       depth,
       nsp: info.nsp,
       room,
+      underNode,
+      node: info.node,
       id: info.id,
       transport: info.transport,
       address: info.address,
       handshakeAt: info.handshakeAt,
       clientId: info.clientId,
       roomCount: publicRoomCount(info),
+    }
+  }
+
+  /** Move a socket to another node's set (undefined: none). */
+  private setNode(info: SocketInfo, node: string | undefined): void {
+    if (info.node === node)
+      return
+    if (info.node !== undefined) {
+      const set = this.byNode.get(info.node)
+      set?.delete(info)
+      if (set?.size === 0)
+        this.byNode.delete(info.node)
+    }
+    info.node = node
+    if (node !== undefined) {
+      let set = this.byNode.get(node)
+      if (!set) {
+        set = new Set()
+        this.byNode.set(node, set)
+      }
+      set.add(info)
     }
   }
 

@@ -532,7 +532,7 @@ async function scanPaths(input: DiagnoseInput, target: Target, probe: ProbeResul
     fromPage ? ` The server's HTML page names "${path}" (its Socket.IO client is loaded from there, or set to that path).` : ''}`, probe, {
     suggestion: inUrl
       ? `Set the path option to "${path}" and remove "${path}" from the URL (connect to the namespace "/", or to the namespace you want).${v2Note}`
-      : `Set the path option to "${path}". ${DIAGNOSES['no-socketio-at-path'].suggestion}${v2Note}`,
+      : `Set the path option to "${path}" (the server's \`path\` option, "/socket.io" by default). The URL's own path is the namespace, not the handshake path.${v2Note}`,
     suggestedPath: path,
     suggestedSettings: v2 ? { path, client: 'v2' } : { path },
   })

@@ -52,6 +52,17 @@ export function useAdminToken(nsp: DemoNsp, adminToken: string): void {
 }
 
 /**
+ * Middleware on each demo namespace of a cluster node: the socket carries its node's name in `data`, which
+ * `fetchSockets()` and admin-ui see from every node (where a socket lives is otherwise invisible remotely).
+ */
+export function useNodeName(nsp: DemoNsp, node: string): void {
+  nsp.use((socket, next) => {
+    socket.data.node = node
+    next()
+  })
+}
+
+/**
  * Namespaces each engine connection has a socket in, connected or still in middleware. socket.io checks
  * for a duplicate CONNECT only once the first one has finished, so a burst of CONNECTs to one namespace
  * from one connection would make a socket each (one client, a thousand sockets, a thousand `presence`).
@@ -94,6 +105,8 @@ export interface AdminUiOptions {
   mode: 'development' | 'production'
   loginLimits: AdminLoginLimits
   log: (line: string) => void
+  /** admin-ui's `serverId` (its `server_stats` are per server id): the node name in a cluster. */
+  serverId?: string
 }
 
 /** admin-ui's basic-auth user name. */
@@ -113,6 +126,7 @@ export function instrumentAdminUi(io: Server, options: AdminUiOptions): void {
     auth: { type: 'basic', username: ADMIN_UI_USERNAME, password: bcrypt.hashSync(options.password, options.bcryptRounds) },
     mode: options.mode,
     store: sessions,
+    ...(options.serverId ? { serverId: options.serverId } : {}),
   })
   guardAdminLogin(io.of(options.namespaceName), {
     username: ADMIN_UI_USERNAME,

@@ -215,8 +215,9 @@ export function guardAdminLogin(nsp: Namespace, options: AdminLoginGuardOptions)
       return next(refusal('too many admin logins from this address at once; retry when they end', { reason: 'login-in-progress' }))
 
     connections.set(conn, 'pending')
-    if (queue)
+    if (queue) {
       queue.push(() => start())
+    }
     else {
       addressQueues.set(address, [])
       start()

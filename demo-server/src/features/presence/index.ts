@@ -15,6 +15,8 @@ export const presence: Feature = (socket, ctx) => {
     namespace: nsp.name,
     rooms: ownRooms(socket),
     ...(socket.data.admin ? { admin: true } : {}),
+    // Only a cluster node has a name (see DemoServerOptions.node); a single server sends none.
+    ...(socket.data.node ? { node: socket.data.node } : {}),
   })
   socket.broadcast.emit('presence', { id: socket.id, action: 'joined' })
 
