@@ -6,17 +6,19 @@
  *   socketio-inspector capture <url> [--out FILE] [--count N] [--duration SECONDS] [--events GLOB]... [--frames]
  *                                 [--format ndjson|json] [connection options]
  *   socketio-inspector emit <url> <event> [ARGS] [--ack] [--timeout MS] [connection options]
+ *   socketio-inspector test <capture-or-scenario>... [--url URL] [--reporter default|junit|json] [--out FILE] [--bail] [--fast]
  *   socketio-inspector --help | --version | <command> --help
  *
  * This file is the parser (commander): every flag, the help, the version, and usage errors (exit 2, a message
  * that names the flag). The commands are ./serve.ts, ./capture.ts and ./emit.ts, loaded on use so `--help`
- * and `--version` start at once. Exit codes: 0 success, 1 connection failure or server refusal, 2 usage
- * error, 3 no ack within `--timeout` (./types.ts `EXIT`). stdout carries data only; everything else is on
- * stderr.
+ * and `--version` start at once (./test.ts too). Exit codes: 0 success, 1 connection failure or server refusal
+ * (for `test`: also a failing step), 2 usage error, 3 no ack within `--timeout` (./types.ts `EXIT`). stdout
+ * carries data only; everything else is on stderr.
  *
  * Runs as `node dist/cli.js` (the package's bin, `npm run build`) and from the sources as `tsx src/cli/main.ts`.
  */
 import type { ServeFlags } from './serve'
+import type { TestFlags } from './test'
 import type { CaptureFlags, CliIO, ConnectionFlags, EmitFlags } from './types'
 import process from 'node:process'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
@@ -130,7 +132,8 @@ Examples:
   npx socketio-inspector --demo
   npx socketio-inspector http://localhost:3000/chat --open
   npx socketio-inspector capture http://localhost:3000/chat --duration 10 --out chat.ndjson
-  npx socketio-inspector emit http://localhost:3000/chat message '["hello"]' --ack | jq .`)
+  npx socketio-inspector emit http://localhost:3000/chat message '["hello"]' --ack | jq .
+  npx socketio-inspector test rooms.ndjson --reporter junit --out report.xml`)
     .action(async (url: string | undefined, o: Record<string, unknown>) => {
       const flags: ServeFlags = {
         port: o.port as number,
@@ -192,6 +195,32 @@ Examples:
       const flags: EmitFlags = { ...connectionFlags(o), ack: o.ack === true }
       const { runEmit } = await import('./emit')
       exitCode = await runEmit(url, event, argsText, flags, io)
+    })
+
+  program
+    .command('test')
+    .summary('replay captures or scenarios and check every step (exit 0 all match, 1 any fails)')
+    .description('Replay each capture or scenario file (several sessions at once, as recorded) and check that every expected event and ack comes, in the recorded order and within the allowance, with the recorded shape (and the values its rules pin). Exit 0 when every step matches, 1 when any fails (a connection failure too, with the diagnosis), 2 for a usage error or an unreadable or invalid file.')
+    .argument('<files...>', 'capture files (JSON or NDJSON, as Export or capture write them) or scenario files')
+    .option('--url <url>', 'replay against this server instead of the recorded one (same path and namespace unless the URL has its own)')
+    .addOption(new Option('--reporter <reporter>', 'default (a line per step on stdout), junit or json').choices(['default', 'junit', 'json']).default('default'))
+    .option('--out <file>', 'write the junit or json report to this file (the default report then goes to stdout)')
+    .option('--bail', 'stop at the first failing step')
+    .option('--fast', 'ignore the recorded spacing of emits (send each as soon as the previous step is done)')
+    .addHelpText('after', `
+Examples:
+  socketio-inspector test rooms.ndjson
+  socketio-inspector test scenarios/*.json --url http://staging.local:3000 --reporter junit --out report.xml`)
+    .action(async (files: string[], o: Record<string, unknown>) => {
+      const flags: TestFlags = {
+        url: o.url as string | undefined,
+        reporter: o.reporter as TestFlags['reporter'],
+        out: o.out as string | undefined,
+        bail: o.bail === true,
+        fast: o.fast === true,
+      }
+      const { runTest } = await import('./test')
+      exitCode = await runTest(files, flags, io, signal)
     })
 
   try {

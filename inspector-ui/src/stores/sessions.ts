@@ -12,7 +12,7 @@ import { Inspector } from '../../../src/core'
 import { loadRuntimeConfig } from '../config'
 import { pageLogLimits } from '../lib/log-limits'
 
-export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial'
+export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial' | 'scenario'
 
 let inspector: Inspector | undefined
 
