@@ -5,11 +5,11 @@
  * first when dist/ is missing or older than its sources (`npm run build:node`), and the page when stale.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { buildIfStale } from '../scripts/build-if-stale'
+import { buildIfStale, newestMtime } from '../scripts/build-if-stale'
 import { median } from './ingest'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -26,17 +26,6 @@ export interface CliStartRow {
   maxMs: number
   /** Median ms from spawn to the first 200 of the served page (serve variants only). */
   pageMs?: number
-}
-
-function newestMtime(path: string): number {
-  if (!existsSync(path))
-    return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory())
-    return stat.mtimeMs
-  let newest = stat.mtimeMs
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)))
-  return newest
 }
 
 /** Builds dist/ (tsdown) when it is missing or older than a source, so the bench measures today's code. */

@@ -10,7 +10,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const DIST_INDEX = join(ROOT, 'inspector-ui', 'dist', 'index.html')
 const SOURCES = ['inspector-ui/src', 'inspector-ui/index.html', 'inspector-ui/vite.config.ts', 'src/core', 'src/shared', 'package-lock.json']
 
-function newestMtime(path: string): number {
+/** The newest modification time of a file, or of anything under a folder (0 when it does not exist). */
+export function newestMtime(path: string): number {
   if (!existsSync(path))
     return 0
   const stat = statSync(path)

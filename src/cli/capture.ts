@@ -18,13 +18,13 @@ import type { LogEntry, SessionSnapshot, SessionSource } from '../core'
 import type { CaptureTarget } from './capture-output'
 import type { ConnectionOptions } from './connection-options'
 import type { CaptureFlags, CliIO } from './types'
-import { accessSync, constants, statSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { createSessionSource, EventLog, globToRegExp } from '../core'
 import { CaptureOutput } from './capture-output'
 import { parseConnectionOptions, parseConnectUrl, usageError } from './connection-options'
 import { reportConnectionFailure, terminalSafe } from './diagnosis'
 import { encodeCaptureEntry } from './encode'
+import { outputProblem } from './output-file'
 import { EXIT } from './types'
 
 /** The send buffer's limits: entries wait there for one batch at most (one macrotask). */
@@ -111,31 +111,6 @@ export function prepareCapture(url: string, flags: CaptureFlags): { ok: true, va
   return {
     ok: true,
     value: { url: target.value, options: parsed.options, count, durationMs, nameTest: eventsTest(globs), target: out, format, frames: flags.frames === true },
-  }
-}
-
-/** Why `file` cannot be written (checked before connecting: the file itself is made at the first connection). */
-function outputProblem(file: string): string | undefined {
-  if (file.trim() === '')
-    return 'the file name is empty'
-  const path = resolve(file)
-  try {
-    if (statSync(path).isDirectory())
-      return 'is a directory'
-    accessSync(path, constants.W_OK)
-    return undefined
-  }
-  catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      return `cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
-  }
-  try {
-    accessSync(dirname(path), constants.W_OK)
-    return undefined
-  }
-  catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    return code === 'ENOENT' ? `its folder ${dirname(path)} does not exist` : `cannot write in ${dirname(path)} (${code ?? (err as Error).message})`
   }
 }
 

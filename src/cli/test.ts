@@ -18,11 +18,12 @@
 import type { Scenario, ScenarioRunResult, ScenarioStep, StepResult } from '../core'
 import type { ConnectionOptions } from './connection-options'
 import type { CliIO } from './types'
-import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { parseScenario, retarget, runScenario, ScenarioError } from '../core'
 import { parseConnectUrl, usageError } from './connection-options'
 import { reportConnectionFailure, terminalSafe } from './diagnosis'
+import { outputProblem } from './output-file'
 import { EXIT } from './types'
 
 export type TestReporter = 'default' | 'junit' | 'json'
@@ -202,31 +203,6 @@ export function formatJson(reports: readonly FileReport[]): string {
     }),
   }))
   return `${JSON.stringify({ ok: reports.every(r => r.result?.ok === true), files }, null, 2)}\n`
-}
-
-/** Why `file` cannot be written (checked before anything connects). */
-function outputProblem(file: string): string | undefined {
-  if (file.trim() === '')
-    return 'the file name is empty'
-  const path = resolve(file)
-  try {
-    if (statSync(path).isDirectory())
-      return 'is a directory'
-    accessSync(path, constants.W_OK)
-    return undefined
-  }
-  catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      return `cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
-  }
-  try {
-    accessSync(dirname(path), constants.W_OK)
-    return undefined
-  }
-  catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    return code === 'ENOENT' ? `its folder ${dirname(path)} does not exist` : `cannot write in ${dirname(path)} (${code ?? (err as Error).message})`
-  }
 }
 
 /** Read and check one file: the scenario, or the message naming the file and the line or field. */

@@ -11,10 +11,11 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { newestMtime } from '../../scripts/build-if-stale'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DIST_CLI = join(ROOT, 'dist', 'cli.js')
@@ -23,17 +24,6 @@ export type CliMode = 'tsx' | 'dist'
 
 /** What the build is made from (tsdown.config.ts entries and what they import). */
 const BUILD_SOURCES = ['src/cli', 'src/core', 'src/shared', 'inspector-ui/server', 'demo-server/src', 'package.json', 'tsdown.config.ts']
-
-function newestMtime(path: string): number {
-  if (!existsSync(path))
-    return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory())
-    return stat.mtimeMs
-  let newest = stat.mtimeMs
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)))
-  return newest
-}
 
 /** Why the built command cannot be tested now, or undefined when it can. */
 export function distProblem(): string | undefined {
