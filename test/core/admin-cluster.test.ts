@@ -7,11 +7,11 @@
 import type { Socket } from 'socket.io-client'
 import type { StartedDemoCluster } from '../../demo-server/src/cluster/start'
 import type { LogEntry, SerializedSocket, ServerStats, SocketRow } from '../../src/core'
-import net from 'node:net'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoCluster } from '../../demo-server/src/cluster/start'
 import { AdminClient, MAX_NODE_NAME, nodeOfData, rowKey, ServerModel, SessionNodes } from '../../src/core'
+import { freePortRange } from '../fixtures/net-utils'
 import { until } from './admin-helpers'
 
 function stats(serverId: string, sockets = 0): ServerStats {
@@ -175,26 +175,6 @@ describe('session nodes from welcome', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Against a real cluster.
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-/** A random base port with base..base+count all free on 127.0.0.1 (the cluster's ports are counted from it). */
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000)
-    let free = true
-    for (let i = 0; i <= count && free; i++) free = await portFree(base + i)
-    if (free)
-      return base
-  }
-  throw new Error('no free range of ports found')
-}
-
 function connect(url: string): Promise<Socket> {
   const s = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
   return new Promise((resolve, reject) => {
@@ -209,7 +189,7 @@ describe('admin client on one node of a demo cluster', () => {
   let admin: AdminClient
 
   beforeAll(async () => {
-    cluster = await startDemoCluster({ port: await freeBasePort(3), nodes: 3 })
+    cluster = await startDemoCluster({ port: await freePortRange(3 + 1), nodes: 3 })
     // Two sockets on each node, straight to its port.
     for (const node of cluster.nodes) {
       for (let i = 0; i < 2; i++) clients.push(await connect(node.url))

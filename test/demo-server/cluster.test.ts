@@ -18,30 +18,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { toCloneable } from '../../demo-server/src/cluster/adapter'
 import { startDemoCluster } from '../../demo-server/src/cluster/start'
 import { diagnoseConnection } from '../../src/core/diagnose/index'
+import { freePortRange, portFree } from '../fixtures/net-utils'
 import { collect, expectSilence, waitFor } from './helpers'
 
 const NODES = 3
 const ADMIN_TOKEN = 'cluster-test-token'
 const ADMIN_PASSWORD = 'cluster-test-password'
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-/** A random base port with base..base+count all free (bounded tries). */
-async function freePorts(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000)
-    const checks = await Promise.all(Array.from({ length: count }, (_, k) => portFree(base + k)))
-    if (checks.every(Boolean))
-      return base
-  }
-  throw new Error(`no ${count} free consecutive ports found on 127.0.0.1`)
-}
 
 function hasRedisServer(): boolean {
   try {
@@ -55,7 +37,7 @@ function hasRedisServer(): boolean {
 
 /** Debian's redis-server on a free loopback port, nothing saved; resolves once it answers. */
 async function startRedis(): Promise<{ url: string, stop: () => Promise<void> }> {
-  const port = await freePorts(1)
+  const port = await freePortRange(1)
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -126,7 +108,7 @@ describe.each([
       return
     if (adapter === 'redis')
       redis = await startRedis()
-    const port = await freePorts(NODES + 1)
+    const port = await freePortRange(NODES + 1)
     cluster = await startDemoCluster({ port, nodes: NODES, adapter, redisUrl: redis?.url, adminPassword: ADMIN_PASSWORD, adminToken: ADMIN_TOKEN, log: line => logs.push(line) })
   }, 90_000)
 
@@ -321,7 +303,7 @@ describe('the cluster adapter\'s messages', () => {
 
 describe('startDemoCluster', () => {
   it('fails with the node and the port when a node\'s port is taken, and leaves no process behind', async () => {
-    const port = await freePorts(3)
+    const port = await freePortRange(3)
     const blocker = net.createServer()
     await new Promise<void>(resolve => blocker.listen(port + 2, '127.0.0.1', resolve))
     try {

@@ -11,38 +11,18 @@ import type { Socket } from 'socket.io-client'
 import type { StartedDemoCluster } from '../../demo-server/src/cluster/start'
 import type { Stack } from './harness'
 import { mkdirSync } from 'node:fs'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startDemoCluster } from '../../demo-server/src/cluster/start'
+import { freePortRange } from '../fixtures/net-utils'
 import { describeE2E, startStack } from './harness'
 
 const SCREENSHOTS = process.env.SCREENSHOTS ? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots') : tmpdir()
 const TIMEOUT = 20_000
 const NODES = ['node-1', 'node-2', 'node-3']
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-/** A random base port with base..base+count free (the cluster's node ports are counted from it). */
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000)
-    let free = true
-    for (let i = 0; i <= count && free; i++) free = await portFree(base + i)
-    if (free)
-      return base
-  }
-  throw new Error('no free range of ports found')
-}
 
 function connectClient(url: string): Promise<Socket> {
   const s = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
@@ -71,7 +51,7 @@ describeE2E('the inspector against a demo cluster', () => {
   const clients: Socket[] = []
 
   beforeAll(async () => {
-    cluster = await startDemoCluster({ port: await freeBasePort(3), nodes: 3 })
+    cluster = await startDemoCluster({ port: await freePortRange(3 + 1), nodes: 3 })
     stack = await startStack({
       config: {
         demoUrl: cluster.url,

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import type { DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { Stack } from './harness'
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   APP_PATH,
   ENGINE_AUTH_TOKEN,
@@ -29,7 +29,7 @@ import {
   startV4Server,
 } from '../fixtures/broken-servers'
 import { startMalformedOpenServer } from '../fixtures/hostile-server'
-import { describeE2E, startStack } from './harness'
+import { describeE2E, startStack, useServer } from './harness'
 
 type Via = 'page' | 'relay'
 /** What a case ends in: a diagnosis code, or a connection (the relay has no CORS to fail on). */
@@ -114,17 +114,8 @@ async function waitForConnectedTab(page: Page, timeout = 20_000): Promise<void> 
 
 describeE2E('every broken server ends in the same diagnosis from the page and through the relay', () => {
   let stack: Stack
-  const servers: Array<{ close: () => Promise<void> }> = []
-  async function use<S extends { close: () => Promise<void> }>(start: Promise<S>): Promise<S> {
-    const server = await start
-    servers.push(server)
-    return server
-  }
   beforeAll(async () => {
     stack = await startStack()
-  })
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(s => s.close()))
   })
   afterAll(async () => {
     await stack?.close()
@@ -134,7 +125,7 @@ describeE2E('every broken server ends in the same diagnosis from the page and th
     for (const via of ['page', 'relay'] as const) {
       const outcome = typeof c.outcome === 'string' ? c.outcome : c.outcome[via]
       it(`${c.name}, ${via === 'page' ? 'from the page' : 'through the relay'}: ${outcome}`, async () => {
-        const server = await use(c.start())
+        const server = await useServer(c.start())
         const page = await stack.newPage()
         await connect(page, c.url ? c.url(server) : server.url, via)
         if (outcome === 'connects') {
@@ -163,17 +154,8 @@ describeE2E('every broken server ends in the same diagnosis from the page and th
 
 describeE2E('the one-click fixes of the new diagnoses reach the server', () => {
   let stack: Stack
-  const servers: Array<{ close: () => Promise<void> }> = []
-  async function use<S extends { close: () => Promise<void> }>(start: Promise<S>): Promise<S> {
-    const server = await start
-    servers.push(server)
-    return server
-  }
   beforeAll(async () => {
     stack = await startStack()
-  })
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(s => s.close()))
   })
   afterAll(async () => {
     await stack?.close()
@@ -186,7 +168,7 @@ describeE2E('the one-click fixes of the new diagnoses reach the server', () => {
 
   for (const via of ['page', 'relay'] as const) {
     it(`"Use the path /my-rt", then Connect, reaches the app's Socket.IO (${via})`, async () => {
-      const server = await use(startAppPathServer())
+      const server = await useServer(startAppPathServer())
       const page = await stack.newPage()
       await connect(page, server.url, via)
       await finishedDiagnosis(page, 'no-socketio-at-path')
@@ -198,7 +180,7 @@ describeE2E('the one-click fixes of the new diagnoses reach the server', () => {
     })
 
     it(`"Use WebSocket only", then Connect, gets past two nodes without sticky sessions (${via})`, async () => {
-      const cluster = await use(startNonStickyCluster())
+      const cluster = await useServer(startNonStickyCluster())
       const page = await stack.newPage()
       await connect(page, cluster.url, via)
       await finishedDiagnosis(page, 'sticky-sessions-missing')
@@ -209,7 +191,7 @@ describeE2E('the one-click fixes of the new diagnoses reach the server', () => {
   }
 
   it('a 401 from engine middleware: "Connect through the relay" and an Authorization header get in', async () => {
-    const server = await use(startEngineAuthServer())
+    const server = await useServer(startEngineAuthServer())
     const page = await stack.newPage()
     await connect(page, server.url, 'page')
     await finishedDiagnosis(page, 'handshake-refused')

@@ -9,7 +9,7 @@ import type { BrokenServer } from '../fixtures/broken-servers'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import {
   APP_PATH,
   MIDDLEWARE_ERROR,
@@ -29,7 +29,7 @@ import {
   startV4Server,
 } from '../fixtures/broken-servers'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
-import { describeE2E, launchBrowser } from './harness'
+import { describeE2E, launchBrowser, useServer } from './harness'
 
 declare global {
   interface Window {
@@ -56,13 +56,6 @@ describeE2E('diagnoseConnection in a browser page', () => {
   let page: Page
   let pageServer: ReturnType<typeof createServer>
   let pageSockets: ReturnType<typeof trackSockets>
-  const servers: BrokenServer[] = []
-  async function use<S extends BrokenServer>(start: Promise<S>): Promise<S> {
-    const server = await start
-    servers.push(server)
-    return server
-  }
-
   beforeAll(async () => {
     const script = await bundleDiagnose()
     pageServer = createServer((req, res) => {
@@ -76,9 +69,6 @@ describeE2E('diagnoseConnection in a browser page', () => {
     page = await browser.newPage()
     await page.goto(`http://127.0.0.1:${port}/`)
     await page.waitForFunction(() => typeof window.SioDiagnose?.diagnoseConnection === 'function')
-  })
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(s => s.close()))
   })
   afterAll(async () => {
     await browser?.close()
@@ -178,7 +168,7 @@ describeE2E('diagnoseConnection in a browser page', () => {
   ]
   for (const c of cases) {
     it(`says "${c.code}" for ${c.name}`, async () => {
-      const server = await use(c.start())
+      const server = await useServer(c.start())
       const d = await diagnose({ url: c.url ? c.url(server) : server.url })
       expect(d.code).toBe(c.code)
       c.check?.(d)

@@ -129,6 +129,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 export const UI_TIMEOUT = 15_000
 
+/**
+ * A server for the running test: it is closed when the test ends, passed or failed.
+ * @example const server = await useServer(startV4Server())
+ */
+export async function useServer<S extends { close: () => Promise<void> }>(start: Promise<S>): Promise<S> {
+  const server = await start
+  onTestFinished(() => server.close())
+  return server
+}
+
 /** The selected session tab. */
 export function activeTab(page: Page): Locator {
   return page.locator('[data-testid="session-tab"][aria-selected="true"]')

@@ -8,7 +8,7 @@ import type { DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { HostileKind, HostileServer, MalformedOpenServer } from '../fixtures/hostile-server'
 import type { Stack } from './harness'
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { DIAGNOSES } from '../../src/core/diagnose'
 import {
   MIDDLEWARE_ERROR,
@@ -26,7 +26,7 @@ import {
   startV4Server,
 } from '../fixtures/broken-servers'
 import { FLOOD_COUNT, HOSTILE_KINDS, startHostileServer, startMalformedOpenServer, XSS_PAYLOADS } from '../fixtures/hostile-server'
-import { describeE2E, startStack } from './harness'
+import { describeE2E, startStack, useServer } from './harness'
 
 /**
  * TODO: flip to true once the connect view shows `diagnoseConnection()`'s title/detail/suggestion in
@@ -159,24 +159,15 @@ describeE2E('the inspector against a hostile server', () => {
 
 describeE2E('the inspector against broken servers', () => {
   let stack: Stack
-  const servers: BrokenServer[] = []
-  async function use<S extends BrokenServer>(start: Promise<S>): Promise<S> {
-    const server = await start
-    servers.push(server)
-    return server
-  }
   beforeAll(async () => {
     stack = await startStack()
-  })
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(s => s.close()))
   })
   afterAll(async () => {
     await stack?.close()
   })
 
   it('shows a middleware rejection with its message and data', async () => {
-    const server = await use(startMiddlewareServer())
+    const server = await useServer(startMiddlewareServer())
     const page = await stack.newPage()
     await connect(page, server.url)
     const text = await waitForDiagnosis(page, MIDDLEWARE_ERROR.message)
@@ -184,7 +175,7 @@ describeE2E('the inspector against broken servers', () => {
   })
 
   it('says the namespace is unknown', async () => {
-    const server = await use(startV4Server())
+    const server = await useServer(startV4Server())
     const page = await stack.newPage()
     await connect(page, `${server.url}/nope`)
     await waitForDiagnosis(page, 'Invalid namespace')
@@ -193,7 +184,7 @@ describeE2E('the inspector against broken servers', () => {
   it('brings the session back after the server restarts on the same port, keeping earlier entries', async () => {
     // A short heartbeat: should a close ever go unseen by the browser, the client still notices within 5 s
     // (a ping timeout) instead of the default 45 s; either way the tab must show "reconnecting", then come back.
-    const server = await use(startRestartingServer({ pingInterval: 2000, pingTimeout: 3000 }))
+    const server = await useServer(startRestartingServer({ pingInterval: 2000, pingTimeout: 3000 }))
     const page = await stack.newPage()
     await connect(page, server.url)
     await waitForTabState(page, 'connected')
@@ -226,7 +217,7 @@ describeE2E('the inspector against broken servers', () => {
   for (const c of cases) {
     const run = DIAGNOSIS_WIRED && (!c.nodeOnly || NODE_PROBE_WIRED) ? it : it.skip
     run(`ends in its own diagnosis (${c.codes.join(' or ')}) for ${c.name}`, async () => {
-      const server = await use(c.start())
+      const server = await useServer(c.start())
       const page = await stack.newPage()
       await connect(page, c.url ? c.url(server) : server.url)
       const titles = new RegExp(c.codes.map(code => DIAGNOSES[code].title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'))

@@ -11,12 +11,12 @@ import type { Stack } from './harness'
 import { createServer } from 'node:http'
 import { Server } from 'socket.io'
 import { io as ioClient } from 'socket.io-client'
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { RELAY_PATH } from '../../src/core/relay/protocol'
 import { ALLOWED_ORIGIN, startCorsRestrictedServer, startCustomPathServer, startTlsServer } from '../fixtures/broken-servers'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
-import { activeTab, describeE2E, rows, selectTab, send, startStack } from './harness'
+import { activeTab, describeE2E, rows, selectTab, send, startStack, useServer } from './harness'
 
 const TIMEOUT = 15_000
 
@@ -102,25 +102,15 @@ async function startCredentialServer(): Promise<BrokenServer & { seen: () => num
 
 describeE2E('connect anywhere: v2 servers and the relay', () => {
   let stack: Stack
-  const servers: Array<{ close: () => Promise<void> }> = []
-  async function use<S extends { close: () => Promise<void> }>(start: Promise<S>): Promise<S> {
-    const server = await start
-    servers.push(server)
-    return server
-  }
-
   beforeAll(async () => {
     stack = await startStack()
-  })
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(s => s.close()))
   })
   afterAll(async () => {
     await stack?.close()
   })
 
   it('drives the tutorial\'s events on a socket.io 2.x server with the v2 client', async () => {
-    const demo: DemoServerV2 = await use(startDemoServerV2({ port: 0, host: '127.0.0.1' }))
+    const demo: DemoServerV2 = await useServer(startDemoServerV2({ port: 0, host: '127.0.0.1' }))
     const page = await stack.newPage()
     const firstId = await connectTab(page, `${demo.url}/`, { client: 'v2' })
     await rows(page, 'in', 'welcome').first().waitFor({ timeout: TIMEOUT })
@@ -169,7 +159,7 @@ describeE2E('connect anywhere: v2 servers and the relay', () => {
   })
 
   it('reaches a v4 server that only allows another origin through the relay', async () => {
-    const server = await use(startCorsRestrictedServer())
+    const server = await useServer(startCorsRestrictedServer())
     server.io.on('connection', socket => socket.emit('hello', 'through the relay'))
     const page = await stack.newPage()
     await connectTab(page, `${server.url}/`, { relay: true, origin: ALLOWED_ORIGIN })
@@ -180,7 +170,7 @@ describeE2E('connect anywhere: v2 servers and the relay', () => {
   })
 
   it('sends an Authorization header and a cookie through the relay, and is refused without them', async () => {
-    const server = await use(startCredentialServer())
+    const server = await useServer(startCredentialServer())
     const page = await stack.newPage()
     // Without the cookie: the server's middleware refuses, and the diagnosis shows its message and data.
     await startConnect(page, `${server.url}/`, { relay: true, headers: '{"Authorization": "Bearer t0k3n"}' })
@@ -195,7 +185,7 @@ describeE2E('connect anywhere: v2 servers and the relay', () => {
   })
 
   it('connects to a self-signed https server with "accept self-signed certificates"', async () => {
-    const server = await use(startTlsServer())
+    const server = await useServer(startTlsServer())
     server.io.on('connection', socket => socket.emit('hello', 'over tls'))
     const page = await stack.newPage()
     // Through the relay but without accepting the certificate: the relay's probe says why.
@@ -230,17 +220,8 @@ describeE2E('connect anywhere: v2 servers and the relay', () => {
 
 describeE2E('one-click fixes from the diagnosis', () => {
   let stack: Stack
-  const servers: Array<{ close: () => Promise<void> }> = []
-  async function use<S extends { close: () => Promise<void> }>(start: Promise<S>): Promise<S> {
-    const server = await start
-    servers.push(server)
-    return server
-  }
   beforeAll(async () => {
     stack = await startStack()
-  })
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map(s => s.close()))
   })
   afterAll(async () => {
     await stack?.close()
@@ -253,7 +234,7 @@ describeE2E('one-click fixes from the diagnosis', () => {
   }
 
   it('offers the switch to the v2 client for a socket.io 2.x server, and it works', async () => {
-    const demo = await use(startDemoServerV2({ port: 0, host: '127.0.0.1' }))
+    const demo = await useServer(startDemoServerV2({ port: 0, host: '127.0.0.1' }))
     const page = await stack.newPage()
     await startConnect(page, `${demo.url}/`)
     await waitForDiagnosis(page, 'v2')
@@ -265,7 +246,7 @@ describeE2E('one-click fixes from the diagnosis', () => {
   })
 
   it('suggests the handshake path and moves it out of the URL', async () => {
-    const server = await use(startCustomPathServer())
+    const server = await useServer(startCustomPathServer())
     const page = await stack.newPage()
     await startConnect(page, `${server.url}/custom-io`)
     await waitForDiagnosis(page, '/custom-io')
@@ -277,7 +258,7 @@ describeE2E('one-click fixes from the diagnosis', () => {
   })
 
   it('for a CORS rejection offers WebSocket only and the relay; each connects', async () => {
-    const server = await use(startCorsRestrictedServer())
+    const server = await useServer(startCorsRestrictedServer())
     const page = await stack.newPage()
     await startConnect(page, `${server.url}/`)
     await waitForDiagnosis(page, 'WebSocket')

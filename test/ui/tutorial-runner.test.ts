@@ -6,13 +6,13 @@ import type { StartedDemoCluster } from '../../demo-server/src/cluster/start'
 import type { StartedDemoServer } from '../../demo-server/src/start'
 import type { TutorialHost } from '../../inspector-ui/src/tutorial/runner'
 import type { StepId } from '../../inspector-ui/src/tutorial/steps'
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoCluster } from '../../demo-server/src/cluster/start'
 import { startDemoServer } from '../../demo-server/src/start'
 import { clusterNodeSeen, clusterNodeUrl, runStep } from '../../inspector-ui/src/tutorial/runner'
 import { STEPS, TUTORIAL_TABS } from '../../inspector-ui/src/tutorial/steps'
 import { Inspector, SessionNodes } from '../../src/core'
+import { freePortRange } from '../fixtures/net-utils'
 
 /** The sessions store's actions and the log store's `nodeOf`, over a bare `Inspector`. */
 function hostOf(inspector: Inspector): TutorialHost {
@@ -166,33 +166,13 @@ describe('tutorial cluster helpers', () => {
   })
 })
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
-
-/** A random base port with base..base+count free (the cluster's node ports are counted from it). */
-async function freeBasePort(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000)
-    let free = true
-    for (let i = 0; i <= count && free; i++) free = await portFree(base + i)
-    if (free)
-      return base
-  }
-  throw new Error('no free range of ports found')
-}
-
 describe('tutorial runner against a demo cluster', () => {
   let cluster: StartedDemoCluster
   let inspector: Inspector
   let host: TutorialHost
 
   beforeAll(async () => {
-    cluster = await startDemoCluster({ port: await freeBasePort(3), nodes: 3 })
+    cluster = await startDemoCluster({ port: await freePortRange(3 + 1), nodes: 3 })
     inspector = new Inspector()
     host = hostOf(inspector)
   }, 90_000)
