@@ -15,7 +15,7 @@ import { compileFilter } from '../../src/core/log/filter'
 import { LiveSession, ManagerPool } from '../../src/core/session/live-session'
 import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
 import { watchProbeFrames } from '../../src/core/session/probe-frames'
-import { afterUpgrade } from '../fixtures/after-upgrade'
+import { afterUpgrade, holdUpgradeUntilPolling } from '../fixtures/after-upgrade'
 import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 
 /** A namespace that waits for the upgrade: the first poll is still pending when the probe succeeds (a `6` noop). */
@@ -32,6 +32,8 @@ beforeAll(async () => {
   })
   v2 = await startDemoServerV2({ port: 0, pingInterval: 500, pingTimeout: 5000, quizTimeoutMs: 5000 })
   v2.io.of(SLOW).use(afterUpgrade())
+  holdUpgradeUntilPolling(v4.io.httpServer, v4.io.engine as never)
+  holdUpgradeUntilPolling(v2.httpServer, v2.io.engine as never)
 })
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose()

@@ -19,7 +19,7 @@ import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
 import { RelaySession } from '../../src/core/session/relay-session'
-import { afterUpgrade } from '../fixtures/after-upgrade'
+import { afterUpgrade, holdUpgradeUntilPolling } from '../fixtures/after-upgrade'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
 const TOKEN = 'per-start-token-for-tests'
@@ -281,6 +281,8 @@ describe('through the relay', () => {
     const demo = await startDemoServerV2({ port: 0 })
     closers.push(() => demo.close())
     demo.io.of('/slow').use(afterUpgrade())
+    holdUpgradeUntilPolling(t.io.httpServer, t.io.engine as never)
+    holdUpgradeUntilPolling(demo.httpServer, demo.io.engine as never)
     for (const [url, client] of [[`${t.url}/slow`, 'v4'], [`${demo.url}/slow`, 'v2']] as const) {
       const { s, log } = relayed({ url, client })
       s.connect()
