@@ -233,6 +233,8 @@ export interface SessionSnapshot {
   readonly pendingServerAcks: readonly PendingServerAck[]
   /** The open connection's heartbeat (from its handshake) and whether it is late; live sessions only. */
   readonly heartbeat?: HeartbeatState
+  /** Set only when the session does not use socket.io-parser's default encoding (frames decode with it). */
+  readonly parser?: SessionParser
 }
 
 /**
@@ -300,7 +302,15 @@ export interface SessionOptions {
   serverAckTimeoutMs?: number
   /** Client library: v4 (also for v3 servers) or v2 (socket.io 2.x servers, `allowEIO3`). @default 'v4' */
   client?: 'v4' | 'v2'
+  /**
+   * Socket.IO packet encoding: socket.io-parser's (text + binary attachments) or `socket.io-msgpack-parser`'s
+   * (every packet one binary frame). Must match the server's. v4 client only. @default 'default'
+   */
+  parser?: SessionParser
 }
+
+/** The Socket.IO packet encodings the inspector speaks. */
+export type SessionParser = 'default' | 'msgpack'
 
 /** Options of one emit. */
 export interface EmitOptions {

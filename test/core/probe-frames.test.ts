@@ -32,7 +32,7 @@ beforeAll(async () => {
   })
   v2 = await startDemoServerV2({ port: 0, pingInterval: 500, pingTimeout: 5000, quizTimeoutMs: 5000 })
   v2.io.of(SLOW).use(afterUpgrade())
-  holdUpgradeUntilPolling(v4.io.httpServer, v4.io.engine as never)
+  holdUpgradeUntilPolling(v4.io.httpServer as never, v4.io.engine as never)
   holdUpgradeUntilPolling(v2.httpServer, v2.io.engine as never)
 })
 afterEach(() => {

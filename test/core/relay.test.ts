@@ -281,7 +281,7 @@ describe('through the relay', () => {
     const demo = await startDemoServerV2({ port: 0 })
     closers.push(() => demo.close())
     demo.io.of('/slow').use(afterUpgrade())
-    holdUpgradeUntilPolling(t.io.httpServer, t.io.engine as never)
+    holdUpgradeUntilPolling(t.io.httpServer as never, t.io.engine as never)
     holdUpgradeUntilPolling(demo.httpServer, demo.io.engine as never)
     for (const [url, client] of [[`${t.url}/slow`, 'v4'], [`${demo.url}/slow`, 'v2']] as const) {
       const { s, log } = relayed({ url, client })
