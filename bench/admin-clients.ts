@@ -1,5 +1,5 @@
 /**
- * Part 5 of `npm run bench` (bench/ui.ts): the crowd a server view watches, in its own process.
+ * Part 5 of `npm run bench` (bench/ui/server-view.ts): the crowd a server view watches, in its own process.
  *   node --import tsx bench/admin-clients.ts <url> <sockets> <rooms>
  * Connects <sockets> socket.io clients to <url> (WebSocket), each entering `room-<i % rooms>`, prints
  * `READY`. Then reads commands on stdin:

@@ -1,5 +1,5 @@
 /**
- * Investigation tool (not part of `npm run bench`): runs one probe scenario of bench/ui.ts in Chromium
+ * Investigation tool (not part of `npm run bench`): runs one probe scenario of bench/ui/ (ingest, big log) in Chromium
  * WITH DevTools attached (rates are lower than the unattached bench) and prints where the main thread's
  * time goes: a V8 CPU profile aggregated by function (self time) and the longest tasks of a
  * performance trace. Builds an unminified bench build of the UI (bench/build-ui.ts) into a temporary
@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
 import { buildBenchUi } from './build-ui'
-import { makeCapture, startBenchHttp } from './ui'
+import { makeCapture } from './ui/big-log'
+import { startBenchHttp } from './ui/shared'
 
 const mode = process.argv[2] ?? 'biglog'
 const outDir = mkdtempSync(join(tmpdir(), 'sio-profile-dist-'))

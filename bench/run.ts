@@ -107,7 +107,7 @@ if (!only || only.includes('capture')) {
   })
 }
 
-// Parts 2-5 (UI in Chromium, big log, page load, server view) are registered by bench/ui.ts when present.
+// Parts 2-5 (UI in Chromium, big log, page load, server view) are registered by bench/ui.ts (one file per part in bench/ui/) when present.
 {
   const uiModule = './ui'
   try {

@@ -1,6 +1,8 @@
 /**
  * One relayed session, in a worker thread of its own (started by ./relay-worker-host.ts for each relay
- * connection). The session (socket.io-client v4 or v2) and its log live here, so an exception that escapes a
+ * connection). The session (built by the core's one factory, `createSessionSource`: socket.io-client v4, v2,
+ * msgpack) lives here and streams its entries to the wire as they come (`EntryStream`: no log of its own;
+ * the page's log is the session's log), so an exception that escapes a
  * client library ends this worker only, never the inspector's process with its web server, the other relayed
  * tabs and the demo server.
  *
@@ -11,10 +13,9 @@
  */
 import type { EmitOptions, EmitResult, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
 import { parentPort, workerData } from 'node:worker_threads'
-import { EventLog } from '../../src/core/log/event-log'
+import { EntryStream } from '../../src/core/relay/entry-stream'
 import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire'
-import { LiveSession } from '../../src/core/session/live-session'
-import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
+import { createSessionSource } from '../../src/core/session/create'
 
 /** What the host gives a worker when it starts it (`workerData`). */
 export interface RelayWorkerData {
@@ -24,7 +25,8 @@ export interface RelayWorkerData {
   tls: { ca?: string, rejectUnauthorized?: boolean }
   /** The page's id for the session. */
   id: string
-  logLimits: { maxEntries?: number, maxBytes?: number }
+  /** Unused since entries stream straight to the wire (kept so existing callers still type-check). */
+  logLimits?: { maxEntries?: number, maxBytes?: number }
 }
 
 /** Host → worker. */
@@ -52,30 +54,12 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-/** A session in this thread for one relay connection; TLS options go to its Manager (Node transports). */
-function createNodeSession(data: RelayWorkerData, log: EventLog): SessionSource {
-  if (data.options.client === 'v2')
-    return new LiveSessionV2({ ...data.options, ...data.tls }, { log, id: data.id })
-  return new LiveSession({ ...data.options, ...data.tls }, { log, id: data.id })
-}
-
 /**
  * Run the session of `data` and serve `port` until `dispose`.
  *
  * @example runRelayWorker(parentPort!, workerData as RelayWorkerData)
  */
 export function runRelayWorker(port: Port, data: RelayWorkerData): void {
-  // A send buffer: every entry goes to the page, even one its byte budget drops before the batch leaves.
-  const log = new EventLog({ maxEntries: data.logLimits.maxEntries ?? 50_000, maxBytes: data.logLimits.maxBytes ?? 64 * 1024 * 1024 }, { deliverDropped: true })
-  let session: SessionSource
-  try {
-    session = createNodeSession(data, log)
-  }
-  catch (err) {
-    port.postMessage({ t: 'opened', ok: false, error: errorText(err) })
-    port.close()
-    return
-  }
   /** The session's correlation ids → the ids the page gave those emits. */
   const pageIds = new Map<string, string>()
   const rewrite = (e: LogEntry): LogEntry => {
@@ -89,10 +73,21 @@ export function runRelayWorker(port: Port, data: RelayWorkerData): void {
     }
     return e
   }
-  const subs: (() => void)[] = []
-  subs.push(log.subscribe((batch) => {
+  // Every entry goes to the page once per macrotask; nothing is kept here.
+  const stream = new EntryStream((batch) => {
     port.postMessage({ t: 'entries', text: encodeEntries(batch.map(rewrite)), sentMono: performance.now() })
-  }))
+  })
+  let session: SessionSource
+  try {
+    // TLS options go to the client (Node transports use them).
+    session = createSessionSource({ ...data.options, tls: data.tls }, { log: stream, id: data.id })
+  }
+  catch (err) {
+    port.postMessage({ t: 'opened', ok: false, error: errorText(err) })
+    port.close()
+    return
+  }
+  const subs: (() => void)[] = []
   subs.push(session.on('state', snap => port.postMessage({ t: 'state', text: encodeWire(snap) })))
   port.postMessage({ t: 'state', text: encodeWire(session.snapshot()) })
   port.postMessage({ t: 'opened', ok: true })
@@ -139,6 +134,7 @@ export function runRelayWorker(port: Port, data: RelayWorkerData): void {
       case 'dispose':
         for (const d of subs.splice(0)) d()
         session.dispose()
+        stream.close()
         // The thread ends by itself once the session's sockets have closed (the host terminates it otherwise).
         port.close()
         break

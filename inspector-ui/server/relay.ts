@@ -53,8 +53,9 @@ export interface RelayOptions {
    */
   sessionWorker?: URL
   /**
-   * Limits of each session's buffer in its worker (entries stream out once per macrotask; the buffer only
-   * holds what has not been sent yet and a little history). @default { maxEntries: 50_000, maxBytes: 64 MB }
+   * Unused: a relayed session keeps no log in its worker any more (its entries stream to the page once per
+   * macrotask, `EntryStream`). Accepted so existing callers still type-check.
+   * @deprecated
    */
   logLimits?: { maxEntries?: number, maxBytes?: number }
 }
@@ -113,6 +114,8 @@ export function resolveOpenOptions(raw: unknown): { options: SessionOptions, hea
     throw new TypeError(`open: unsupported URL scheme ${url.protocol}`)
   if (o.client !== undefined && o.client !== 'v4' && o.client !== 'v2')
     throw new TypeError('open: client must be "v4" or "v2"')
+  if (o.parser !== undefined && o.parser !== 'default' && o.parser !== 'msgpack')
+    throw new TypeError('open: parser must be "default" or "msgpack"')
   const headers: Record<string, string> = { ...stringRecord(o.extraHeaders, 'extraHeaders') }
   if (o.cookies !== undefined) {
     if (typeof o.cookies !== 'string')
@@ -267,7 +270,7 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
         // Ids are the page's own (`s1`…): two pages (or a reload) use the same ones, so the relay keys its
         // sessions by relay connection, which carries one session.
         const { options: sessionOptions, tls } = resolveOpenOptions(raw)
-        const data = { options: sessionOptions, tls, id, logLimits: options.logLimits ?? {} }
+        const data = { options: sessionOptions, tls, id }
         const w = start(data)
         opened = data
         void w.opened.then((result) => {

@@ -12,14 +12,14 @@
  *   temporary file renamed over it, so the file at `--out` is never half-written.
  * While the capture runs the file is importable up to its last whole line.
  */
-import type { SessionSnapshot } from '../core'
+import type { CaptureHeaderFields, SessionSnapshot } from '../core'
 import type { CaptureFormat } from './types'
 import { once } from 'node:events'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
 import process from 'node:process'
 import { pipeline } from 'node:stream/promises'
-import { CAPTURE_FORMAT, CAPTURE_VERSION, taggedReplacer } from '../core'
+import { CAPTURE_FORMAT, CAPTURE_VERSION, encodeCaptureHeader } from '../core'
 
 /** Spaces reserved after the streamed header of a file, for its final version (a few reconnections' worth). */
 export const HEADER_RESERVE = 2048
@@ -37,11 +37,9 @@ export interface CaptureOutputOptions {
 
 /** The header object, in Export's key order (`entryCount` only when known). */
 function headerText(layout: CaptureFormat, sessions: readonly SessionSnapshot[], entryCount?: number): string {
-  const head: Record<string, unknown> = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, layout, exportedAt: new Date().toISOString() }
-  if (entryCount !== undefined)
-    head.entryCount = entryCount
-  head.sessions = sessions
-  return JSON.stringify(head, taggedReplacer)
+  const head: CaptureHeaderFields = { format: CAPTURE_FORMAT, version: CAPTURE_VERSION, layout, exportedAt: new Date().toISOString(), ...(entryCount !== undefined ? { entryCount } : {}), sessions }
+  // As Export writes it: a session's unset fields absent, its parser recorded.
+  return encodeCaptureHeader(head)
 }
 
 /** The first line (without its newline), padded to `width` characters when given. */

@@ -116,7 +116,7 @@ export function prepareCapture(url: string, flags: CaptureFlags): { ok: true, va
 
 type StopReason
   = | { why: 'count' | 'duration' | 'signal' | 'output-closed' }
-    | { why: 'failed', error: { message: string, data?: unknown, description?: unknown } }
+    | { why: 'failed', error?: { message: string, data?: unknown, description?: unknown }, disconnectReason?: string }
     | { why: 'ended', reason: string, explanation: string }
     | { why: 'output-failed', error: Error }
 
@@ -253,7 +253,11 @@ export async function runCapture(url: string, flags: CaptureFlags, io: CliIO, si
             requestStop({ why: 'failed', error: { message: e.message, data: e.data, description: e.description } })
           break
         case 'disconnect':
-          if (e.willReconnect)
+          // Closed before the first CONNECT was answered (no socket id): the handshake worked, then the server
+          // hung up (another parser, say). socket.io would loop; say why now, as for a connect_error.
+          if (!connected && e.socketId === undefined && e.reason !== 'io client disconnect')
+            requestStop({ why: 'failed', disconnectReason: e.reason })
+          else if (e.willReconnect)
             reconnecting = true
           else if (e.reason !== 'io client disconnect')
             requestStop({ why: 'ended', reason: e.reason, explanation: e.explanation })
@@ -335,7 +339,7 @@ export async function runCapture(url: string, flags: CaptureFlags, io: CliIO, si
   }
   switch (reason.why) {
     case 'failed': {
-      await reportConnectionFailure(io, { url: p.url, options: p.options, error: reason.error })
+      await reportConnectionFailure(io, { url: p.url, options: p.options, error: reason.error, disconnectReason: reason.disconnectReason })
       if (connected)
         io.stderr.write(`The capture so far is in ${where}.\n`)
       return EXIT.connection

@@ -292,6 +292,16 @@ export function parseConnectionOptions(flags: ConnectionFlags): ConnectionOption
       return fail(`--client ${shown(flags.client)}: use v4 (socket.io 3.x/4.x servers) or v2 (socket.io 2.x servers)`)
     options.client = client
   }
+  if (flags.parser !== undefined) {
+    const parser = flags.parser.trim().toLowerCase()
+    if (parser !== 'default' && parser !== 'msgpack')
+      return fail(`--parser ${shown(flags.parser)}: use default (socket.io-parser) or msgpack (socket.io-msgpack-parser), the parser the server was created with`)
+    if (parser === 'msgpack' && options.client === 'v2')
+      return fail('--parser msgpack: needs the v4 client (socket.io-msgpack-parser 3 speaks the protocol of socket.io 3/4, not 2.x); drop --client v2')
+    // Only when not the default: options and captures stay as they were for default servers.
+    if (parser === 'msgpack')
+      options.parser = 'msgpack'
+  }
   const ca = parseCa(flags.ca)
   if (!ca.ok)
     return ca

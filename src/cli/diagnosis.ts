@@ -32,6 +32,7 @@ export async function diagnoseFailure(input: FailureInput): Promise<Diagnosis | 
     transports: input.options.transports ? [...input.options.transports] : undefined,
     error: input.error,
     disconnectReason: input.disconnectReason,
+    ...(input.options.parser ? { parser: input.options.parser } : {}),
   }
   const quick = explainFailure(base)
   // As the UI: a conclusive answer from the client's own error needs no probe (a ping timeout does).
@@ -58,6 +59,8 @@ export function suggestedFlags(settings: SuggestedSettings | undefined, path?: s
   const flags: string[] = []
   if (settings?.client)
     flags.push(`--client ${settings.client}`)
+  if (settings?.parser)
+    flags.push(settings.parser === 'msgpack' ? '--parser msgpack' : '--parser default (or no --parser)')
   if (settings?.transports)
     flags.push(`--transports ${settings.transports.join(',')}`)
   const p = settings?.path ?? path

@@ -129,7 +129,10 @@ export async function runEmit(url: string, event: string, argsText: string | und
     const error = first.kind === 'connect_error'
       ? { message: first.entry.message, data: first.entry.data, description: first.entry.description }
       : undefined
-    if (first.kind === 'disconnect')
+    if (first.kind === 'disconnect' && first.entry.socketId === undefined)
+      // Closed before the CONNECT was answered: the handshake worked, then the server hung up (another parser?).
+      await reportConnectionFailure(io, { url: target.value, options, disconnectReason: first.entry.reason })
+    else if (first.kind === 'disconnect')
       io.stderr.write(`${terminalSafe(`The connection to ${target.value} closed before the emit (${first.entry.reason}): ${first.entry.explanation}`)}\n`)
     else
       await reportConnectionFailure(io, { url: target.value, options, error })

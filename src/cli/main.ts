@@ -70,6 +70,8 @@ function addConnectionOptions(command: Command, timeoutHelp: string): Command {
     new Option('--cookie <k=v>', 'a cookie to send (repeatable)').argParser(collect),
     new Option('--origin <origin>', 'the Origin header to send'),
     new Option('--client <version>', 'the client protocol: v4 (socket.io 3/4 servers) or v2 (socket.io 2.x); default v4').choices(['v4', 'v2']),
+    // Checked by parseConnectionOptions (a message that says what each value is), not by commander's choices.
+    new Option('--parser <parser>', 'the server\'s Socket.IO parser: default (socket.io-parser) or msgpack (socket.io-msgpack-parser); v4 client only'),
     new Option('--insecure', 'accept any TLS certificate (self-signed, expired, other host)'),
     new Option('--ca <file>', 'trust the certificates in this PEM file too'),
     new Option('--timeout <ms>', timeoutHelp).argParser(wholeNumber(1)),
@@ -90,6 +92,7 @@ function connectionFlags(o: Record<string, unknown>): ConnectionFlags {
     cookie: (o.cookie as string[] | undefined) ?? [],
     origin: o.origin as string | undefined,
     client: o.client as string | undefined,
+    parser: o.parser as string | undefined,
     insecure: o.insecure === true,
     ca: o.ca as string | undefined,
     timeout: o.timeout as number | undefined,
@@ -133,6 +136,7 @@ Examples:
   npx socketio-inspector http://localhost:3000/chat --open
   npx socketio-inspector capture http://localhost:3000/chat --duration 10 --out chat.ndjson
   npx socketio-inspector emit http://localhost:3000/chat message '["hello"]' --ack | jq .
+  npx socketio-inspector capture http://localhost:3000/ --parser msgpack --count 10
   npx socketio-inspector test rooms.ndjson --reporter junit --out report.xml`)
     .action(async (url: string | undefined, o: Record<string, unknown>) => {
       const flags: ServeFlags = {

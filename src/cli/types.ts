@@ -28,6 +28,8 @@ export interface ConnectionFlags {
   origin?: string
   /** `--client v4|v2`. */
   client?: string
+  /** `--parser default|msgpack`: the server's Socket.IO parser. */
+  parser?: string
   /** `--insecure`: accept any TLS certificate. */
   insecure: boolean
   /** `--ca FILE`: a PEM file of extra trusted certificates. */

@@ -66,8 +66,9 @@ export interface ConnectingEntry extends EntryHeader {
 export interface ConnectEntry extends EntryHeader {
   readonly kind: 'connect'
   readonly socketId: string
-  readonly engineId: string | undefined
-  readonly transport: TransportName | undefined
+  /** Absent when the engine had no id (entries never hold `undefined` values). */
+  readonly engineId?: string
+  readonly transport?: TransportName
   /** Connection state recovery restored the previous session (`socket.recovered`). */
   readonly recovered: boolean
   /**
@@ -79,21 +80,22 @@ export interface ConnectEntry extends EntryHeader {
 export interface ConnectErrorEntry extends EntryHeader {
   readonly kind: 'connect_error'
   readonly message: string
-  /** `err.data` (middleware rejections `next(err)` with `err.data`). */
-  readonly data: unknown
+  /** `err.data` (middleware rejections `next(err)` with `err.data`); absent when there is none. */
+  readonly data?: unknown
   /** `err.description` / transport error detail, when socket.io-client gives one. */
-  readonly description: unknown
+  readonly description?: unknown
   /** Whether socket.io will try again by itself (`socket.active`). */
   readonly willRetry: boolean
 }
 export interface DisconnectEntry extends EntryHeader {
   readonly kind: 'disconnect'
-  readonly socketId: string | undefined
+  readonly socketId?: string
   readonly reason: DisconnectReason
   /** One line in plain words: which side closed, and whether socket.io reconnects by itself. */
   readonly explanation: string
   readonly willReconnect: boolean
-  readonly description: unknown
+  /** socket.io-client's `details` (4.x, e.g. the transport's close description); absent when none. */
+  readonly description?: unknown
 }
 export interface ReconnectAttemptEntry extends EntryHeader { readonly kind: 'reconnect_attempt', readonly attempt: number }
 export interface ReconnectErrorEntry extends EntryHeader { readonly kind: 'reconnect_error', readonly message: string }
@@ -101,7 +103,7 @@ export interface ReconnectEntry extends EntryHeader { readonly kind: 'reconnect'
 export interface ReconnectFailedEntry extends EntryHeader { readonly kind: 'reconnect_failed' }
 export interface UpgradeEntry extends EntryHeader {
   readonly kind: 'upgrading' | 'upgrade' | 'upgrade_error'
-  readonly transport: TransportName | undefined
+  readonly transport?: TransportName
   readonly message?: string
 }
 
@@ -150,10 +152,10 @@ export interface AckEntry extends EntryHeader {
 export interface FrameEntry extends EntryHeader {
   readonly kind: 'frame'
   readonly direction: 'in' | 'out'
-  readonly transport: TransportName | undefined
+  readonly transport?: TransportName
   readonly engineType: EnginePacketType
-  /** Engine.IO packet data: text (without the leading type digit) or bytes. */
-  readonly data: string | Uint8Array | undefined
+  /** Engine.IO packet data: text (without the leading type digit) or bytes; absent for a packet without data (`ping`). */
+  readonly data?: string | Uint8Array
   /** Size on the wire in bytes (text: UTF-8 length + 1 for the type digit). */
   readonly size: number
   readonly bytes: number
@@ -238,8 +240,10 @@ export interface SessionSnapshot {
 }
 
 /**
- * Engine.IO heartbeat of a live connection (session/heartbeat.ts). Changes only when the connection opens
- * or closes and when lateness begins or ends, never per packet.
+ * Engine.IO handshake and heartbeat of a live connection (session/heartbeat.ts): what the open packet said,
+ * the transport, the measured heartbeat and whether it is late. Changes when the connection opens, upgrades
+ * or closes, with every heartbeat (a ping in Engine.IO v4, a pong in EIO3: seconds apart) and when lateness
+ * begins or ends, never per packet.
  */
 export interface HeartbeatState {
   /** ms between pings (handshake). */
@@ -255,6 +259,47 @@ export interface HeartbeatState {
    * server or network; cleared by the next packet.
    */
   readonly noPacketSince: number | undefined
+  /** Engine.IO protocol revision: 4 (socket.io 3/4, `EIO=4`) or 3 (socket.io 2, `EIO=3`). */
+  readonly protocol: 4 | 3
+  /** The Engine.IO session id of the open packet (not the Socket.IO socket id). */
+  readonly sid: string | undefined
+  /** Transports the server offered to upgrade to (the open packet's `upgrades`; empty over WebSocket). */
+  readonly upgrades: readonly string[]
+  /** Largest payload (bytes) the server accepts per polling request; Engine.IO v4 only (EIO3 has none). */
+  readonly maxPayload: number | undefined
+  /** The engine's current transport (follows `upgrade`). */
+  readonly transport: TransportName | undefined
+  /** When the open packet came (ms since the epoch). */
+  readonly openedAt: number
+  /**
+   * When the last incoming packet came (ms since the epoch), as of this snapshot: exact while the line is
+   * silent, otherwise at most one heartbeat old (the snapshot is not rebuilt per packet).
+   */
+  readonly lastPacketAt: number
+  /** When the last heartbeat came (ms since the epoch): the server's ping (v4) or its pong (EIO3). */
+  readonly lastBeatAt: number | undefined
+  /** The heartbeat as measured, once there is a sample. */
+  readonly measured: HeartbeatMeasure | undefined
+}
+
+/** The heartbeat as measured over the last `window` samples. */
+export interface HeartbeatMeasure {
+  /**
+   * What a sample is. `interval`: ms between two pings of the server (v4: pingInterval plus the round
+   * trip of the pong the server waits for). `round-trip`: ms from the client's ping to the server's pong
+   * (EIO3: the client pings on its own timer, so the interval says nothing about the server).
+   */
+  readonly kind: 'interval' | 'round-trip'
+  /** The newest sample (ms). */
+  readonly lastMs: number
+  /** Mean of the window (ms). */
+  readonly meanMs: number
+  /** Jitter: max − min of the window (ms). */
+  readonly jitterMs: number
+  /** Samples in the window (at most `window`). */
+  readonly samples: number
+  /** The window's size: the newest samples kept. */
+  readonly window: number
 }
 
 export interface PendingServerAck {
@@ -394,7 +439,15 @@ export interface SessionLogStats {
  * the log; subscribers get batches. Each session has its own fair share of the limits (see `EventLog`): a
  * noisy session drops its own oldest entries, never another session's.
  */
-export interface InspectorLog {
+/**
+ * What a session appends its entries to: the page's `InspectorLog`, or the relay's stream to the wire
+ * (relay/entry-stream.ts), which needs no log. Returns the entry as stored (frozen, with its id).
+ */
+export interface EntrySink {
+  append<E extends LogEntry>(entry: NewEntry<E>): E
+}
+
+export interface InspectorLog extends EntrySink {
   readonly limits: Required<LogLimits>
   /** Entries held now. */
   readonly size: number

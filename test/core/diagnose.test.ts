@@ -275,7 +275,7 @@ describe('explainFailure and helpers', () => {
   })
 
   it('has a title and a suggestion for every code', () => {
-    expect(DIAGNOSIS_CODES).toHaveLength(16)
+    expect(DIAGNOSIS_CODES).toHaveLength(17)
     for (const code of DIAGNOSIS_CODES)
       expect(DIAGNOSES[code].suggestion.length).toBeGreaterThan(40)
   })

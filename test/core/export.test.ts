@@ -1,8 +1,9 @@
 import type { EventEntry } from '../../src/core/types'
 import { describe, expect, it } from 'vitest'
-import { exportLog, exportNdjson, importCapture, isDeepPlaceholder, MAX_ENCODE_DEPTH } from '../../src/core/export/format'
+import { CAPTURE_FORMAT, CAPTURE_VERSION, encodeCaptureHeader, exportLog, exportNdjson, importCapture, isDeepPlaceholder, MAX_ENCODE_DEPTH } from '../../src/core/export/format'
 import { Inspector } from '../../src/core/inspector'
 import { EventLog } from '../../src/core/log/event-log'
+import { ReplaySession } from '../../src/core/session/replay-session'
 import { ackEntry, chatSession, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 const session = chatSession({ idHistory: [{ socketId: 'abc', engineId: 'eng', transport: 'websocket', recovered: false, connectedAt: 1 }] })
@@ -123,9 +124,9 @@ describe('export and import', () => {
       [json.slice(0, Math.floor(json.length / 2)), /^truncated at line \d+/],
       [json.replace('"version":1', '"version":2'), /version 2 not supported/],
       [nd.replace('"version":1', '"version":2'), /version 2 not supported/],
-      [json.replace('"kind":"note"', '"kind":"x"'), /^entry 7: unknown kind 'x'/],
-      [json.replace('"name":"tricky"', '"name":5'), /^entry 3: event.name must be a string/],
-      [json.replace('"b64":"CQkJ"', '"b64":"***"'), /^entry 6: invalid base64/],
+      [json.replace('"kind":"note"', '"kind":"x"'), /^entry 7 \(line 8\): unknown kind 'x'/],
+      [json.replace('"name":"tricky"', '"name":5'), /^entry 3 \(line 4\): event.name must be a string/],
+      [json.replace('"b64":"CQkJ"', '"b64":"***"'), /^entry 6 \(line 7\): invalid base64/],
       [nd.split('\n').slice(0, 4).join('\n'), /truncated at line 5: 3 of 8 entries/],
       [`${nd.split('\n').slice(0, 4).join('\n')}\n{"kind":`, /truncated at line 5/],
       [nd.replace('"kind":"note"', '"kind":"note"}}'), /^line 8: invalid JSON/],
@@ -246,11 +247,11 @@ describe('import validates every field', () => {
     ['a negative entry count', withHeader({ entryCount: -1 }), 'damaged: the header\'s entryCount must be a whole number'],
     ['an unknown layout', withHeader({ layout: 'csv' }), 'damaged: the header\'s layout must be "json" or "ndjson"'],
     ['a numeric export date', withHeader({ exportedAt: 5 }), 'damaged: the header\'s exportedAt must be a string'],
-    ['an entry time that is NaN', withEntry(0, { time: { $t: 'num', v: 'NaN' } }), 'entry 1: time must be a finite number'],
-    ['an event said to be local', withEntry(2, { direction: 'local' }), 'entry 3: event.direction must be \'in\' or \'out\''],
-    ['a note of an unknown level', withEntry(6, { level: 'loud' }), 'entry 7: note.level must be one of info, warn, error'],
-    ['a frame of protocol 9', withEntry(4, { protocol: 9 }), 'entry 5: frame.protocol must be 3 or 4'],
-    ['a bad truncation mark', withEntry(2, { truncated: { reason: 'bored' } }), 'entry 3: truncated.reason must be one of depth, size, unencodable'],
+    ['an entry time that is NaN', withEntry(0, { time: { $t: 'num', v: 'NaN' } }), 'entry 1 (line 2): time must be a finite number'],
+    ['an event said to be local', withEntry(2, { direction: 'local' }), 'entry 3 (line 4): event.direction must be \'in\' or \'out\''],
+    ['a note of an unknown level', withEntry(6, { level: 'loud' }), 'entry 7 (line 8): note.level must be one of info, warn, error'],
+    ['a frame of protocol 9', withEntry(4, { protocol: 9 }), 'entry 5 (line 6): frame.protocol must be 3 or 4'],
+    ['a bad truncation mark', withEntry(2, { truncated: { reason: 'bored' } }), 'entry 3 (line 4): truncated.reason must be one of depth, size, unencodable'],
   ])('refuses %s, naming the field, in both readers', async (_label, text, message) => {
     const sync = importCapture(text)
     expect(sync).toEqual({ ok: false, error: message })
@@ -262,5 +263,126 @@ describe('import validates every field', () => {
   it('keeps only the checked fields of each idHistory record', () => {
     const r = importCapture(withSession({ idHistory: [{ ...record, recovered: true, reason: 'transport close', extra: { x: 1 } }] }))
     expect(r.ok && r.sessions[0].idHistory).toEqual([{ socketId: 'abc', engineId: undefined, transport: undefined, recovered: true, connectedAt: 1, reason: 'transport close' }])
+  })
+})
+
+describe('captures record the parser', () => {
+  const msgpack = chatSession({ parser: 'msgpack' })
+
+  it.each([
+    ['JSON', exportLog],
+    ['NDJSON', exportNdjson],
+  ])('writes parser: msgpack in the session header (%s) and the imported read-only session carries it', async (_label, exporter) => {
+    const text = exporter(sampleLog(), [msgpack])
+    const header = JSON.parse(exporter === exportNdjson ? text.split('\n')[0] : text) as { sessions: Record<string, unknown>[] }
+    expect(header.sessions[0].parser).toBe('msgpack')
+    const r = importCapture(text)
+    expect(r.ok && r.sessions[0].parser).toBe('msgpack')
+
+    const inspector = new Inspector()
+    const sync = inspector.importCapture(text)
+    expect(sync.ok && inspector.get(sync.sessionIds[0])!.snapshot()).toMatchObject({ readonly: true, parser: 'msgpack' })
+    const sliced = new Inspector()
+    const async = await sliced.importCaptureAsync(text, { sliceMs: 0 })
+    expect(async.ok && sliced.get(async.sessionIds[0])!.snapshot()).toMatchObject({ readonly: true, parser: 'msgpack' })
+  })
+
+  it('reads a session without parser (every file before it) and one with parser: default as the default parser', () => {
+    for (const snap of [session, chatSession({ parser: 'default' })]) {
+      const r = importCapture(exportNdjson(sampleLog(), [snap]))
+      expect(r.ok).toBe(true)
+      expect(r.ok && 'parser' in r.sessions[0]).toBe(false)
+    }
+  })
+
+  it('keeps the parser in a replay session\'s snapshot only when it is not the default, and no live heartbeat', () => {
+    const heartbeat = { pingInterval: 25_000, pingTimeout: 20_000 } as never
+    expect(new ReplaySession(chatSession({ parser: 'msgpack', heartbeat }), { id: 't1' }).snapshot()).toMatchObject({ id: 't1', readonly: true, parser: 'msgpack' })
+    const plain = new ReplaySession(chatSession({ parser: 'default', heartbeat })).snapshot()
+    expect(Object.keys(plain)).not.toContain('parser')
+    expect(Object.keys(plain)).not.toContain('heartbeat')
+  })
+
+  it('writes the CLI\'s streamed header the same way: parser recorded, unset fields absent, no entry count until known', () => {
+    const head = JSON.parse(encodeCaptureHeader({ format: CAPTURE_FORMAT, version: CAPTURE_VERSION, layout: 'ndjson', exportedAt: 'now', sessions: [chatSession({ parser: 'msgpack', socketId: undefined })] })) as Record<string, any>
+    expect(Object.keys(head)).toEqual(['format', 'version', 'layout', 'exportedAt', 'sessions'])
+    expect(head.sessions[0].parser).toBe('msgpack')
+    expect(Object.keys(head.sessions[0])).not.toContain('socketId')
+    expect(Object.keys(head.sessions[0])).not.toContain('lastError')
+  })
+
+  it('refuses a parser it does not speak, naming the field, in both readers', async () => {
+    const text = exportNdjson(sampleLog(), [chatSession({ parser: 'cbor' as never })])
+    const message = 'sessions[0].parser must be one of default, msgpack or absent'
+    expect(importCapture(text)).toEqual({ ok: false, error: message })
+    expect(await new Inspector().importCaptureAsync(text, { sliceMs: 0 })).toMatchObject({ ok: false, error: message })
+  })
+})
+
+describe('fields that are not set', () => {
+  it.each([
+    ['JSON', exportLog],
+    ['NDJSON', exportNdjson],
+  ])('are absent in the file (%s), not {"$t":"undef"}; undefined payload values keep their tag', (_label, exporter) => {
+    const log = new EventLog()
+    // What a v2 session wrote: optional fields present with the value undefined.
+    log.append(eventEntry('emit', [undefined, { kept: undefined }], 'out', 's1', { correlationId: undefined, compress: undefined, volatile: undefined }))
+    log.append({ kind: 'disconnect', sessionId: 's1', time: 9, mono: 9, direction: 'local', socketId: undefined, reason: 'io client disconnect', explanation: 'x', willReconnect: false, description: undefined })
+    const snap = chatSession({ status: 'disconnected', socketId: undefined, engineId: undefined, transport: undefined, lastError: undefined, idHistory: [{ socketId: 'abc', engineId: undefined, transport: undefined, recovered: false, connectedAt: 1, disconnectedAt: undefined }] })
+    const text = exporter(log, [snap])
+    const lines = text.split('\n')
+    const header = JSON.parse(exporter === exportNdjson ? lines[0] : text) as { sessions: Record<string, unknown>[] }
+    expect(Object.keys(header.sessions[0])).not.toContain('socketId')
+    expect(Object.keys(header.sessions[0])).not.toContain('lastError')
+    expect(Object.keys((header.sessions[0].idHistory as object[])[0])).toEqual(['socketId', 'recovered', 'connectedAt'])
+    const [event, disconnect] = lines.slice(1, 3).map(l => JSON.parse(l.replace(/,$/, '')) as Record<string, unknown>)
+    expect(Object.keys(event)).not.toEqual(expect.arrayContaining(['correlationId']))
+    expect(Object.keys(event).filter(k => ['correlationId', 'compress', 'volatile'].includes(k))).toEqual([])
+    expect(event.args).toEqual([{ $t: 'undef' }, { kept: { $t: 'undef' } }])
+    expect(Object.keys(disconnect).filter(k => k === 'socketId' || k === 'description')).toEqual([])
+
+    const r = importCapture(text)
+    if (!r.ok)
+      throw new Error(r.error)
+    expect((r.entries[0] as EventEntry).args).toStrictEqual([undefined, { kept: undefined }])
+    expect(r.sessions[0]).toMatchObject({ socketId: undefined, status: 'disconnected' })
+  })
+})
+
+describe('one reader for both layouts', () => {
+  const log = sampleLog()
+
+  it.each([
+    ['JSON', exportLog],
+    ['NDJSON', exportNdjson],
+  ])('names the entry and its line for a damaged field (%s), in both readers', async (_label, exporter) => {
+    // Entry n (from 1) is on line n + 1 in both layouts: the header is line 1.
+    const text = exporter(log, [session]).replace('"name":"tricky"', '"name":5')
+    const message = 'entry 3 (line 4): event.name must be a string'
+    expect(importCapture(text)).toEqual({ ok: false, error: message })
+    expect(await new Inspector().importCaptureAsync(text, { sliceMs: 0 })).toMatchObject({ ok: false, error: message })
+  })
+
+  it('gives the same entries and sessions for a document, its NDJSON and its re-formatted copy', () => {
+    const json = exportLog(log, [session])
+    const results = [json, exportNdjson(log, [session]), JSON.stringify(JSON.parse(json), null, 2)].map(t => importCapture(t))
+    for (const r of results) expect(r).toStrictEqual(results[0])
+    expect(results[0].ok).toBe(true)
+  })
+
+  it('still loads a file written before this version (undefined tags, no parser)', () => {
+    const old = [
+      '{"format":"sio-inspector","version":1,"layout":"ndjson","exportedAt":"2024-05-06T07:08:09.010Z","entryCount":2,"sessions":[{"id":"s1","label":"/chat","url":"http://127.0.0.1:3000/chat","namespace":"/chat","status":"disconnected","readonly":false,"socketId":{"$t":"undef"},"engineId":{"$t":"undef"},"transport":{"$t":"undef"},"reconnectAttempt":0,"lastError":{"$t":"undef"},"idHistory":[{"socketId":"abc","engineId":"eng","transport":"websocket","recovered":false,"connectedAt":1,"disconnectedAt":5,"reason":"io client disconnect"}],"pendingServerAcks":[]}]}',
+      '{"kind":"event","sessionId":"s1","time":2,"mono":2,"direction":"out","name":"hi","args":[{"$t":"undef"}],"correlationId":{"$t":"undef"},"compress":{"$t":"undef"},"bytes":10,"id":1}',
+      '{"kind":"disconnect","sessionId":"s1","time":5,"mono":5,"direction":"local","socketId":{"$t":"undef"},"reason":"io client disconnect","explanation":"x","willReconnect":false,"description":{"$t":"undef"},"id":2}',
+      '',
+    ].join('\n')
+    const r = importCapture(old)
+    if (!r.ok)
+      throw new Error(r.error)
+    expect(r.sessions[0]).toMatchObject({ id: 's1', readonly: true, socketId: undefined, idHistory: [{ socketId: 'abc', reason: 'io client disconnect' }] })
+    expect(r.sessions[0].parser).toBeUndefined()
+    expect(r.entries.map(e => e.kind)).toEqual(['event', 'disconnect'])
+    expect((r.entries[0] as EventEntry).args).toEqual([undefined])
   })
 })

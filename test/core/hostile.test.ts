@@ -15,7 +15,6 @@ import { exportLog, exportNdjson, importCapture } from '../../src/core/export/fo
 import { EventLog } from '../../src/core/log/event-log'
 import { binaryInfo, estimateBytes, isBinary, previewArgs, previewValue, toBytes, toEmitLine } from '../../src/core/log/preview'
 import { LiveSession } from '../../src/core/session/live-session'
-import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
 import {
   BIG_ARRAY_LENGTH,
   BIG_SIZE,
@@ -279,7 +278,7 @@ describe('the sessions on malformed Engine.IO open packets', () => {
             const log = new EventLog()
             // Reconnection on (the default): the session must end all the same, not loop on the same packet.
             const options = { url: `${bad.url}/`, transports: [transport], client }
-            const s = client === 'v2' ? new LiveSessionV2(options, { log }) : new LiveSession(options, { log })
+            const s = new LiveSession(options, { log })
             sessions.push(s)
             s.connect()
             const error = await waitForEntry<ConnectErrorEntry>(log, e => e.kind === 'connect_error')

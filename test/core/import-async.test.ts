@@ -91,7 +91,7 @@ describe('importing a capture in slices', () => {
     // lines[0] is the header; entry n (from 1) is lines[n].
     lines[600] = lines[600].replace('"kind":"', '"kind":"bogus-')
     const text = lines.join('\n')
-    expect(importCapture(text)).toMatchObject({ ok: false, error: expect.stringMatching(/^entry 600: unknown kind/) })
+    expect(importCapture(text)).toMatchObject({ ok: false, error: expect.stringMatching(/^entry 600 \(line 601\): unknown kind/) })
 
     const atOnce = new Inspector()
     expect(await atOnce.importCaptureAsync(text, { sliceMs: 10_000 })).toMatchObject({ ok: false, sessionIds: [], entries: 0 })
@@ -100,7 +100,7 @@ describe('importing a capture in slices', () => {
 
     const sliced = new Inspector()
     const r = await sliced.importCaptureAsync(text, { sliceMs: 0 })
-    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^entry 600: unknown kind/) })
+    expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^entry 600 \(line 601\): unknown kind/) })
     // The slices before the damaged one were shown while reading; their session is gone again.
     let opened: string[] = []
     const again = new Inspector()
@@ -145,7 +145,7 @@ describe('importing a capture in slices', () => {
     lines[250] = lines[250].replace(/"time":\d+/, '"time":"noon"')
     const inspector = new Inspector()
     const r = await inspector.importCaptureAsync(lines.join('\n'), { sliceMs: 0 })
-    expect(r).toMatchObject({ ok: false, error: 'entry 250: time must be a number', sessionIds: [] })
+    expect(r).toMatchObject({ ok: false, error: 'entry 250 (line 251): time must be a number', sessionIds: [] })
     expect(inspector.list()).toEqual([])
   })
 })

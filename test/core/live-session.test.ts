@@ -442,7 +442,8 @@ describe('dispose', () => {
     // WebSocket only: during a polling → websocket upgrade probe engine.io-client holds its own
     // `upgrading` listener, which would be counted here on a slow machine.
     const { s } = await connected({ transports: ['websocket'] })
-    const internals = s as unknown as { socket: any, manager: any }
+    // The socket.io-client objects live in the session's v4 client adapter (session/clients/client-v4.ts).
+    const internals = (s as unknown as { client: { socket: any, manager: any } }).client
     const socket = internals.socket
     const manager = internals.manager
     const engine = manager.engine

@@ -13,7 +13,6 @@ import { frameWireText } from '../../src/core/decode/frame'
 import { EventLog } from '../../src/core/log/event-log'
 import { compileFilter } from '../../src/core/log/filter'
 import { LiveSession, ManagerPool } from '../../src/core/session/live-session'
-import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
 import { watchProbeFrames } from '../../src/core/session/probe-frames'
 import { afterUpgrade, holdUpgradeUntilPolling } from '../fixtures/after-upgrade'
 import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
@@ -145,7 +144,7 @@ describe('probe frames, socket.io-client 4 (engine.io-client 6)', () => {
 describe('probe frames, socket.io-client 2 (engine.io-client 3)', () => {
   it('records 2probe, 3probe, the 5 upgrade and the 6 noop with protocol 3', async () => {
     const log = new EventLog()
-    const s = new LiveSessionV2({ url: `${v2.url}${SLOW}`, client: 'v2', reconnection: false }, { log, id: 'p2' })
+    const s = new LiveSession({ url: `${v2.url}${SLOW}`, client: 'v2', reconnection: false }, { log, id: 'p2' })
     sessions.push(s)
     s.connect()
     await upgraded(log)

@@ -7,7 +7,7 @@
  * session keeps receiving events, and the demo server keeps answering.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import type { RelayEndpoint } from '../../src/core/session/relay-session'
+import type { RelayEndpoint } from '../../src/core/relay/relay-session'
 import type { ConnectErrorEntry, EventEntry, SessionSource } from '../../src/core/types'
 import type { MalformedOpenServer } from '../fixtures/hostile-server'
 import { spawn } from 'node:child_process'
@@ -16,7 +16,7 @@ import { io as ioc } from 'socket.io-client'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { DIAGNOSES, explainFailure, MALFORMED_HANDSHAKE, RELAY_SESSION_CRASHED } from '../../src/core/diagnose'
 import { EventLog } from '../../src/core/log/event-log'
-import { RelaySession } from '../../src/core/session/relay-session'
+import { RelaySession } from '../../src/core/relay/relay-session'
 import { startMalformedOpenServer } from '../fixtures/hostile-server'
 import { waitForEntry, waitForState } from './fixtures/servers'
 

@@ -4,10 +4,10 @@ import http from 'node:http'
 import { Server } from 'socket.io'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attachRelay } from '../../inspector-ui/server/relay'
-import { isDeepPlaceholder, MAX_ENCODE_DEPTH } from '../../src/core/export/format'
+import { decodeTagged, encodeEntry, encodeTagged, exportNdjson, isDeepPlaceholder, MAX_ENCODE_DEPTH } from '../../src/core/export/format'
 import { EventLog } from '../../src/core/log/event-log'
-import { decodeEntries, encodeEntries, WIRE_MAX_ENTRY_CHARS } from '../../src/core/relay/wire'
-import { RelaySession } from '../../src/core/session/relay-session'
+import { RelaySession } from '../../src/core/relay/relay-session'
+import { decodeEntries, decodeWire, encodeEntries, encodeWire, WIRE_MAX_ENTRY_CHARS } from '../../src/core/relay/wire'
 import { eventEntry, noteEntry } from './fixtures/entries'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
@@ -66,6 +66,30 @@ describe('relay wire: one entry at a time', () => {
     const [note, ok] = decodeEntries(JSON.stringify([{ kind: 'event' }, { ...noteEntry('fine'), id: 1 }]))
     expect(note).toMatchObject({ kind: 'note', level: 'error', message: expect.stringMatching(/not a log entry/) })
     expect(ok).toMatchObject({ kind: 'note', message: 'fine' })
+  })
+})
+
+describe('relay wire: the capture files\' encoding', () => {
+  it('encodes values and entries exactly as a capture file does (one shared encoding)', () => {
+    const value = [new Uint8Array([1, 2]), undefined, Number.NaN, -0, 12n, new Date(0), { $t: 'mine' }]
+    expect(encodeWire(value)).toBe(encodeTagged(value))
+    expect(decodeWire(encodeWire(value))).toStrictEqual(decodeTagged(encodeTagged(value)))
+    const [entry] = withIds([eventEntry('emit', [undefined, new Uint8Array([7])], 'out', 's1', { correlationId: undefined, compress: undefined })])
+    // A wire batch holds the entry's capture line; the NDJSON file holds the same line.
+    const line = encodeEntry(entry)
+    expect(encodeEntries([entry])).toBe(`[${line}]`)
+    expect(exportNdjson([entry], []).split('\n')[1]).toBe(line)
+    // Unset fields travel absent; an undefined argument stays a value.
+    expect(Object.keys(JSON.parse(line))).not.toContain('correlationId')
+    expect(Object.keys(JSON.parse(line))).not.toContain('compress')
+    const [back] = decodeEntries(encodeEntries([entry])) as EventEntry[]
+    expect(back.args).toStrictEqual([undefined, new Uint8Array([7])])
+  })
+
+  it('turns an entry of a kind the core does not know into an error note naming the kind', () => {
+    const [unknown, bad] = decodeEntries(JSON.stringify([{ ...noteEntry('x'), kind: 'fault' }, { ...noteEntry('y'), time: 'noon' }]))
+    expect(unknown).toMatchObject({ kind: 'note', level: 'error', sessionId: 's1', message: 'the relay sent an item that is not a log entry (unknown kind \'fault\')' })
+    expect(bad).toMatchObject({ kind: 'note', level: 'error', message: 'the relay sent an item that is not a log entry (time must be a number)' })
   })
 })
 
@@ -162,9 +186,10 @@ describe('through the real relay', () => {
       expect(big).toMatchObject({ args: [], truncated: { reason: 'size' } })
       expect(big.truncated!.size).toBeGreaterThan(34 * 1024 * 1024)
       expect(last.args).toEqual([3])
-      // Its frame too: no payload, its size kept.
+      // Its frame too: no payload (absent, not an undefined value), its size kept.
       const frame = [...log].find((e): e is FrameEntry => e.kind === 'frame' && e.size > 34 * 1024 * 1024)
-      expect(frame).toMatchObject({ data: undefined, truncated: { reason: 'size' } })
+      expect(frame).toMatchObject({ truncated: { reason: 'size' } })
+      expect(Object.keys(frame!)).not.toContain('data')
     }
     finally {
       s.dispose()

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Relay } from '../../inspector-ui/server/relay'
-import type { RelayEndpoint } from '../../src/core/session/relay-session'
+import type { RelayEndpoint } from '../../src/core/relay/relay-session'
 import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry, SessionSource } from '../../src/core/types'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -16,9 +16,9 @@ import { attachRelay, resolveOpenOptions } from '../../inspector-ui/server/relay
 import { frameWireText } from '../../src/core/decode/frame'
 import { EventLog } from '../../src/core/log/event-log'
 import { diagnoseThroughRelay } from '../../src/core/relay/diagnose-client'
+import { RelaySession } from '../../src/core/relay/relay-session'
 import { decodeEntries, encodeEntries } from '../../src/core/relay/wire'
 import { createSessionSource } from '../../src/core/session/create'
-import { RelaySession } from '../../src/core/session/relay-session'
 import { afterUpgrade, holdUpgradeUntilPolling } from '../fixtures/after-upgrade'
 import { waitForEntry, waitForState } from './fixtures/servers'
 

@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import type { Relay } from '../../inspector-ui/server/relay'
-import type { RelayEndpoint } from '../../src/core/session/relay-session'
+import type { RelayEndpoint } from '../../src/core/relay/relay-session'
 import type { AckEntry, EventEntry } from '../../src/core/types'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { TestServer } from './fixtures/servers'

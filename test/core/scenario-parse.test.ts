@@ -103,7 +103,7 @@ describe('parseScenario', () => {
     ])
     expect(s.sessions).toEqual([{ id: 's1', label: 'A', url: 'http://127.0.0.1:3000', options: {} }])
     // A damaged capture is refused with the capture reader's message.
-    expect(refusal(nd.replace('"ping:me","args":[1]', '"ping:me","args":7'))).toMatch(/^not a readable capture: entry 3: /)
+    expect(refusal(nd.replace('"ping:me","args":[1]', '"ping:me","args":7'))).toMatch(/^not a readable capture: entry 3 \(line 4\): /)
   })
 })
 

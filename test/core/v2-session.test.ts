@@ -5,7 +5,7 @@ import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { decodeFrameV3 } from '../../src/core/decode/frame-v3'
 import { EventLog } from '../../src/core/log/event-log'
 import { createSessionSource } from '../../src/core/session/create'
-import { LiveSessionV2 } from '../../src/core/session/live-session-v2'
+import { LiveSession } from '../../src/core/session/live-session'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
 let demo: DemoServerV2
@@ -28,9 +28,9 @@ function ofKind<K extends LogEntry['kind']>(log: EventLog, kind: K): Extract<Log
 }
 
 let n = 0
-async function connected(nsp = '/namespace1', options: Partial<SessionOptions> = {}): Promise<{ s: LiveSessionV2, log: EventLog }> {
+async function connected(nsp = '/namespace1', options: Partial<SessionOptions> = {}): Promise<{ s: LiveSession, log: EventLog }> {
   const log = new EventLog()
-  const s = new LiveSessionV2({ url: `${demo.url}${nsp}`, client: 'v2', reconnectionDelay: 50, reconnectionDelayMax: 100, ...options }, { log, id: `v2s${++n}` })
+  const s = new LiveSession({ url: `${demo.url}${nsp}`, client: 'v2', reconnectionDelay: 50, reconnectionDelayMax: 100, ...options }, { log, id: `v2s${++n}` })
   sessions.push(s)
   s.connect()
   await waitForState(s, x => x.status === 'connected')
@@ -100,7 +100,7 @@ describe('liveSessionV2 lifecycle', () => {
 
   it('reports a namespace middleware refusal (v2 ERROR packet) as connect_error', async () => {
     const log = new EventLog()
-    const s = new LiveSessionV2({ url: `${demo.url}/private`, reconnection: false }, { log, id: 'v2-private' })
+    const s = new LiveSession({ url: `${demo.url}/private`, reconnection: false, client: 'v2' }, { log, id: 'v2-private' })
     sessions.push(s)
     s.connect()
     const err = await waitForEntry<ConnectErrorEntry>(log, e => e.kind === 'connect_error')
@@ -111,7 +111,7 @@ describe('liveSessionV2 lifecycle', () => {
 
   it('reports an unreachable server as connect_error, then reconnect attempts and reconnect_failed', async () => {
     const log = new EventLog()
-    const s = new LiveSessionV2({ url: 'http://127.0.0.1:1/', reconnectionAttempts: 1, reconnectionDelay: 20, reconnectionDelayMax: 20 }, { log, id: 'v2-down' })
+    const s = new LiveSession({ url: 'http://127.0.0.1:1/', reconnectionAttempts: 1, reconnectionDelay: 20, reconnectionDelayMax: 20, client: 'v2' }, { log, id: 'v2-down' })
     sessions.push(s)
     s.connect()
     await waitForEntry(log, e => e.kind === 'reconnect_failed')
@@ -124,7 +124,7 @@ describe('liveSessionV2 lifecycle', () => {
 
   it('refuses to emit when not connected, and v2-reserved names', async () => {
     const log = new EventLog()
-    const s = new LiveSessionV2({ url: `${demo.url}/` }, { log, id: 'v2-idle' })
+    const s = new LiveSession({ url: `${demo.url}/`, client: 'v2' }, { log, id: 'v2-idle' })
     sessions.push(s)
     expect(s.emit('chat', ['x']).ok).toBe(false)
     const { s: c } = await connected()
@@ -263,11 +263,11 @@ describe('liveSessionV2 frames (EIO3)', () => {
 })
 
 describe('createSessionSource', () => {
-  it('dispatches client v2 to LiveSessionV2, and dispose stops recording', async () => {
+  it('dispatches client v2 to LiveSession (the v2 adapter), and dispose stops recording', async () => {
     const log = new EventLog()
     const s = createSessionSource({ url: `${demo.url}/namespace2`, client: 'v2' }, { log, id: 'made' })
     sessions.push(s)
-    expect(s).toBeInstanceOf(LiveSessionV2)
+    expect(s).toBeInstanceOf(LiveSession)
     s.connect()
     await waitForState(s, x => x.status === 'connected')
     s.dispose()

@@ -1,7 +1,8 @@
 /**
  * What the in-page benchmark probes measure with (bench/ui.ts runs Chromium with no automation
  * attached, so the page measures itself): animation-frame intervals, long tasks, percentiles, and the
- * POST that carries a report home.
+ * POST that carries a report home. The bare page of the UI ingest part (bench/ui/bare-page.ts) imports it
+ * too, so both pages are measured the same way: keep it free of app imports.
  */
 
 export interface FrameSampler { stop: () => number[] }

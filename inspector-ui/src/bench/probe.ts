@@ -43,7 +43,7 @@ export type ProbeConfig = IngestConfig | BigLogConfig
 
 const ROW = '[data-testid="log-row"]'
 
-// ---- measurement helpers: ./measure (the bare page in bench/ui.ts carries the same ones) ----
+// ---- measurement helpers: ./measure (the bare page, bench/ui/bare-page.ts, imports the same module) ----
 
 /** `usedJSHeapSize` after a full GC when the page may call `gc()` (Chromium `--js-flags=--expose-gc`). */
 async function heapNow(): Promise<number> {

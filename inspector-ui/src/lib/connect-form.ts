@@ -3,7 +3,7 @@
  * Pure (no Vue) so it is tested on its own; the store and components only hold the text.
  */
 import type { CreateSessionOptions } from '../../../src/core/session/create'
-import type { TransportName } from '../../../src/core/types'
+import type { SessionParser, TransportName } from '../../../src/core/types'
 import type { RuntimeConfig } from '../config'
 import JSON5 from 'json5'
 import { handshakePathProblem } from '../../../src/core/diagnose'
@@ -35,6 +35,11 @@ export interface ConnectForm {
   forceNew: boolean
   withCredentials: boolean
   client: 'v4' | 'v2'
+  /**
+   * Socket.IO packet encoding: socket.io-parser (`default`) or socket.io-msgpack-parser (`msgpack`); it must
+   * be the server's. v4 client only (there is no msgpack parser for socket.io 2.x's protocol in this build).
+   */
+  parser: SessionParser
   /** Run the connection in the inspector's Node process (the relay). */
   relay: boolean
   /** Relay only: sent as the `Cookie` header (`a=1; b=2`). */
@@ -86,6 +91,7 @@ export function defaultForm(url: string): ConnectForm {
     forceNew: true,
     withCredentials: false,
     client: 'v4',
+    parser: 'default',
     relay: false,
     cookies: '',
     origin: '',
@@ -253,6 +259,13 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
       errors.headers = problem
   }
 
+  // Forms saved before the field existed have none: the default parser.
+  const parser: SessionParser = form.parser === 'msgpack' ? 'msgpack' : 'default'
+  if (form.parser !== undefined && form.parser !== 'default' && form.parser !== 'msgpack')
+    errors.parser = `Parser: unknown parser "${String(form.parser)}" (use default or msgpack)`
+  else if (parser === 'msgpack' && form.client === 'v2')
+    errors.parser = 'Parser: msgpack needs the v4 client (socket.io-msgpack-parser 3 speaks the Socket.IO protocol of socket.io 3/4, not 2.x)'
+
   if (form.relay && !context.relayAvailable)
     errors.relay = 'The relay is not available: this page was not served by the inspector\'s server (npm start)'
   const cookies = form.cookies.trim()
@@ -312,6 +325,9 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
   }
   if (attempts !== undefined)
     options.reconnectionAttempts = attempts
+  // Only when not the default, so that options remembered before the field existed compare equal.
+  if (parser === 'msgpack')
+    options.parser = 'msgpack'
   if (ackWindow.value !== undefined && ackWindow.value !== DEFAULT_SERVER_ACK_TIMEOUT_MS)
     options.serverAckTimeoutMs = ackWindow.value
   if (auth.value)
@@ -349,6 +365,7 @@ export function optionsToForm(options: ConnectOptions): ConnectForm {
   form.forceNew = options.forceNew ?? true
   form.withCredentials = options.withCredentials ?? false
   form.client = options.client ?? 'v4'
+  form.parser = options.parser === 'msgpack' ? 'msgpack' : 'default'
   form.relay = options.via === 'relay'
   form.cookies = typeof options.cookies === 'string' ? options.cookies : ''
   form.origin = typeof options.origin === 'string' ? options.origin : ''

@@ -3,7 +3,7 @@
  * (entries are immutable). The cache is bounded too.
  */
 import type { LogEntry } from '../../../src/core/types'
-import { binaryPreview, frameWireText, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '../../../src/core'
+import { binaryPreview, frameWireText, kindTitle, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '../../../src/core'
 
 export interface RowText {
   /** Event name, or the lifecycle kind. */
@@ -39,38 +39,38 @@ function build(entry: LogEntry): RowText {
         preview: entry.timedOut ? `no answer within ${formatLatency(entry.latencyMs)}` : previewArgs(entry.args, PREVIEW_CHARS),
       }
     case 'connecting':
-      return { title: 'connecting', argc: undefined, preview: entry.url }
+      return { title: kindTitle(entry), argc: undefined, preview: entry.url }
     case 'connect':
       return {
-        title: 'connect',
+        title: kindTitle(entry),
         argc: undefined,
         preview: `id ${entry.socketId}${entry.transport ? ` over ${entry.transport}` : ''}${entry.recovered ? ' (recovered)' : ''}`,
       }
     case 'connect_error':
       return {
-        title: 'connect_error',
+        title: kindTitle(entry),
         argc: undefined,
         preview: `${entry.message}${entry.data !== undefined ? ` — data: ${previewValue(entry.data, 120)}` : ''}${entry.willRetry ? ' (will retry)' : ''}`,
       }
     case 'disconnect':
-      return { title: 'disconnect', argc: undefined, preview: `${entry.reason} — ${entry.explanation}` }
+      return { title: kindTitle(entry), argc: undefined, preview: `${entry.reason} — ${entry.explanation}` }
     case 'reconnect_attempt':
-      return { title: 'reconnect_attempt', argc: undefined, preview: `attempt ${entry.attempt}` }
+      return { title: kindTitle(entry), argc: undefined, preview: `attempt ${entry.attempt}` }
     case 'reconnect_error':
-      return { title: 'reconnect_error', argc: undefined, preview: entry.message }
+      return { title: kindTitle(entry), argc: undefined, preview: entry.message }
     case 'reconnect':
-      return { title: 'reconnect', argc: undefined, preview: `after ${entry.attempt} ${entry.attempt === 1 ? 'attempt' : 'attempts'}` }
+      return { title: kindTitle(entry), argc: undefined, preview: `after ${entry.attempt} ${entry.attempt === 1 ? 'attempt' : 'attempts'}` }
     case 'reconnect_failed':
-      return { title: 'reconnect_failed', argc: undefined, preview: 'gave up reconnecting' }
+      return { title: kindTitle(entry), argc: undefined, preview: 'gave up reconnecting' }
     case 'upgrading':
     case 'upgrade':
     case 'upgrade_error':
-      return { title: entry.kind, argc: undefined, preview: `${entry.transport ?? ''}${entry.message ? ` ${entry.message}` : ''}` }
+      return { title: kindTitle(entry), argc: undefined, preview: `${entry.transport ?? ''}${entry.message ? ` ${entry.message}` : ''}` }
     case 'frame': {
       // As it went over the wire (`2probe`, `42["chat",…]`), binary as hex (`<4 B: 01 02 03 ab>`).
       const wire = frameWireText(entry)
       return {
-        title: entry.probe ? `${entry.engineType} (probe)` : entry.engineType,
+        title: kindTitle(entry),
         argc: undefined,
         preview: wire !== undefined
           ? (wire.length > PREVIEW_CHARS ? `${wire.slice(0, PREVIEW_CHARS)}…` : wire)
@@ -78,10 +78,11 @@ function build(entry: LogEntry): RowText {
       }
     }
     case 'note':
-      return { title: `note (${entry.level})`, argc: undefined, preview: entry.message }
+      return { title: kindTitle(entry), argc: undefined, preview: entry.message }
     default: {
+      // Unreachable while the switch is exhaustive; at run time an unknown kind still gets a visible row.
       const never: never = entry
-      return { title: String((never as LogEntry).kind), argc: undefined, preview: '' }
+      return { title: kindTitle(never as LogEntry), argc: undefined, preview: '' }
     }
   }
 }

@@ -31,6 +31,16 @@ function urlFromLocation(): string | undefined {
   }
 }
 
+/** `&parser=msgpack` with `?url=`: the link's server speaks socket.io-msgpack-parser. Other values are ignored. */
+function parserFromLocation(): 'msgpack' | undefined {
+  try {
+    return new URLSearchParams(globalThis.location?.search ?? '').get('parser') === 'msgpack' ? 'msgpack' : undefined
+  }
+  catch {
+    return undefined
+  }
+}
+
 export const useConnectStore = defineStore('connect', () => {
   const sessions = useSessionsStore()
   const prefs = usePrefsStore()
@@ -86,6 +96,8 @@ export const useConnectStore = defineStore('connect', () => {
         forms[key] = blankForm()
         if (linkUrl.value) {
           forms[key].url = linkUrl.value
+          if (parserFromLocation())
+            forms[key].parser = 'msgpack'
           linkUrl.value = undefined
         }
       }
@@ -185,13 +197,16 @@ export const useConnectStore = defineStore('connect', () => {
   }
 
   /**
-   * Apply a diagnosis's one-click fix to the tab's form (the user then presses Connect). A suggested path
+   * Apply a diagnosis's one-click fix to the tab's form (the user then presses Connect; the parser switch
+   * connects at once, see LifecyclePanel). A suggested path
    * that the user typed into the URL (where it is taken for the namespace) is removed from the URL.
    */
   function applyFix(tabId: string | undefined, settings: SuggestedSettings & { tlsInsecure?: boolean }): void {
     const form = formFor(tabId)
     if (settings.client)
       form.client = settings.client
+    if (settings.parser)
+      form.parser = settings.parser
     if (settings.transports)
       form.transports = 'websocket'
     if (settings.relay)

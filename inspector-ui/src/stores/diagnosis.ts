@@ -1,6 +1,6 @@
 /**
  * Connection diagnoses, one per session: when a session gets `connect_error` (or disconnects with
- * "ping timeout"), say why with the core's `explainFailure` at once, then probe with `diagnoseConnection`
+ * "ping timeout", or is closed before its first connect: see `CLOSED_BEFORE_CONNECT`), say why with the core's `explainFailure` at once, then probe with `diagnoseConnection`
  * (in the page) and, where the page cannot tell (the core marks such a diagnosis `pageBlind`: a failed
  * request gives no reason, an answer without CORS headers cannot be read), in the inspector's Node process
  * through the relay. Relayed sessions are probed in Node only (their connection runs there).
@@ -16,7 +16,7 @@ import type { ConnectErrorLike, DiagnoseInput, Diagnosis, RelayDiagnoseInput } f
 import type { LogEntry } from '../../../src/core/types'
 import { defineStore } from 'pinia'
 import { shallowRef, watch } from 'vue'
-import { diagnoseConnection, diagnoseThroughRelay, explainFailure } from '../../../src/core'
+import { diagnoseConnection, diagnoseThroughRelay, explainFailure, reconcileParser } from '../../../src/core'
 import { getInspector, relayEndpoint, useSessionsStore } from './sessions'
 
 export interface DiagnosisView {
@@ -35,6 +35,13 @@ export interface DiagnosisView {
   /** Made while the first connection was still pending (no error yet), after this many ms. */
   stillConnectingMs?: number
 }
+
+/**
+ * Disconnect reasons of a connection that closed before Socket.IO's CONNECT was answered (no socket id yet):
+ * the Engine.IO handshake worked and the server hung up, e.g. a server with another parser (it cannot decode
+ * the CONNECT: "parse error" on its side, `transport close` here, then a reconnect loop without connect_error).
+ */
+const CLOSED_BEFORE_CONNECT: ReadonlySet<string> = new Set(['transport close', 'transport error', 'parse error'])
 
 /** A failure with the same message this soon after the last probe belongs to the same streak. */
 const STREAK_MS = 60_000
@@ -72,6 +79,7 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
       transports: options.transports ? [...options.transports] : undefined,
       error: error ? { message: error.message, data: error.data, description: error.description } : undefined,
       disconnectReason,
+      ...(options.parser ? { parser: options.parser } : {}),
     }
     void probe(sessionId, key, input, options.via === 'relay')
   }
@@ -96,7 +104,8 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
     let relayError: string | undefined
     try {
       if (viaRelay && relay) {
-        diagnosis = await diagnoseThroughRelay(relay, nodeInput)
+        // The relay probes with the default parser (it is not told the session's): compare with ours here.
+        diagnosis = reconcileParser(await diagnoseThroughRelay(relay, nodeInput), input.parser)
         where = 'relay'
       }
       else {
@@ -105,7 +114,7 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
         if (stillMine() && relay && diagnosis.pageBlind) {
           set(sessionId, { ...base, status: 'probing', diagnosis, where: 'page' })
           try {
-            diagnosis = await diagnoseThroughRelay(relay, nodeInput)
+            diagnosis = reconcileParser(await diagnoseThroughRelay(relay, nodeInput), input.parser)
             where = 'relay'
           }
           catch (err) {
@@ -137,6 +146,7 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
       url: options.url,
       path: options.path,
       transports: options.transports ? [...options.transports] : undefined,
+      ...(options.parser ? { parser: options.parser } : {}),
     }
     void probe(sessionId, `slow:${options.url}`, input, options.via === 'relay', SLOW_CONNECT_MS)
   }
@@ -167,7 +177,7 @@ export const useDiagnosisStore = defineStore('diagnosis', () => {
         failed(entry.sessionId, { message: entry.message, data: entry.data, description: entry.description }, undefined)
         break
       case 'disconnect':
-        if (entry.reason === 'ping timeout')
+        if (entry.reason === 'ping timeout' || (entry.socketId === undefined && CLOSED_BEFORE_CONNECT.has(entry.reason)))
           failed(entry.sessionId, undefined, entry.reason)
         break
       case 'connect': {

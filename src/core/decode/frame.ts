@@ -1,5 +1,6 @@
-import type { EnginePacketType, FrameEntry, SocketPacketTypeName } from '../types'
+import type { EnginePacketType, FrameEntry, SessionParser, SocketPacketTypeName } from '../types'
 import { Decoder } from 'socket.io-parser'
+import { decodeMsgpackFrame } from './frame-msgpack'
 
 /** Engine.IO `open` handshake (the JSON of the first packet). */
 export interface EngineHandshake {
@@ -25,8 +26,15 @@ export interface DecodedEngineFrame {
 /** A Socket.IO packet carried by an Engine.IO `message`. */
 export interface DecodedSocketFrame {
   kind: 'socket'
-  /** The Engine.IO message text (without the Engine.IO `4`). */
+  /**
+   * The Engine.IO message text (without the Engine.IO `4`); for a msgpack packet (`encoding: 'msgpack'`),
+   * the hex of its first bytes (`84 a4 74 79 …`).
+   */
   raw: string
+  /** Set for a packet of socket.io-msgpack-parser (one binary frame); absent for socket.io-parser's text. */
+  encoding?: 'msgpack'
+  /** msgpack packets: the size of the binary frame. */
+  byteLength?: number
   /** The type on the wire: BINARY_EVENT/BINARY_ACK stay binary (socket.io-parser rewrites them). */
   packetType: SocketPacketTypeName
   nsp: string
@@ -67,6 +75,11 @@ export interface DecodeFrameOptions {
   recovery?: boolean
   /** Attachment cap, as socket.io-parser's `maxAttachments`. @default 10 */
   maxAttachments?: number
+  /**
+   * The session's packet encoding (`SessionSnapshot.parser`): with `msgpack`, a binary message is a whole
+   * msgpack-encoded packet, not an attachment. @default 'default'
+   */
+  parser?: SessionParser
 }
 
 const ENGINE_DIGIT: Record<EnginePacketType, string> = {
@@ -181,8 +194,12 @@ function decodeSocketPacket(raw: string, opts: DecodeFrameOptions, direction: 'i
  * // { kind: 'socket', packetType: 'EVENT', nsp: '/chat', id: 3, eventName: 'hello', args: [1], … }
  * decodeFrame(frame, { recovery: true }) // frame.data === '2["tick",{"n":1},"Q8K384g"]'
  * // { …, eventName: 'tick', args: [{ n: 1 }], recoveryOffset: 'Q8K384g' }
+ * decodeFrame(binaryFrame, { parser: 'msgpack' }) // a msgpack session's binary message
+ * // { kind: 'socket', encoding: 'msgpack', packetType: 'EVENT', eventName: 'chat', raw: '84 a4 …', … }
  */
 export function decodeFrame(frame: FrameEntry, opts: DecodeFrameOptions = {}): DecodedFrame {
+  if (opts.parser === 'msgpack')
+    return decodeMsgpackFrame(frame, f => decodeFrame(f, { ...opts, parser: 'default' }))
   try {
     const data = frame.data
     if (data instanceof Uint8Array)

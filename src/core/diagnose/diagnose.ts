@@ -1,3 +1,4 @@
+import type { SessionParser } from '../types'
 /**
  * Connection diagnostics: when a connection fails, probe the handshake URL ourselves and say why in words a
  * user can act on. Framework-free; runs in a browser page (global `fetch`, CORS applies) and in Node (the
@@ -19,9 +20,11 @@
  *    short, a wait for the server's ping (`ping-timeout`).
  */
 import type { Handshake } from './handshake'
+import type { ConnectReply } from './parser-probe'
 import type { ProbeAnswer } from './probe'
 import type { ConnectErrorLike, DiagnoseInput, Diagnosis, DiagnosisCode, ProbeResult, SuggestedSettings } from './types'
 import { asMalformedHandshakeData, CLIENT_LIBRARY_ERROR, MALFORMED_HANDSHAKE, malformedHandshakeData, readOpenPacket, RELAY_SESSION_CRASHED } from './handshake'
+import { connectBody, connectReplyOf, holdsClose, PARSER_NAMES } from './parser-probe'
 import { handshakePathProblem, parseEioError, pathsInPage, probeFetch, probeWebSocket, refusalMessage, runsInBrowser } from './probe'
 import { DIAGNOSES } from './table'
 
@@ -436,14 +439,15 @@ async function afterAnswer(input: DiagnoseInput, target: Target, body: string, p
     return malformedHandshake(evidence.problem, evidence.packet, evidence.length, probe, `The server answered the probe's handshake request at "${target.path}" with a malformed open packet.`)
   }
   const open = reading.handshake
-  const session = await probeSession(input, target, open, probe, timeoutMs)
+  const { diagnosis: session, serverParser } = await probeSession(input, target, open, probe, timeoutMs)
   if (session)
-    return session
+    return serverParser && !session.serverParser ? { ...session, serverParser } : session
 
   const error = input.error
   const detail = `The server at ${target.origin} answers the Socket.IO v4 handshake at "${target.path}" and accepted a connection to the namespace "${target.namespace}" from the inspector's probe.`
+  const parserSeen = serverParser ? { serverParser } : {}
   if (input.disconnectReason === 'ping timeout') {
-    return make('ping-timeout', `${detail} The session was connected, then the server's heartbeat stopped arriving in time ("ping timeout"); it answers again now.`, probe)
+    return make('ping-timeout', `${detail} The session was connected, then the server's heartbeat stopped arriving in time ("ping timeout"); it answers again now.`, probe, parserSeen)
   }
   if (error) {
     return make('unknown', `${detail} The client's error was "${error.message}"${error.description !== undefined ? ` (${describeValue(error.description, 120)})` : ''}.`, probe, {
@@ -451,9 +455,10 @@ async function afterAnswer(input: DiagnoseInput, target: Target, body: string, p
       suggestion: error.message === 'websocket error'
         ? 'The WebSocket connection failed while polling works: a proxy may block WebSocket. Try polling only, or check the proxy.'
         : DIAGNOSES.unknown.suggestion,
+      ...parserSeen,
     })
   }
-  return make('unknown', detail, probe)
+  return make('unknown', detail, probe, parserSeen)
 }
 
 function allowsOrigin(allowOrigin: string | null | undefined, pageOrigin: string): boolean {
@@ -554,60 +559,146 @@ function packetsOf(body: string): string[] {
   return body ? body.split('\x1E') : []
 }
 
+/** How one CONNECT of the probe went (`connectOver`). */
+type ConnectOutcome
+  = | { kind: 'reply', reply: ConnectReply }
+    /** The server ended the Engine.IO session after the CONNECT (a close packet): it could not decode it? */
+    | { kind: 'closed' }
+    | { kind: 'diagnosis', diagnosis: Diagnosis }
+    /** Nothing conclusive (a proxy's error, an answer without a reply). */
+    | { kind: 'inconclusive' }
+
 /**
- * Use the probe's own Engine.IO session: CONNECT to the URL's namespace and read the server's answer, then,
- * when the heartbeat is short enough, wait for a ping. A diagnosis when something is wrong.
+ * Send a CONNECT to the URL's namespace in `parser`'s encoding over the probe's Engine.IO session `sid`, and
+ * read the server's answer (skipping pings and noops: three reads at most).
  */
-async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Handshake, 'sid' | 'pingInterval' | 'pingTimeout'>, probe: ProbeResult[], timeoutMs: number): Promise<Diagnosis | undefined> {
+async function connectOver(input: DiagnoseInput, target: Target, sid: string, parser: SessionParser, probe: ProbeResult[], timeoutMs: number, purpose: 'namespace' | 'parser'): Promise<ConnectOutcome> {
+  const pageOrigin = input.pageOrigin
+  const url = () => pollingUrl(target, target.path, 4, sid)
+  const post = await probeFetch({ purpose, method: 'POST', url: url(), body: connectBody(parser, target.namespace), origin: pageOrigin, timeoutMs })
+  probe.push(post.result)
+  // Every request of the session names it (`sid`): an Engine.IO server that does not know it is another node.
+  if (unknownSession(post))
+    return { kind: 'diagnosis', diagnosis: stickySessionsMissing(input, target, probe) }
+  if (post.result.outcome !== 'answered' || (post.result.status ?? 0) >= 400)
+    return { kind: 'inconclusive' } // A proxy's error, say; the handshake itself worked.
+  for (let i = 0; i < 3; i++) {
+    const get = await probeFetch({ purpose, url: url(), origin: pageOrigin, timeoutMs })
+    probe.push(get.result)
+    if (get.result.outcome === 'timeout') {
+      return {
+        kind: 'diagnosis',
+        diagnosis: make('ping-timeout', `The server answered the handshake at "${target.path}", then stopped answering: the connection request to the namespace "${target.namespace}" got no reply within ${timeoutMs} ms. `
+        + 'A client sees this as a connection that opens and then times out (no CONNECT reply, then "ping timeout").', probe),
+      }
+    }
+    if (unknownSession(get))
+      return { kind: 'diagnosis', diagnosis: stickySessionsMissing(input, target, probe) }
+    if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
+      return { kind: 'inconclusive' }
+    const packets = packetsOf(get.body)
+    const reply = connectReplyOf(parser, packets, target.namespace)
+    if (reply)
+      return { kind: 'reply', reply }
+    if (holdsClose(packets))
+      return { kind: 'closed' }
+  }
+  return { kind: 'inconclusive' }
+}
+
+/**
+ * A second probe session that sends its CONNECT in `parser`'s encoding: whether the server answers it (a
+ * CONNECT or CONNECT_ERROR reply in that encoding). Its session is closed after.
+ */
+async function answersWith(input: DiagnoseInput, target: Target, parser: SessionParser, probe: ProbeResult[], timeoutMs: number): Promise<boolean> {
+  const handshake = await probeFetch({ purpose: 'parser', url: pollingUrl(target, target.path, 4), origin: input.pageOrigin, timeoutMs })
+  probe.push(handshake.result)
+  if (handshake.result.outcome !== 'answered' || handshake.result.looksLike !== 'eio4-open')
+    return false
+  const reading = readOpenPacket(handshake.body.split('\x1E')[0].slice(1))
+  if (!reading.ok)
+    return false
+  const outcome = await connectOver(input, target, reading.handshake.sid, parser, probe, timeoutMs, 'parser')
+  if (outcome.kind === 'reply' || outcome.kind === 'inconclusive') {
+    const r = await probeFetch({ purpose: 'close', method: 'POST', url: pollingUrl(target, target.path, 4, reading.handshake.sid), body: '1', origin: input.pageOrigin, timeoutMs: Math.min(timeoutMs, 1000) })
+    probe.push(r.result)
+  }
+  return outcome.kind === 'reply'
+}
+
+/** What the server speaks, in a sentence. */
+function serverSpeaks(server: SessionParser): string {
+  return server === 'msgpack'
+    ? 'The server speaks socket.io-msgpack-parser (its `parser` option): every Socket.IO packet is one binary msgpack frame.'
+    : 'The server speaks the default parser (socket.io-parser): its packets are text such as 40 and 42["event",…].'
+}
+
+/** The session's parser is not the server's (`detail`: what the probes saw). */
+function parserMismatch(detail: string, server: SessionParser, probe: ProbeResult[]): Diagnosis {
+  return make('parser-mismatch', `${detail} ${serverSpeaks(server)}`, probe, {
+    ...(server === 'default' ? { title: 'The server speaks a different Socket.IO parser (the default socket.io-parser, not msgpack)' } : {}),
+    suggestion: `Set the Parser option to ${server === 'msgpack' ? '"msgpack (socket.io-msgpack-parser)"' : '"default (socket.io-parser)"'} and connect again. ${DIAGNOSES['parser-mismatch'].suggestion}`,
+    suggestedSettings: { parser: server },
+    serverParser: server,
+  })
+}
+
+/**
+ * A diagnosis made without knowing the session's parser (the relay's Node side is not told it), checked
+ * against it: when the probe found the server speaking another parser (`serverParser`), that is the problem,
+ * whatever else the probe saw (a CONNECT the probe got answered, a session that cannot). Else unchanged.
+ *
+ * @example reconcileParser(await diagnoseThroughRelay(relay, input), 'msgpack').code // 'parser-mismatch' (a default server)
+ */
+export function reconcileParser(diagnosis: Diagnosis, parser: SessionParser | undefined): Diagnosis {
+  const session = parser ?? 'default'
+  const server = diagnosis.serverParser
+  if (!server || server === session || diagnosis.code === 'parser-mismatch')
+    return diagnosis
+  return parserMismatch(`The server answered the probe's CONNECT encoded with ${PARSER_NAMES[server]}; this session encodes its packets with ${PARSER_NAMES[session]}, which the server cannot read.`, server, diagnosis.probe)
+}
+
+/**
+ * Use the probe's own Engine.IO session: CONNECT to the URL's namespace (in the session's encoding) and read
+ * the server's answer, then, when the heartbeat is short enough, wait for a ping. A diagnosis when something
+ * is wrong; `serverParser` when a CONNECT was answered.
+ */
+async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Handshake, 'sid' | 'pingInterval' | 'pingTimeout'>, probe: ProbeResult[], timeoutMs: number): Promise<{ diagnosis?: Diagnosis, serverParser?: SessionParser }> {
   const pageOrigin = input.pageOrigin
   const url = () => pollingUrl(target, target.path, 4, open.sid)
-  const nsp = target.namespace === '/' ? '' : `${target.namespace},`
   const close = async () => {
     const r = await probeFetch({ purpose: 'close', method: 'POST', url: url(), body: '1', origin: pageOrigin, timeoutMs: Math.min(timeoutMs, 1000) })
     probe.push(r.result)
   }
-  const post = await probeFetch({ purpose: 'namespace', method: 'POST', url: url(), body: `40${nsp}`, origin: pageOrigin, timeoutMs })
-  probe.push(post.result)
-  // Every request of the session names it (`sid`): an Engine.IO server that does not know it is another node.
-  if (unknownSession(post))
-    return stickySessionsMissing(input, target, probe)
-  if (post.result.outcome !== 'answered' || (post.result.status ?? 0) >= 400)
-    return undefined // Inconclusive (a proxy's error, say); the handshake itself worked.
-
-  // The CONNECT answer; skip pings and noops (two reads at most).
-  let connectReply: string | undefined
-  for (let i = 0; i < 3 && connectReply === undefined; i++) {
-    const get = await probeFetch({ purpose: 'namespace', url: url(), origin: pageOrigin, timeoutMs })
-    probe.push(get.result)
-    if (get.result.outcome === 'timeout') {
-      return make('ping-timeout', `The server answered the handshake at "${target.path}", then stopped answering: the connection request to the namespace "${target.namespace}" got no reply within ${timeoutMs} ms. `
-        + 'A client sees this as a connection that opens and then times out (no CONNECT reply, then "ping timeout").', probe)
+  const parser = input.parser ?? 'default'
+  const outcome = await connectOver(input, target, open.sid, parser, probe, timeoutMs, 'namespace')
+  if (outcome.kind === 'diagnosis')
+    return { diagnosis: outcome.diagnosis }
+  if (outcome.kind === 'closed') {
+    // Closed over our CONNECT: is it the encoding? Only an answer in the other one says so.
+    const other: SessionParser = parser === 'msgpack' ? 'default' : 'msgpack'
+    if (await answersWith(input, target, other, probe, timeoutMs)) {
+      const detail = `${target.origin} answers the Engine.IO handshake at "${target.path}", then closed the probe's session as soon as it sent its CONNECT `
+        + `to "${target.namespace}" encoded with ${PARSER_NAMES[parser]}, as this session does (the server's decoder could not read it: "parse error"). `
+        + `A second probe that sent the CONNECT encoded with ${PARSER_NAMES[other]} was answered.`
+      return { diagnosis: parserMismatch(detail, other, probe), serverParser: other }
     }
-    if (unknownSession(get))
-      return stickySessionsMissing(input, target, probe)
-    if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
-      return undefined
-    connectReply = packetsOf(get.body).find(p => p.startsWith('40') || p.startsWith('44'))
+    return {}
   }
-  if (connectReply?.startsWith('44')) {
+  if (outcome.kind === 'inconclusive') {
     await close()
-    const json = connectReply.slice(2 + nsp.length)
-    let payload: { message?: unknown, data?: unknown } = {}
-    try {
-      payload = JSON.parse(json) as typeof payload
-    }
-    catch {}
-    const message = String(payload.message ?? json)
+    return {}
+  }
+  const serverParser = parser
+  if (outcome.reply.type === 'CONNECT_ERROR') {
+    await close()
+    const { message, data } = outcome.reply
     if (message === 'Invalid namespace')
-      return invalidNamespace(target, probe, 'The inspector\'s probe connected to the server and asked for the namespace; the server refused it.')
+      return { diagnosis: invalidNamespace(target, probe, 'The inspector\'s probe connected to the server and asked for the namespace; the server refused it.'), serverParser }
     const how = input.error
       ? `The client's error was "${input.error.message}". The inspector's probe (sent without auth) got the server's refusal too.`
       : 'The inspector\'s probe (sent without auth) was refused by the server.'
-    return middlewareRejected(message, payload.data, probe, how)
-  }
-  if (connectReply === undefined) {
-    await close()
-    return undefined
+    return { diagnosis: middlewareRejected(message, data, probe, how), serverParser }
   }
 
   // Connected. Wait for the server's heartbeat when it is short enough (or when a ping timeout is the question).
@@ -615,7 +706,7 @@ async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Han
   const maxWait = input.disconnectReason === 'ping timeout' ? 60_000 : (input.maxPingWaitMs ?? 3000)
   if (heartbeat > maxWait) {
     await close()
-    return undefined
+    return { serverParser }
   }
   const deadline = Date.now() + heartbeat + 500
   while (Date.now() < deadline) {
@@ -624,14 +715,17 @@ async function probeSession(input: DiagnoseInput, target: Target, open: Pick<Han
     if (get.result.outcome === 'timeout')
       break
     if (unknownSession(get))
-      return stickySessionsMissing(input, target, probe)
+      return { diagnosis: stickySessionsMissing(input, target, probe), serverParser }
     if (get.result.outcome !== 'answered' || (get.result.status ?? 0) >= 400)
-      return undefined
+      return { serverParser }
     if (packetsOf(get.body).includes('2')) {
       await close()
-      return undefined
+      return { serverParser }
     }
   }
-  return make('ping-timeout', `The server answered the handshake and accepted the connection to "${target.namespace}", then sent no heartbeat (ping) within pingInterval + pingTimeout `
-    + `(${open.pingInterval} + ${open.pingTimeout} ms). A client closes such a connection with "ping timeout".`, probe)
+  return {
+    diagnosis: make('ping-timeout', `The server answered the handshake and accepted the connection to "${target.namespace}", then sent no heartbeat (ping) within pingInterval + pingTimeout `
+    + `(${open.pingInterval} + ${open.pingTimeout} ms). A client closes such a connection with "ping timeout".`, probe),
+    serverParser,
+  }
 }

@@ -77,7 +77,7 @@ export function bodyExcerpt(body: string, max = EXCERPT_KEEP): string {
  */
 const SOCKETIO_KINDS: ReadonlySet<BodyKind> = new Set(['eio4-open', 'eio3-open'])
 /** Probes inside a session the server opened with a Socket.IO handshake: their answers are Engine.IO payloads. */
-const SESSION_PURPOSES: ReadonlySet<ProbeResult['purpose']> = new Set(['namespace', 'ping', 'close'])
+const SESSION_PURPOSES: ReadonlySet<ProbeResult['purpose']> = new Set(['namespace', 'ping', 'close', 'parser'])
 
 /** What a probe result keeps of a body: Socket.IO answers as they are (capped), anything else as an excerpt. */
 function keptBody(body: string, kind: BodyKind, purpose: ProbeResult['purpose']): string {

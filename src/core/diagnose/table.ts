@@ -94,6 +94,13 @@ export const DIAGNOSES = {
       + 'Use WebSocket only (transports: ["websocket"]: one connection, one node), or turn on sticky sessions on the '
       + 'server side (cookie- or IP-based affinity in the load balancer, or @socket.io/sticky for Node cluster workers).',
   },
+  'parser-mismatch': {
+    title: 'The server speaks a different Socket.IO parser (msgpack?)',
+    suggestion: 'The server and the client must encode packets the same way: socket.io-parser (the default) or '
+      + 'socket.io-msgpack-parser (`new Server(http, { parser })`). Set the Parser option to the one the server uses; '
+      + 'with the other one the Engine.IO handshake works, then the server closes the connection ("parse error") '
+      + 'and socket.io reconnects in a loop that never connects.',
+  },
   'unknown': {
     title: 'The probes found no problem',
     suggestion: 'The server answers the Socket.IO handshake here. Check the options (auth, query, headers), look at '

@@ -1,6 +1,7 @@
 /**
  * Types of the connection diagnostics. Framework-free; runs in the browser and in Node (global `fetch`).
  */
+import type { SessionParser } from '../types'
 
 /** Why a connection failed, as far as the inspector can tell. */
 export type DiagnosisCode
@@ -19,6 +20,7 @@ export type DiagnosisCode
     | 'malformed-handshake'
     | 'ping-timeout'
     | 'sticky-sessions-missing'
+    | 'parser-mismatch'
     | 'unknown'
 
 /** Settings the user can apply with one click to get past the problem. */
@@ -31,12 +33,16 @@ export interface SuggestedSettings {
   relay?: true
   /** Handshake path to use instead. */
   path?: string
+  /** The Socket.IO parser the server speaks (`parser-mismatch`). */
+  parser?: SessionParser
 }
 
 /** What one probe request saw. Kept in the diagnosis so the UI can show the evidence. */
 export interface ProbeResult {
   /** What the probe was for. */
   purpose: 'handshake' | 'handshake-eio3' | 'no-cors' | 'path' | 'namespace' | 'ping' | 'websocket' | 'close'
+    /** A second session of the probe that sends its CONNECT with the other parser (`parser-mismatch`). */
+    | 'parser'
   method: 'GET' | 'POST' | 'WS'
   url: string
   /**
@@ -87,6 +93,12 @@ export interface Diagnosis {
    * CORS headers): a probe from Node, where every answer is readable (the relay), can tell more.
    */
   pageBlind?: true
+  /**
+   * The Socket.IO parser the probe's CONNECT got an answer with (a CONNECT or CONNECT_ERROR reply), when it
+   * got one: what the server speaks. A caller that knows the session's parser better than the probe did (the
+   * relay's Node side is not told it) compares it with `reconcileParser`.
+   */
+  serverParser?: SessionParser
   /** Every probe made, in order. */
   probe: ProbeResult[]
 }
@@ -108,6 +120,11 @@ export interface DiagnoseInput {
   error?: { message: string, data?: unknown, description?: unknown }
   /** Why the session disconnected, when it did (`'ping timeout'` → `ping-timeout`). */
   disconnectReason?: string
+  /**
+   * The session's Socket.IO parser: the probe sends its CONNECT encoded the same way, and tries the other
+   * one when the server closes the session over it (`parser-mismatch`). @default 'default'
+   */
+  parser?: SessionParser
   /** `location.origin` in a browser; `undefined` in Node. In Node it is sent as `Origin` to check CORS. */
   pageOrigin?: string
   /** Handshake paths to try besides the URL's path and `COMMON_PATHS` when the given one does not answer. */

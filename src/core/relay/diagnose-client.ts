@@ -9,8 +9,8 @@
  */
 import type { Socket } from 'socket.io-client'
 import type { Diagnosis } from '../diagnose/types'
-import type { RelayEndpoint } from '../session/relay-session'
 import type { RelayClientEvents, RelayDiagnoseInput, RelayDiagnoseResult, RelayServerEvents } from './protocol'
+import type { RelayEndpoint } from './relay-session'
 import { io } from 'socket.io-client'
 import { RELAY_PATH } from './protocol'
 

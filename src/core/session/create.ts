@@ -1,7 +1,10 @@
+import type { RelayOpenOptions } from '../relay/protocol'
 /**
- * One entry point for every kind of live session: the v4 client in this runtime (`LiveSession`), the v2
- * client (`LiveSessionV2`, for socket.io 2.x servers and `allowEIO3` servers), or either of them run by the
- * inspector's Node process and streamed here (`RelaySession`, `via: 'relay'`). All implement `SessionSource`.
+ * The one factory of live sessions: a `LiveSession` in this runtime over the client the options ask for
+ * (socket.io-client 4.x by default, `parser: 'msgpack'` too; 2.x with `client: 'v2'`, for socket.io 2.x and
+ * `allowEIO3` servers), or the same session run by the inspector's Node process and streamed here
+ * (`RelaySession`, `via: 'relay'`). The relay's Node side builds its sessions here too. All implement
+ * `SessionSource`.
  *
  * @example
  * const s = createSessionSource({ url: 'http://localhost:3002/namespace1', client: 'v2' }, { log, id: 's1' })
@@ -10,14 +13,12 @@
  *   { log, id: 's2' },
  * )
  */
-import type { RelayOpenOptions } from '../relay/protocol'
-import type { InspectorLog, SessionCarryOver, SessionSource } from '../types'
-import type { SessionTlsOptions } from './live-session'
+import type { RelayEndpoint } from '../relay/relay-session'
+import type { EntrySink, SessionCarryOver, SessionSource } from '../types'
+import type { SessionTlsOptions } from './clients/adapter'
 import type { ManagerPool } from './manager-pool'
-import type { RelayEndpoint } from './relay-session'
+import { RelaySession } from '../relay/relay-session'
 import { LiveSession } from './live-session'
-import { LiveSessionV2 } from './live-session-v2'
-import { RelaySession } from './relay-session'
 
 export interface CreateSessionOptions extends RelayOpenOptions {
   /** Connect from this runtime, or through the inspector's relay. @default 'direct' */
@@ -27,7 +28,8 @@ export interface CreateSessionOptions extends RelayOpenOptions {
 }
 
 export interface CreateSessionDeps {
-  log: InspectorLog
+  /** Where entries go: the page's `InspectorLog`, or any `EntrySink` (the relay streams them to the page). */
+  log: EntrySink
   id?: string
   /** Shared Managers for v4 sessions with `forceNew: false` (see ManagerPool). */
   managers?: ManagerPool
@@ -37,9 +39,9 @@ export interface CreateSessionDeps {
 
 /**
  * Build the session the options ask for (not connected yet: call `connect()`).
- * Throws a TypeError for `via: 'relay'` without a relay endpoint, and for an invalid URL.
+ * Throws a TypeError for `via: 'relay'` without a relay endpoint, for an invalid URL, client or parser.
  * Direct sessions ignore `cookies` and `origin` (only the relay can send them; in Node, put a `Cookie` or
- * `Origin` header into `extraHeaders` instead); `tls` (`ca`, `rejectUnauthorized`) goes to the Manager, which
+ * `Origin` header into `extraHeaders` instead); `tls` (`ca`, `rejectUnauthorized`) goes to the client, which
  * uses it in Node (the relay) and ignores it in a browser.
  */
 export function createSessionSource(options: CreateSessionOptions, deps: CreateSessionDeps): SessionSource {
@@ -50,10 +52,8 @@ export function createSessionSource(options: CreateSessionOptions, deps: CreateS
     return new RelaySession(rest, { log: deps.log, relay, id: deps.id, carry: deps.carry })
   }
   const { cookies: _cookies, origin: _origin, tls, ...direct } = rest
-  // TLS options reach the Manager (Node transports use them; a browser ignores them).
+  // TLS options reach the client (Node transports use them; a browser ignores them).
   const withTls = tls ? { ...direct, ...pickTls(tls) } : direct
-  if (direct.client === 'v2')
-    return new LiveSessionV2(withTls, { log: deps.log, id: deps.id, carry: deps.carry })
   return new LiveSession(withTls, { log: deps.log, id: deps.id, managers: deps.managers, carry: deps.carry })
 }
 

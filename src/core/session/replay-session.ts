@@ -5,7 +5,8 @@ const READ_ONLY = 'This session is an imported capture (read-only): it cannot co
 /**
  * An imported capture, behind the same interface as a live session (the UI never asks "is this a file?").
  * Read-only: `connect`/`disconnect`/`reconnect` do nothing, `emit`/`answerAck` return an error result.
- * Its snapshot is the one recorded in the file (`readonly: true`, no pending acks).
+ * Its snapshot is the one recorded in the file (`readonly: true`, no pending acks, no live heartbeat), with
+ * the parser the session used (`parser: 'msgpack'`, absent for the default), so its frames decode with it.
  * @example
  * const r = importCapture(text)
  * if (r.ok) for (const snap of r.sessions) new ReplaySession(snap)
@@ -17,12 +18,15 @@ export class ReplaySession implements SessionSource {
 
   constructor(snapshot: SessionSnapshot, options: { id?: string } = {}) {
     this.id = options.id ?? snapshot.id
+    // A heartbeat is a live connection's; the parser stays (only when not the default, as live sessions set it).
+    const { heartbeat: _heartbeat, parser, ...recorded } = snapshot
     this.snap = Object.freeze({
-      ...snapshot,
+      ...recorded,
       id: this.id,
       readonly: true,
       idHistory: Object.freeze([...snapshot.idHistory]),
       pendingServerAcks: Object.freeze([]),
+      ...(parser !== undefined && parser !== 'default' ? { parser } : {}),
     })
   }
 

@@ -1,7 +1,7 @@
 /**
- * Helpers and defaults shared by the sessions (v4 `LiveSession`, v2 `LiveSessionV2`, `RelaySession`): one
- * place for what they must do the same way (state listeners, error text, plain error details, frame sizes,
- * default timeouts).
+ * Helpers and defaults shared by the sessions (`LiveSession` over its client adapters, and the page side of
+ * the relay, `RelaySession`): one place for what they must do the same way (refusal wording, state
+ * listeners, error text, plain error details, frame sizes, default timeouts).
  */
 import type { Disposer, SessionEvents, SessionSnapshot } from '../types'
 import { RESERVED_EVENTS } from '../composer/parse'
@@ -22,6 +22,21 @@ export function emitRefusal(disposed: boolean, name: unknown, client: 'v4' | 'v2
   if (client === 'v2' ? RESERVED_EVENTS_V2.has(name) : RESERVED_EVENTS.includes(name))
     return `"${name}" is reserved by Socket.IO${client === 'v2' ? ' (2.x)' : ''} and cannot be emitted.`
   return undefined
+}
+
+/**
+ * Why an emit is refused when the session is not connected. Socket.IO would buffer the packet and send it
+ * on the next connection; the inspector refuses, so the user sees it was not sent.
+ */
+export function notSentError(everConnected: boolean, status: string): string {
+  return everConnected
+    ? `Not sent: the session is ${status}. Socket.IO would buffer it until the next connection; the inspector does not.`
+    : 'Not sent: the session has never connected. Connect first.'
+}
+
+/** What `answerAck` answers for a correlation id that is not pending. */
+export function noPendingAckError(correlationId: string): string {
+  return `No pending ack request ${correlationId} (already answered, expired, or unknown).`
 }
 
 /** A session's `state` listeners: `on('state')`, and a notify that one throwing listener cannot break. */

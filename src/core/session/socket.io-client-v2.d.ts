@@ -1,6 +1,6 @@
 /**
  * Local type declaration for `socket.io-client-v2` (an npm alias of socket.io-client@2.5.0, which ships
- * no types). Only what LiveSessionV2 uses; names and shapes follow socket.io-client 2.x's `lib/`.
+ * no types). Only what the v2 client adapter (clients/client-v2.ts) uses; names and shapes follow socket.io-client 2.x's `lib/`.
  */
 declare module 'socket.io-client-v2' {
   type Listener = (...args: any[]) => void

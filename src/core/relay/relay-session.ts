@@ -18,13 +18,12 @@
  * s.connect()
  */
 import type { Socket } from 'socket.io-client'
-import type { RelayClientEvents, RelayOpenOptions, RelayResult, RelayServerEvents } from '../relay/protocol'
 import type {
   ConnectErrorEntry,
   Disposer,
   EmitOptions,
   EmitResult,
-  InspectorLog,
+  EntrySink,
   LogEntry,
   NewEntry,
   NoteEntry,
@@ -34,10 +33,11 @@ import type {
   SessionSource,
   SessionStatus,
 } from '../types'
+import type { RelayClientEvents, RelayOpenOptions, RelayResult, RelayServerEvents } from './protocol'
 import { io } from 'socket.io-client'
-import { RELAY_PATH } from '../relay/protocol'
-import { decodeEntries, decodeWire, encodeWire } from '../relay/wire'
-import { DISPOSED_ERROR, emitRefusal, StateListeners } from './shared'
+import { DISPOSED_ERROR, emitRefusal, noPendingAckError, notSentError, StateListeners } from '../session/shared'
+import { RELAY_PATH } from './protocol'
+import { decodeEntries, decodeWire, encodeWire } from './wire'
 
 /** Where the relay is: what the inspector's server put into the page's config. */
 export interface RelayEndpoint {
@@ -54,7 +54,8 @@ export interface RelayEndpoint {
 }
 
 export interface RelaySessionDeps {
-  log: InspectorLog
+  /** Where the relayed entries go (the page's log). */
+  log: EntrySink
   relay: RelayEndpoint
   id?: string
   /** Taken over from the session this one replaces in its tab (`Inspector.replaceSession`). */
@@ -75,7 +76,7 @@ function namespaceOf(url: string): string {
 export class RelaySession implements SessionSource {
   readonly id: string
   private readonly options: RelayOpenOptions
-  private readonly log: InspectorLog
+  private readonly log: EntrySink
   private readonly relay: RelayEndpoint
   private readonly stateListeners = new StateListeners()
   private socket: Socket<RelayServerEvents, RelayClientEvents> | undefined
@@ -84,6 +85,8 @@ export class RelaySession implements SessionSource {
   private seq = 0
   /** The relay refused or lost us: no relayed session exists any more. */
   private broken = false
+  /** The relayed session was connected once (the refusal of an emit says so, as a direct session's does). */
+  private everConnected = false
   /**
    * Start of the correlation ids, the page's (`.r`) and the relayed session's (`.i`, `.o`: the relay names
    * its session so): the id, or a replaced tab's own prefix, so they never repeat the earlier session's.
@@ -162,7 +165,7 @@ export class RelaySession implements SessionSource {
       return { ok: false, error: refusal }
     const socket = this.socket
     if (!socket || this.snap.status !== 'connected')
-      return { ok: false, error: `Not sent: the session is ${this.snap.status}. Connect first.` }
+      return { ok: false, error: notSentError(this.everConnected, this.snap.status) }
     let text: string
     try {
       text = encodeWire([...args])
@@ -182,7 +185,7 @@ export class RelaySession implements SessionSource {
     if (this.disposed)
       return { ok: false, error: DISPOSED_ERROR }
     if (!this.snap.pendingServerAcks.some(p => p.correlationId === correlationId))
-      return { ok: false, error: `No pending ack request ${correlationId} (already answered, expired, or unknown).` }
+      return { ok: false, error: noPendingAckError(correlationId) }
     const socket = this.socket
     if (!socket)
       return { ok: false, error: 'Not sent: the relay is not connected.' }
@@ -299,7 +302,6 @@ export class RelaySession implements SessionSource {
       kind: 'connect_error',
       direction: 'local',
       message,
-      data: undefined,
       description,
       willRetry: false,
     })
@@ -311,7 +313,8 @@ export class RelaySession implements SessionSource {
   }
 
   private append<E extends LogEntry>(fields: Omit<E, 'id' | 'sessionId' | 'time' | 'mono'>): void {
-    this.log.append({ ...fields, sessionId: this.id, time: Date.now(), mono: performance.now() } as unknown as NewEntry<E>)
+    const mono = performance.now()
+    this.log.append({ ...fields, sessionId: this.id, time: performance.timeOrigin + mono, mono } as unknown as NewEntry<E>)
   }
 
   private patch(p: Partial<{ status: SessionStatus, lastError: string | undefined, socketId: string | undefined, pendingServerAcks: SessionSnapshot['pendingServerAcks'], heartbeat: SessionSnapshot['heartbeat'] }>): void {
@@ -321,6 +324,8 @@ export class RelaySession implements SessionSource {
   private setSnapshot(s: SessionSnapshot): void {
     if (this.disposed)
       return
+    if (s.status === 'connected')
+      this.everConnected = true
     this.snap = Object.freeze(s)
     this.stateListeners.emit(this.snap)
   }
