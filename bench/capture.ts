@@ -1,4 +1,4 @@
-import type { EventEntry } from '../src/core'
+import type { EventEntry } from '#core'
 /**
  * Part of `npm run bench`: the throughput of `socketio-inspector capture --out FILE` against a bare
  * socket.io-client receiving the same stream in the same run (issue 14: goal ≥ 0.9×, nothing lost).
@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { importCapture } from '../src/core'
+import { importCapture } from '#core'
 import { median, startStreamServerProcess } from './ingest'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')

@@ -7,8 +7,8 @@
 import type { BenchPayload } from './stream-server'
 import { performance } from 'node:perf_hooks'
 import process from 'node:process'
+import { Inspector } from '#core'
 import { io } from 'socket.io-client'
-import { Inspector } from '../src/core/index'
 
 type Variant = 'bare' | 'log' | 'frames'
 const [variant, payload, countText, portText] = process.argv.slice(2) as [Variant, BenchPayload, string, string]

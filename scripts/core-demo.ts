@@ -6,9 +6,9 @@
  *
  * Exits 0 when the whole scenario ran (connected, acked, quiz answered, result received), 1 otherwise.
  */
-import type { LogEntry } from '../src/core/index'
+import type { LogEntry } from '#core'
 import process from 'node:process'
-import { decodeFrame, formatBytes, Inspector, previewArgs } from '../src/core/index'
+import { decodeFrame, formatBytes, Inspector, previewArgs } from '#core'
 
 const argv = process.argv.slice(2)
 const url = argv.find(a => !a.startsWith('--'))

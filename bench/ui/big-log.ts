@@ -3,7 +3,7 @@
  * no automation attached): first screen, filters, scrolling, heap per entry, measured by the probe in the
  * page (inspector-ui/src/bench/probe.ts). The capture is made here with the core's `exportLog`.
  */
-import type { SessionSnapshot } from '../../src/core/types'
+import type { SessionSnapshot } from '#core'
 import type { BenchHttp, BenchSection, Log, Report } from './shared'
 import { median } from '../ingest'
 import { fmt, mb, mid, ms, ms1, runPageUnattached, verdict, worst } from './shared'

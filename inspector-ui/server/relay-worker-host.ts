@@ -13,11 +13,10 @@
  * })
  * w.command('connect')
  */
-import type { EmitResult, SessionOptions, SessionSnapshot } from '../../src/core/types'
+import type { EmitResult, SessionOptions, SessionSnapshot } from '#core'
 import type { FromWorker, RelayWorkerData, ToWorker } from './relay-worker'
 import { Worker } from 'node:worker_threads'
-import { RELAY_SESSION_CRASHED } from '../../src/core/diagnose/handshake'
-import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire'
+import { decodeWire, encodeEntries, encodeWire, RELAY_SESSION_CRASHED } from '#core'
 
 /** The worker's first module (plain JavaScript: it registers tsx for the TypeScript one). */
 const BOOT = new URL('./relay-worker-boot.mjs', import.meta.url)

@@ -11,11 +11,9 @@
  * results of emits and ack answers). Entries carry this thread's monotonic clock, and so does the `sentMono`
  * of their batch: the page shifts both by the same offset.
  */
-import type { EmitOptions, EmitResult, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
+import type { EmitOptions, EmitResult, LogEntry, SessionOptions, SessionSource } from '#core'
 import { parentPort, workerData } from 'node:worker_threads'
-import { EntryStream } from '../../src/core/relay/entry-stream'
-import { decodeWire, encodeEntries, encodeWire } from '../../src/core/relay/wire'
-import { createSessionSource } from '../../src/core/session/create'
+import { createSessionSource, decodeWire, encodeEntries, encodeWire, EntryStream } from '#core'
 
 /** What the host gives a worker when it starts it (`workerData`). */
 export interface RelayWorkerData {

@@ -1,3 +1,4 @@
+import type { EmitResult, RelayClientEvents, RelayCommand, RelayDiagnoseInput, RelayOpenOptions, RelayResult, RelayServerEvents, SessionOptions } from '#core'
 /**
  * The relay: the page asks the inspector's own Node process to open a Socket.IO connection for it. The
  * connection runs here with socket.io-client (v4 or v2), so it can send what a browser cannot: any
@@ -25,14 +26,10 @@
  */
 import type http from 'node:http'
 import type { Socket } from 'socket.io'
-import type { RelayClientEvents, RelayCommand, RelayDiagnoseInput, RelayOpenOptions, RelayResult, RelayServerEvents } from '../../src/core/relay/protocol'
-import type { EmitResult, SessionOptions } from '../../src/core/types'
 import type { RelayWorkerData } from './relay-worker'
 import { timingSafeEqual } from 'node:crypto'
+import { diagnoseConnection, handshakePathProblem, RELAY_PATH } from '#core'
 import { Server } from 'socket.io'
-import { diagnoseConnection } from '../../src/core/diagnose/diagnose'
-import { handshakePathProblem } from '../../src/core/diagnose/probe'
-import { RELAY_PATH } from '../../src/core/relay/protocol'
 import { SessionWorker } from './relay-worker-host'
 
 export interface RelayOptions {

@@ -12,14 +12,14 @@
  *   temporary file renamed over it, so the file at `--out` is never half-written.
  * While the capture runs the file is importable up to its last whole line.
  */
-import type { CaptureHeaderFields, SessionSnapshot } from '../core'
+import type { CaptureHeaderFields, SessionSnapshot } from '#core'
 import type { CaptureFormat } from './types'
 import { once } from 'node:events'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { open, rename, rm } from 'node:fs/promises'
 import process from 'node:process'
 import { pipeline } from 'node:stream/promises'
-import { CAPTURE_FORMAT, CAPTURE_VERSION, encodeCaptureHeader } from '../core'
+import { CAPTURE_FORMAT, CAPTURE_VERSION, encodeCaptureHeader } from '#core'
 
 /** Spaces reserved after the streamed header of a file, for its final version (a few reconnections' worth). */
 export const HEADER_RESERVE = 2048

@@ -14,12 +14,12 @@
  *   connection's context, and frames are recorded only when `--frames` asks for them.
  * - Progress goes to stderr only when it is a terminal: a live counter and rate, then one summary line.
  */
-import type { LogEntry, SessionSnapshot, SessionSource } from '../core'
+import type { LogEntry, SessionSnapshot, SessionSource } from '#core'
 import type { CaptureTarget } from './capture-output'
 import type { ConnectionOptions } from './connection-options'
 import type { CaptureFlags, CliIO } from './types'
 import { resolve } from 'node:path'
-import { createSessionSource, EventLog, globToRegExp } from '../core'
+import { createSessionSource, EventLog, globToRegExp } from '#core'
 import { CaptureOutput } from './capture-output'
 import { parseConnectionOptions, parseConnectUrl, usageError } from './connection-options'
 import { reportConnectionFailure, terminalSafe } from './diagnosis'

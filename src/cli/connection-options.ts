@@ -7,11 +7,11 @@
  * requests too, `--cookie` and `--origin` become the `Cookie` and `Origin` headers, and `--ca`/`--insecure`
  * set the TLS rules of the connection.
  */
-import type { CreateSessionOptions, TransportName } from '../core'
+import type { CreateSessionOptions, TransportName } from '#core'
 import type { CliIO, ConnectionFlags } from './types'
 import { readFileSync } from 'node:fs'
+import { handshakePathProblem } from '#core'
 import JSON5 from 'json5'
-import { handshakePathProblem } from '../core'
 import { EXIT } from './types'
 
 /** Session options without the URL (the command adds it): what `parseConnectionOptions` returns. */

@@ -5,10 +5,10 @@
  * refusal), else `diagnoseConnection`'s probes, run from this process as the relay runs them. Settings the
  * diagnosis suggests are spelled as this command's flags.
  */
-import type { ConnectErrorLike, Diagnosis, SuggestedSettings } from '../core'
+import type { ConnectErrorLike, Diagnosis, SuggestedSettings } from '#core'
 import type { ConnectionOptions } from './connection-options'
 import type { CliIO } from './types'
-import { diagnoseConnection, explainFailure } from '../core'
+import { diagnoseConnection, explainFailure } from '#core'
 
 export interface FailureInput {
   url: string

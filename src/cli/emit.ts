@@ -8,10 +8,10 @@
  * Exit codes: 0 sent (and acked); 1 the connection failed or was refused (the UI's diagnosis on stderr), or
  * it closed before the ack; 2 a bad flag, URL or ARGS; 3 no ack within `--timeout` (10 s by default).
  */
-import type { AckEntry, ConnectErrorEntry, DisconnectEntry, LogEntry, SessionSource } from '../core'
+import type { AckEntry, ConnectErrorEntry, DisconnectEntry, LogEntry, SessionSource } from '#core'
 import type { CliIO, EmitFlags } from './types'
 import process from 'node:process'
-import { createSessionSource, EventLog, parseComposer, taggedReplacer } from '../core'
+import { createSessionSource, EventLog, parseComposer, taggedReplacer } from '#core'
 import { parseConnectionOptions, parseConnectUrl, usageError } from './connection-options'
 import { reportConnectionFailure, terminalSafe } from './diagnosis'
 import { EXIT } from './types'

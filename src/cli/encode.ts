@@ -14,9 +14,9 @@
  * TODO: the same Buffer cost is in the core's `encodeEntry` for the relay's wire and the export in Node;
  * this walk could move there.
  */
-import type { LogEntry } from '../core'
+import type { LogEntry } from '#core'
 import { Buffer } from 'node:buffer'
-import { encodeEntry } from '../core'
+import { encodeEntry } from '#core'
 
 /** Values the walk visits before it leaves an entry to `encodeEntry` (a huge payload is not worth checking twice). */
 const WALK_BUDGET = 10_000

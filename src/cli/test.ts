@@ -15,12 +15,12 @@
  * - `--bail` stops at the first failing step: the rest of that file, and the files after it, do not run
  *   (reported as skipped).
  */
-import type { Scenario, ScenarioRunResult, ScenarioStep, StepResult } from '../core'
+import type { Scenario, ScenarioRunResult, ScenarioStep, StepResult } from '#core'
 import type { ConnectionOptions } from './connection-options'
 import type { CliIO } from './types'
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { parseScenario, retarget, runScenario, ScenarioError } from '../core'
+import { parseScenario, retarget, runScenario, ScenarioError } from '#core'
 import { parseConnectUrl, usageError } from './connection-options'
 import { reportConnectionFailure, terminalSafe } from './diagnosis'
 import { outputProblem } from './output-file'

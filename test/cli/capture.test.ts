@@ -1,10 +1,10 @@
+import type { EventEntry, LogEntry, SessionSnapshot } from '#core'
 /**
  * `socketio-inspector capture`, run as a child process (from the sources, and from the build when it is
  * fresh) against real servers on 127.0.0.1: what it writes must be the capture format the UI's Import opens,
  * complete however the capture stops.
  */
 import type { CaptureFlags } from '../../src/cli/types'
-import type { EventEntry, LogEntry, SessionSnapshot } from '../../src/core'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { CliServer } from '../fixtures/cli-server'
 import type { CliMode } from './cli-process'
@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
+import { encodeEntry, importCapture, openCapture } from '#core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runCapture } from '../../src/cli/capture'
 import { CaptureOutput } from '../../src/cli/capture-output'
-import { encodeEntry, importCapture, openCapture } from '../../src/core'
 import { MIDDLEWARE_ERROR, startMiddlewareServer, startNothingListening, startRestartingServer, startTlsServer, startV2Server } from '../fixtures/broken-servers'
 import { GUARD_ERROR, startCliServer } from '../fixtures/cli-server'
 import { cliModes, killAllCli, runCli, startCli } from './cli-process'

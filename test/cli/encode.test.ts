@@ -1,8 +1,8 @@
-import type { LogEntry } from '../../src/core'
+import type { LogEntry } from '#core'
 import { Buffer } from 'node:buffer'
+import { encodeEntry, importCapture } from '#core'
 import { describe, expect, it } from 'vitest'
 import { encodeCaptureEntry } from '../../src/cli/encode'
-import { encodeEntry, importCapture } from '../../src/core'
 
 const event = (args: unknown[], extra: Record<string, unknown> = {}): LogEntry => ({ id: 7, kind: 'event', sessionId: 's1', time: 1796162227024.3037, mono: 511.508878, direction: 'in', name: 'tick', args, bytes: 194, ...extra }) as LogEntry
 

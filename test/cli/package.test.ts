@@ -15,9 +15,9 @@ import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { importCapture } from '#core'
 import { Server } from 'socket.io'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importCapture } from '../../src/core/export/format'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')

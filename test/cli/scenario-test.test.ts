@@ -1,5 +1,3 @@
-import type { StartedDemoServer } from '../../demo-server/src/start'
-import type { FileReport } from '../../src/cli/test'
 /**
  * `socketio-inspector test`, run as a child process from the sources (as users run it), against real demo
  * servers on 127.0.0.1: a capture of the tutorial's rooms flow (two sessions recorded with the core) replays
@@ -7,16 +5,18 @@ import type { FileReport } from '../../src/cli/test'
  * broadcast), and a damaged file is refused (exit 2). The scenario exported as a Vitest file runs with this
  * repository's vitest, green and red the same way.
  */
-import type { LogEntry, Scenario, SessionSource } from '../../src/core'
+import type { LogEntry, Scenario, SessionSource } from '#core'
+import type { StartedDemoServer } from '../../demo-server/src/start'
+import type { FileReport } from '../../src/cli/test'
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
+import { createSessionSource, EventLog, exportLog, parseScenario, scenarioToVitest } from '#core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServer } from '../../demo-server/src/start'
 import { formatDefault, formatJson, formatJunit, xmlEscape } from '../../src/cli/test'
-import { createSessionSource, EventLog, exportLog, parseScenario, scenarioToVitest } from '../../src/core'
 import { startNothingListening } from '../fixtures/broken-servers'
 import { killAllCli, ROOT, runCli } from './cli-process'
 

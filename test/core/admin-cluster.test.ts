@@ -1,3 +1,4 @@
+import type { LogEntry, SerializedSocket, ServerStats, SocketRow } from '#core'
 /**
  * The server view's model and admin client with several servers (issue 18): a node row per `server_stats`
  * serverId, each socket marked with its node (`data.node`), the node rows listing their sockets; the
@@ -6,11 +7,10 @@
  */
 import type { Socket } from 'socket.io-client'
 import type { StartedDemoCluster } from '../../demo-server/src/cluster/start'
-import type { LogEntry, SerializedSocket, ServerStats, SocketRow } from '../../src/core'
+import { AdminClient, MAX_NODE_NAME, nodeOfData, rowKey, ServerModel, SessionNodes } from '#core'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoCluster } from '../../demo-server/src/cluster/start'
-import { AdminClient, MAX_NODE_NAME, nodeOfData, rowKey, ServerModel, SessionNodes } from '../../src/core'
 import { freePortRange } from '../fixtures/net-utils'
 import { until } from './admin-helpers'
 

@@ -1,6 +1,6 @@
+import type { ServerModel } from '#core'
 /** Helpers shared by the admin-ui protocol tests. */
 import type { Socket } from 'socket.io-client'
-import type { ServerModel } from '../../src/core/admin'
 import { io } from 'socket.io-client'
 
 export async function connectClients(url: string, count: number, batch = 250): Promise<Socket[]> {

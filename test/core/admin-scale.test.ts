@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client'
 import type { PlainServer } from './admin-helpers'
+import { AdminClient } from '#core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AdminClient } from '../../src/core/admin'
 import { closeAll, compareWithServer, connectClients, startPlainServer, until } from './admin-helpers'
 
 const SOCKETS = 5000

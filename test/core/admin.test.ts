@@ -2,10 +2,10 @@ import type { Socket } from 'socket.io-client'
 import type { StartedDemoServer } from '../../demo-server/src/start'
 import type { PlainServer } from './admin-helpers'
 import http from 'node:http'
+import { AdminClient, rowKey, ServerModel } from '#core'
 import { Server } from 'socket.io'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServer } from '../../demo-server/src/start'
-import { AdminClient, rowKey, ServerModel } from '../../src/core/admin'
 import { closeAll, compareWithServer, connectClients, startPlainServer, until } from './admin-helpers'
 
 const DEMO_NSPS = ['/', '/namespace1', '/namespace2']

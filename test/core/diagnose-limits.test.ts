@@ -5,9 +5,9 @@
  */
 import type { AddressInfo } from 'node:net'
 import http from 'node:http'
+import { bodyExcerpt, diagnoseConnection, handshakePathProblem } from '#core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveDiagnoseInput } from '../../inspector-ui/server/relay'
-import { bodyExcerpt, diagnoseConnection, handshakePathProblem } from '../../src/core/diagnose'
 
 /** What a loopback-only service would never hand to a page. */
 const SECRET = 'LOOPBACK-ONLY-SECRET-7f3a'

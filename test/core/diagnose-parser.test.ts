@@ -4,8 +4,8 @@
  * closed by the server, the other encoding is answered.
  */
 import type { ParserServer } from '../fixtures/msgpack-server'
+import { connectBody, connectReplyOf, diagnoseConnection, DIAGNOSES, explainFailure, reconcileParser } from '#core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connectBody, connectReplyOf, diagnoseConnection, DIAGNOSES, explainFailure, reconcileParser } from '../../src/core/diagnose'
 import { LOCKED_MESSAGE, startParserServer } from '../fixtures/msgpack-server'
 
 const servers: ParserServer[] = []

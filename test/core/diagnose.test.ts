@@ -1,18 +1,14 @@
+import type { Diagnosis, UpgradeEntry } from '#core'
 /**
  * Connection diagnostics against real broken servers (test/fixtures/broken-servers.ts), from Node: the
  * probes are real HTTP requests and the error causes are Node's.
  */
 import type { AddressInfo } from 'node:net'
-import type { Diagnosis } from '../../src/core/diagnose'
-import type { UpgradeEntry } from '../../src/core/types'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import { createServer } from 'node:http'
+import { classifyBody, diagnoseConnection, DIAGNOSES, DIAGNOSIS_CODES, EventLog, explainFailure, explainUpgradeError, LiveSession, parseTarget, pathsInPage, refusalMessage } from '#core'
 import { io as ioc } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { classifyBody, diagnoseConnection, DIAGNOSES, DIAGNOSIS_CODES, explainFailure, parseTarget, pathsInPage, refusalMessage } from '../../src/core/diagnose'
-import { EventLog } from '../../src/core/log/event-log'
-import { explainUpgradeError } from '../../src/core/session/explain'
-import { LiveSession } from '../../src/core/session/live-session'
 import {
   ALLOWED_ORIGIN,
   APP_PATH,

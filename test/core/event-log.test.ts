@@ -1,6 +1,6 @@
-import type { LogEntry } from '../../src/core/types'
+import type { LogEntry } from '#core'
+import { EventLog } from '#core'
 import { describe, expect, it, vi } from 'vitest'
-import { EventLog } from '../../src/core/log/event-log'
 import { eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 describe('eventLog', () => {

@@ -1,5 +1,5 @@
+import { explainConnectError, explainDisconnect } from '#core'
 import { describe, expect, it } from 'vitest'
-import { explainConnectError, explainDisconnect } from '../../src/core/session/explain'
 
 describe('explainDisconnect', () => {
   it.each([

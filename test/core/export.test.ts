@@ -1,9 +1,6 @@
-import type { EventEntry } from '../../src/core/types'
+import type { EventEntry } from '#core'
+import { CAPTURE_FORMAT, CAPTURE_VERSION, encodeCaptureHeader, EventLog, exportLog, exportNdjson, importCapture, Inspector, isDeepPlaceholder, MAX_ENCODE_DEPTH, ReplaySession } from '#core'
 import { describe, expect, it } from 'vitest'
-import { CAPTURE_FORMAT, CAPTURE_VERSION, encodeCaptureHeader, exportLog, exportNdjson, importCapture, isDeepPlaceholder, MAX_ENCODE_DEPTH } from '../../src/core/export/format'
-import { Inspector } from '../../src/core/inspector'
-import { EventLog } from '../../src/core/log/event-log'
-import { ReplaySession } from '../../src/core/session/replay-session'
 import { ackEntry, chatSession, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 const session = chatSession({ idHistory: [{ socketId: 'abc', engineId: 'eng', transport: 'websocket', recovered: false, connectedAt: 1 }] })

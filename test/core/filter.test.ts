@@ -1,9 +1,6 @@
-import type { EventEntry, FrameEntry, LogEntry } from '../../src/core/types'
+import type { EventEntry, FrameEntry, LogEntry } from '#core'
+import { compileFilter, displayDirection, entryContains, entryMatchPaths, entryName, entrySearchText, EventLog, filterLog, frameClass, LogIndex, matchPaths, previewArgs, ROW_PREVIEW_CHARS, searchTextIncludes } from '#core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EventLog } from '../../src/core/log/event-log'
-import { compileFilter, displayDirection, entryContains, entryMatchPaths, entryName, entrySearchText, filterLog, frameClass, matchPaths, searchTextIncludes } from '../../src/core/log/filter'
-import { LogIndex } from '../../src/core/log/log-index'
-import { previewArgs, ROW_PREVIEW_CHARS } from '../../src/core/log/preview'
 import { ackEntry, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 const N = 100_000

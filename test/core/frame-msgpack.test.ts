@@ -1,13 +1,11 @@
+import type { FrameEntry } from '#core'
 import type { AddressInfo } from 'node:net'
-import type { FrameEntry } from '../../src/core/types'
 import { createServer } from 'node:http'
+import { decodeAnyFrame, decodeFrame, decodeMsgpackPacket, msgpackPacketType } from '#core'
 import { Server } from 'socket.io'
 import { io as connect } from 'socket.io-client'
 import { Encoder } from 'socket.io-msgpack-parser'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeAnyFrame } from '../../src/core/decode/dispatch'
-import { decodeFrame } from '../../src/core/decode/frame'
-import { decodeMsgpackPacket, msgpackPacketType } from '../../src/core/decode/frame-msgpack'
 import { frame } from './fixtures/entries'
 
 /** The bytes socket.io-msgpack-parser's own Encoder writes for `packet` (what a msgpack server sends). */

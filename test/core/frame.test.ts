@@ -1,5 +1,5 @@
+import { decodeFrame, socketPacketType } from '#core'
 import { describe, expect, it } from 'vitest'
-import { decodeFrame, socketPacketType } from '../../src/core/decode/frame'
 import { frame } from './fixtures/entries'
 
 describe('decodeFrame', () => {

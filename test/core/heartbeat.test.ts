@@ -1,3 +1,4 @@
+import type { HeartbeatState, SessionSnapshot, SessionSource } from '#core'
 /**
  * The handshake and heartbeat of a live connection (issue 12 item 10, issue 13 item 2).
  *
@@ -14,9 +15,9 @@
 import type { AddressInfo } from 'node:net'
 import type { Socket as ServerSocket } from 'socket.io'
 import type { Socket as ClientSocket } from 'socket.io-client'
-import type { HeartbeatState, SessionSnapshot, SessionSource } from '../../src/core/types'
 import type { FreezableProxy } from '../fixtures/freezable-proxy'
 import http, { createServer } from 'node:http'
+import { createSessionSource, EventLog, HEARTBEAT_WINDOW, heartbeatLateAfterMs, heartbeatWarning, HeartbeatWatch } from '#core'
 import { Server } from 'socket.io'
 import { Manager } from 'socket.io-client'
 import ioV2 from 'socket.io-client-v2'
@@ -24,9 +25,6 @@ import serverV2 from 'socket.io-v2'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
 import { attachRelay } from '../../inspector-ui/server/relay'
-import { EventLog } from '../../src/core/log/event-log'
-import { createSessionSource } from '../../src/core/session/create'
-import { HEARTBEAT_WINDOW, heartbeatLateAfterMs, heartbeatWarning, HeartbeatWatch } from '../../src/core/session/heartbeat'
 import { startSilentServer } from '../fixtures/broken-servers'
 import { startFreezableProxy } from '../fixtures/freezable-proxy'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'

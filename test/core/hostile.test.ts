@@ -1,20 +1,16 @@
+import type { ConnectErrorEntry, EventEntry, FrameEntry, LogEntry, SessionSnapshot, SessionSource } from '#core'
 /**
  * The core's viewer-side functions (previews, size estimate, emit line, export/import) on every hostile
  * payload, as a real socket.io-client 4 receives it from the hostile fixture server; and the sessions (v4 and
  * v2, WebSocket and polling) on every malformed Engine.IO open packet of the fixture's raw server.
  */
 import type { Socket } from 'socket.io-client'
-import type { ConnectErrorEntry, EventEntry, FrameEntry, LogEntry, SessionSnapshot, SessionSource } from '../../src/core/types'
 import type { HostileKind, HostileServer, MalformedOpenKind } from '../fixtures/hostile-server'
 import { createServer } from 'node:http'
+import { binaryInfo, diagnoseConnection, DIAGNOSES, estimateBytes, EventLog, explainFailure, exportLog, exportNdjson, importCapture, isBinary, LiveSession, MALFORMED_HANDSHAKE, packetExcerpt, previewArgs, previewValue, readOpenPacket, toBytes, toEmitLine } from '#core'
 import { Server } from 'socket.io'
 import { io as ioc } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { diagnoseConnection, DIAGNOSES, explainFailure, MALFORMED_HANDSHAKE, packetExcerpt, readOpenPacket } from '../../src/core/diagnose'
-import { exportLog, exportNdjson, importCapture } from '../../src/core/export/format'
-import { EventLog } from '../../src/core/log/event-log'
-import { binaryInfo, estimateBytes, isBinary, previewArgs, previewValue, toBytes, toEmitLine } from '../../src/core/log/preview'
-import { LiveSession } from '../../src/core/session/live-session'
 import {
   BIG_ARRAY_LENGTH,
   BIG_SIZE,

@@ -1,8 +1,6 @@
-import type { LogEntry } from '../../src/core/types'
+import type { LogEntry } from '#core'
+import { EventLog, exportLog, exportNdjson, importCapture, Inspector, openCapture } from '#core'
 import { describe, expect, it, vi } from 'vitest'
-import { exportLog, exportNdjson, importCapture, openCapture } from '../../src/core/export/format'
-import { Inspector } from '../../src/core/inspector'
-import { EventLog } from '../../src/core/log/event-log'
 import { ackEntry, chatSession, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 const session = chatSession()

@@ -1,9 +1,7 @@
-import type { EventEntry, SessionSource } from '../../src/core/types'
+import type { EventEntry, SessionSource } from '#core'
 import type { TestServer } from './fixtures/servers'
+import { exportLog, Inspector, ReplaySession } from '#core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { exportLog } from '../../src/core/export/format'
-import { Inspector } from '../../src/core/inspector'
-import { ReplaySession } from '../../src/core/session/replay-session'
 import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 
 let server: TestServer

@@ -1,20 +1,18 @@
+import type { ConnectErrorEntry, EventEntry, FrameEntry, LogEntry } from '#core'
 /**
  * What the ingest hot path keeps (issue 6): small entries of one shape, binary counted once, TLS options
  * reaching the Manager, and the v2 client loaded on first connect. No timing assertions here.
  */
 import type { AddressInfo } from 'node:net'
-import type { ConnectErrorEntry, EventEntry, FrameEntry, LogEntry } from '../../src/core/types'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createSessionSource, EventLog, LiveSession } from '#core'
 import { Server } from 'socket.io'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EventLog } from '../../src/core/log/event-log'
-import { createSessionSource } from '../../src/core/session/create'
-import { LiveSession } from '../../src/core/session/live-session'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
 const closers: Array<() => unknown> = []

@@ -1,9 +1,7 @@
-import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionOptions, SocketPacketTypeName } from '../../src/core/types'
+import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionOptions, SocketPacketTypeName } from '#core'
 import type { DEEP_BINARY, TestServer } from './fixtures/servers'
+import { decodeFrame, EventLog, LiveSession, ManagerPool } from '#core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { decodeFrame } from '../../src/core/decode/frame'
-import { EventLog } from '../../src/core/log/event-log'
-import { LiveSession, ManagerPool } from '../../src/core/session/live-session'
 import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 
 let server: TestServer

@@ -1,8 +1,6 @@
-import type { LogEntry } from '../../src/core/types'
+import type { LogEntry } from '#core'
+import { compileFilter, entryContains, entrySearchText, EventLog, LogIndex, SEARCH_TEXT_MAX, searchTextIncludes } from '#core'
 import { describe, expect, it } from 'vitest'
-import { EventLog } from '../../src/core/log/event-log'
-import { compileFilter, entryContains, entrySearchText, SEARCH_TEXT_MAX, searchTextIncludes } from '../../src/core/log/filter'
-import { LogIndex } from '../../src/core/log/log-index'
 import { ackEntry, eventEntry, frameEntry, noteEntry } from './fixtures/entries'
 
 /** A log whose batches are delivered by hand (so the index can lag behind it). */

@@ -1,6 +1,6 @@
-import type { ComposeResult } from '../../src/core/types'
+import type { ComposeResult } from '#core'
+import { parseComposer, RESERVED_EVENTS } from '#core'
 import { describe, expect, it } from 'vitest'
-import { parseComposer, RESERVED_EVENTS } from '../../src/core/composer/parse'
 
 const ok = (event: string, args: unknown[]): ComposeResult => ({ ok: true, event, args })
 

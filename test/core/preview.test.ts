@@ -1,5 +1,5 @@
+import { binaryInfo, binaryInline, binaryPreview, estimateBytes, formatBytes, isBinary, previewArgs, previewValue, searchPreview, toBytes, toEmitLine } from '#core'
 import { describe, expect, it } from 'vitest'
-import { binaryInfo, binaryInline, binaryPreview, estimateBytes, formatBytes, isBinary, previewArgs, previewValue, searchPreview, toBytes, toEmitLine } from '../../src/core/log/preview'
 
 function deep(n: number): unknown {
   let v: unknown = 'bottom'

@@ -1,18 +1,14 @@
+import type { FrameEntry, LogEntry, SessionSource } from '#core'
 /**
  * Frames list every Engine.IO packet, the upgrade included (issue 11, item 15): the probe (`2probe` out,
  * `3probe` in over the transport being probed), the `5` upgrade packet and the `6` noop that ends the
  * pending poll, against real socket.io 4 and 2 servers, polling first then websocket.
  */
 import type { DemoServerV2 } from '../../demo-server/v2/start-v2'
-import type { FrameEntry, LogEntry, SessionSource } from '../../src/core/types'
 import type { TestServer } from './fixtures/servers'
+import { compileFilter, decodeAnyFrame, EventLog, frameWireText, LiveSession, ManagerPool } from '#core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
-import { decodeAnyFrame } from '../../src/core/decode/dispatch'
-import { frameWireText } from '../../src/core/decode/frame'
-import { EventLog } from '../../src/core/log/event-log'
-import { compileFilter } from '../../src/core/log/filter'
-import { LiveSession, ManagerPool } from '../../src/core/session/live-session'
 import { watchProbeFrames } from '../../src/core/session/probe-frames'
 import { afterUpgrade, holdUpgradeUntilPolling } from '../fixtures/after-upgrade'
 import { delay, startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'

@@ -1,3 +1,4 @@
+import type { ConnectErrorEntry, EventEntry, RelayEndpoint, SessionSource } from '#core'
 /**
  * The relay runs in the inspector's own process (`npm start`): no server may end that process. Here the relay
  * runs in a child process started with tsx, as `npm start` starts it, next to a small socket.io server that
@@ -7,16 +8,12 @@
  * session keeps receiving events, and the demo server keeps answering.
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import type { RelayEndpoint } from '../../src/core/relay/relay-session'
-import type { ConnectErrorEntry, EventEntry, SessionSource } from '../../src/core/types'
 import type { MalformedOpenServer } from '../fixtures/hostile-server'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { DIAGNOSES, EventLog, explainFailure, MALFORMED_HANDSHAKE, RELAY_SESSION_CRASHED, RelaySession } from '#core'
 import { io as ioc } from 'socket.io-client'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { DIAGNOSES, explainFailure, MALFORMED_HANDSHAKE, RELAY_SESSION_CRASHED } from '../../src/core/diagnose'
-import { EventLog } from '../../src/core/log/event-log'
-import { RelaySession } from '../../src/core/relay/relay-session'
 import { startMalformedOpenServer } from '../fixtures/hostile-server'
 import { waitForEntry, waitForState } from './fixtures/servers'
 

@@ -1,18 +1,16 @@
+import type { AckEntry, EventEntry, RelayEndpoint } from '#core'
 /**
  * Issue 11 item 5: Connect with other options connects the same tab again. `Inspector.replaceSession`
  * keeps the id (so the log), the socket-id history and the place in the list, against real servers.
  */
 import type { AddressInfo } from 'node:net'
 import type { Relay } from '../../inspector-ui/server/relay'
-import type { RelayEndpoint } from '../../src/core/relay/relay-session'
-import type { AckEntry, EventEntry } from '../../src/core/types'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { TestServer } from './fixtures/servers'
 import http from 'node:http'
+import { exportLog, Inspector } from '#core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attachRelay } from '../../inspector-ui/server/relay'
-import { exportLog } from '../../src/core/export/format'
-import { Inspector } from '../../src/core/inspector'
 import { startV2Server } from '../fixtures/broken-servers'
 import { startFixtureServer, waitForEntry, waitForState } from './fixtures/servers'
 

@@ -1,5 +1,5 @@
+import { matchShape } from '#core'
 import { describe, expect, it } from 'vitest'
-import { matchShape } from '../../src/core/scenario'
 
 describe('matchShape', () => {
   it('matches the same shape whatever the values', () => {

@@ -1,7 +1,6 @@
-import type { Scenario, ScenarioStep } from '../../src/core/scenario'
+import type { Scenario, ScenarioStep } from '#core'
+import { exportNdjson, hoistConnects, parseScenario, retarget, SCENARIO_FORMAT, ScenarioError, stringifyScenario } from '#core'
 import { describe, expect, it } from 'vitest'
-import { exportNdjson } from '../../src/core/export/format'
-import { hoistConnects, parseScenario, retarget, SCENARIO_FORMAT, ScenarioError, stringifyScenario } from '../../src/core/scenario'
 
 function good(): Scenario {
   return {

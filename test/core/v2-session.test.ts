@@ -1,11 +1,8 @@
+import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionOptions, SessionSource } from '#core'
 import type { DemoServerV2 } from '../../demo-server/v2/start-v2'
-import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionOptions, SessionSource } from '../../src/core/types'
+import { createSessionSource, decodeFrameV3, EventLog, LiveSession } from '#core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServerV2 } from '../../demo-server/v2/start-v2'
-import { decodeFrameV3 } from '../../src/core/decode/frame-v3'
-import { EventLog } from '../../src/core/log/event-log'
-import { createSessionSource } from '../../src/core/session/create'
-import { LiveSession } from '../../src/core/session/live-session'
 import { waitForEntry, waitForState } from './fixtures/servers'
 
 let demo: DemoServerV2

@@ -1,3 +1,4 @@
+import type { DiagnosisCode } from '#core'
 /**
  * Every broken server, run the way a user runs it: the built inspector UI in real Chromium, connecting from
  * the page and through the relay (the option "through the relay"), must end in the same diagnosis (issue 11,
@@ -5,7 +6,6 @@
  * the new diagnoses, followed by Connect, must reach the server.
  */
 import type { Page } from 'playwright-core'
-import type { DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { Stack } from './harness'
 import { afterAll, beforeAll, expect, it } from 'vitest'

@@ -1,10 +1,10 @@
+import type { DiagnoseInput, Diagnosis, DiagnosisCode } from '#core'
 /**
  * `diagnoseConnection` running in a real Chromium page (own origin, CORS and certificate rules apply) against
  * every broken server. The page is a bare one served here with the diagnose module bundled by Vite, so this
  * checks the browser side of the diagnostics independently of the inspector UI (hostile.e2e.ts checks the UI).
  */
 import type { Browser, Page } from 'playwright-core'
-import type { DiagnoseInput, Diagnosis, DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'

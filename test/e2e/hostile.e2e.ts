@@ -1,15 +1,15 @@
+import type { DiagnosisCode } from '#core'
 /**
  * The inspector UI (built, served by its own server, in real Chromium) against a hostile server and against
  * broken servers: nothing executes, everything shows as text, the page stays responsive, and each broken
  * server ends in its own diagnosis in `[data-testid=connect-diagnosis]`.
  */
 import type { Page } from 'playwright-core'
-import type { DiagnosisCode } from '../../src/core/diagnose'
 import type { BrokenServer } from '../fixtures/broken-servers'
 import type { HostileKind, HostileServer, MalformedOpenServer } from '../fixtures/hostile-server'
 import type { Stack } from './harness'
+import { DIAGNOSES } from '#core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { DIAGNOSES } from '../../src/core/diagnose'
 import {
   MIDDLEWARE_ERROR,
   startClosingServer,

@@ -6,8 +6,8 @@
  */
 import type { Page } from 'playwright-core'
 import type { Stack } from './harness'
+import { DIAGNOSES } from '#core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { DIAGNOSES } from '../../src/core/diagnose'
 import { createSelfSignedCert } from '../fixtures/tls'
 import { describeE2E, startStack } from './harness'
 

@@ -5,8 +5,8 @@
 import type { Page } from 'playwright-core'
 import type { ParserServer } from '../fixtures/msgpack-server'
 import type { Stack } from './harness'
+import { DIAGNOSES } from '#core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { DIAGNOSES } from '../../src/core/diagnose'
 import { startParserServer } from '../fixtures/msgpack-server'
 import { activeTab, describeE2E, rows, send, startStack, UI_TIMEOUT } from './harness'
 

@@ -3,8 +3,7 @@
  * The diagnosis store: the client's own error explains at once; otherwise one probe per failure streak
  * (reconnection attempts with the same message do not probe again; another message does).
  */
-import type { Diagnosis } from '../../src/core'
-import type { NewEntry } from '../../src/core/types'
+import type { Diagnosis, NewEntry } from '#core'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SLOW_CONNECT_MS, useDiagnosisStore } from '../../inspector-ui/src/stores/diagnosis'

@@ -1,3 +1,4 @@
+import type { LogEntry, LogEntryKind, NewEntry } from '#core'
 // @vitest-environment happy-dom
 /**
  * Issue 13: the UI's lists and rows take their kinds from the core's table (src/core/log/kinds.ts), so a
@@ -5,13 +6,12 @@
  * kind fails the typecheck here (vue-tsc checks test/ui) as well as in the table.
  */
 import type { Component } from 'vue'
-import type { LogEntry, LogEntryKind, NewEntry } from '../../src/core/types'
+import { compileFilter, ENTRY_KINDS, kindInfo, kindsIn, kindTitle, LOG_ENTRY_KINDS } from '#core'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { rowText } from '../../inspector-ui/src/lib/row-format'
-import { compileFilter, ENTRY_KINDS, kindInfo, kindsIn, kindTitle, LOG_ENTRY_KINDS } from '../../src/core'
 
 const H = { sessionId: 's1', time: Date.UTC(2026, 0, 1), mono: 1 }
 

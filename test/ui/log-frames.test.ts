@@ -4,12 +4,12 @@
  * nodes in `<mark>`), opens itself down to the match, and shows small binary as hex without a click.
  */
 import type { Component } from 'vue'
+import { entryMatchPaths } from '#core'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { defineComponent, h, nextTick } from 'vue'
 import { markSegments } from '../../inspector-ui/src/lib/mark-text'
-import { entryMatchPaths } from '../../src/core/log/filter'
 
 async function load(path: string): Promise<Component | undefined> {
   try {

@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
-import type { NewEntry } from '../../src/core/types'
+import type { NewEntry } from '#core'
+import { compileFilter, EventLog, logIndexOf } from '#core'
 import { describe, expect, it } from 'vitest'
 import { LogProjection, MAX_PUBLISH_GAP_MS, publishGap } from '../../inspector-ui/src/lib/log-projection'
-import { compileFilter, EventLog } from '../../src/core'
-import { logIndexOf } from '../../src/core/log/log-index'
 
 function event(sessionId: string, name: string, args: unknown[] = []): NewEntry {
   return { kind: 'event', sessionId, name, args, direction: 'in', time: Date.now(), mono: performance.now(), bytes: 10 }

@@ -1,3 +1,4 @@
+import type { Scenario } from '#core'
 /**
  * The Scenario store (issue 15): Save as scenario from real tabs on the demo server, kept in localStorage
  * under the versioned key, pinned rules, import of damaged files, and Run in fresh tabs: green against the
@@ -5,7 +6,6 @@
  * core run as they do in the browser), with an in-memory localStorage.
  */
 import type { StartedDemoServer } from '../../demo-server/src/start'
-import type { Scenario } from '../../src/core/scenario'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startDemoServer } from '../../demo-server/src/start'

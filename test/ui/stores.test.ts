@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { createServer } from 'node:http'
+import { exportLog } from '#core'
 import { createPinia, setActivePinia } from 'pinia'
 import { Server } from 'socket.io'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -9,7 +10,6 @@ import { useComposerStore } from '../../inspector-ui/src/stores/composer'
 import { useConnectStore } from '../../inspector-ui/src/stores/connect'
 import { usePrefsStore } from '../../inspector-ui/src/stores/prefs'
 import { getInspector, resetInspector, tabState, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
-import { exportLog } from '../../src/core'
 import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
 
 /** Nothing listens there: sessions try and fail, which is all some of these tests need. */

@@ -3,13 +3,13 @@
  * Issue 11, the pure parts: what a tab says it is (state, dot, label), what Recent shows, a paused view
  * made again (a tab switched away and back), and the Korean v2 → v4 table.
  */
-import type { NewEntry, SessionSnapshot } from '../../src/core/types'
+import type { NewEntry, SessionSnapshot } from '#core'
+import { EventLog } from '#core'
 import { describe, expect, it } from 'vitest'
 import { defaultForm, formatConnectedAt, formToOptions, optionsToForm, recentLabel, sameOptions } from '../../inspector-ui/src/lib/connect-form'
 import { LogProjection } from '../../inspector-ui/src/lib/log-projection'
 import { defaultTabLabel, tabDot, tabState } from '../../inspector-ui/src/stores/sessions'
 import { STEPS } from '../../inspector-ui/src/tutorial/steps'
-import { EventLog } from '../../src/core'
 
 function snap(p: Partial<SessionSnapshot>): SessionSnapshot {
   return {

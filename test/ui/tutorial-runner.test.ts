@@ -6,12 +6,12 @@ import type { StartedDemoCluster } from '../../demo-server/src/cluster/start'
 import type { StartedDemoServer } from '../../demo-server/src/start'
 import type { TutorialHost } from '../../inspector-ui/src/tutorial/runner'
 import type { StepId } from '../../inspector-ui/src/tutorial/steps'
+import { Inspector, SessionNodes } from '#core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoCluster } from '../../demo-server/src/cluster/start'
 import { startDemoServer } from '../../demo-server/src/start'
 import { clusterNodeSeen, clusterNodeUrl, runStep } from '../../inspector-ui/src/tutorial/runner'
 import { STEPS, TUTORIAL_TABS } from '../../inspector-ui/src/tutorial/steps'
-import { Inspector, SessionNodes } from '../../src/core'
 import { freePortRange } from '../fixtures/net-utils'
 
 /** The sessions store's actions and the log store's `nodeOf`, over a bare `Inspector`. */

@@ -11,7 +11,7 @@
  *   biglog:  import a capture, time the first screen, a name filter and a text filter (typed into the
  *            log's inputs), scroll through it, report heap per entry.
  */
-import type { LogEntry } from '../../../src/core/types'
+import type { LogEntry } from '#core'
 import { importCaptureText } from '../lib/files'
 import { getInspector, useSessionsStore } from '../stores/sessions'
 import { frameStats, longTasks, nextFrame, post, round1, sampleFrames, tasksBetween } from './measure'

@@ -1,9 +1,9 @@
+import type { LogFilter } from '#core'
 /**
  * One log view (session log, frames, timeline) over the core log: a `LogProjection` for the lifetime
  * of the component, refiltered when the filter changes, with pause, clear and an events/s meter.
  */
 import type { Ref, ShallowRef, WritableComputedRef } from 'vue'
-import type { LogFilter } from '../../../src/core'
 import type { ViewIds } from '../lib/log-projection'
 import { computed, markRaw, onScopeDispose, ref, watch } from 'vue'
 import { LogProjection } from '../lib/log-projection'

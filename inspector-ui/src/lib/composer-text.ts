@@ -2,7 +2,7 @@
  * Arguments → text the composer parses back to the same values (JSON, binary as `{"$hex": …}`), for
  * "copy value" and "edit in composer". Bounded: values beyond MAX_CHARS are refused, not truncated.
  */
-import { isBinary } from '../../../src/core'
+import { isBinary } from '#core'
 
 const MAX_CHARS = 2_000_000
 

@@ -2,12 +2,10 @@
  * The connect form: what the user typed → `SessionOptions`, with one specific message per bad field.
  * Pure (no Vue) so it is tested on its own; the store and components only hold the text.
  */
-import type { CreateSessionOptions } from '../../../src/core/session/create'
-import type { SessionParser, TransportName } from '../../../src/core/types'
+import type { CreateSessionOptions, SessionParser, TransportName } from '#core'
 import type { RuntimeConfig } from '../config'
+import { DEFAULT_SERVER_ACK_TIMEOUT_MS, handshakePathProblem } from '#core'
 import JSON5 from 'json5'
-import { handshakePathProblem } from '../../../src/core/diagnose'
-import { DEFAULT_SERVER_ACK_TIMEOUT_MS } from '../../../src/core/session/shared'
 
 export type TransportChoice = 'polling+websocket' | 'websocket' | 'polling'
 

@@ -1,6 +1,6 @@
 /** Downloads and uploads for export / import. */
-import type { ImportProgressResult, Inspector } from '../../../src/core/inspector'
-import { logIndexOf } from '../../../src/core/log/log-index'
+import type { ImportProgressResult, Inspector } from '#core'
+import { logIndexOf } from '#core'
 
 /** Refuse before reading: a capture this big would freeze the page while parsing. */
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024

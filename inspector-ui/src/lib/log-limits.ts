@@ -3,8 +3,8 @@
  * core `EventLog`); `?maxEntries=N` in the inspector's address raises or lowers that for the page's
  * lifetime (the "older entries dropped" notice says so). A bad value keeps the default and says why.
  */
-import type { LogLimits } from '../../../src/core/types'
-import { DEFAULT_LOG_LIMITS } from '../../../src/core'
+import type { LogLimits } from '#core'
+import { DEFAULT_LOG_LIMITS } from '#core'
 
 /** The query parameter that sets `maxEntries`. */
 export const MAX_ENTRIES_PARAM = 'maxEntries'

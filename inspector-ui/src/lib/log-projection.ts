@@ -12,13 +12,9 @@
  * the merged log (each session has its own budget): after a reset, the next publish keeps the ids the
  * log still holds (`filterHeld`, one merged walk), at most once per publish, not once per batch.
  */
-import type { LogFilter } from '../../../src/core'
-import type { LogIndex } from '../../../src/core/log/log-index'
-import type { InspectorLog, LogEntry } from '../../../src/core/types'
+import type { InspectorLog, LogEntry, LogFilter, LogIndex } from '#core'
+import { compileFilter, logIndexOf, TimeSlice, yieldToEventLoop } from '#core'
 import { shallowRef } from 'vue'
-import { compileFilter } from '../../../src/core'
-import { logIndexOf } from '../../../src/core/log/log-index'
-import { TimeSlice, yieldToEventLoop } from '../../../src/core/util/yield'
 
 export interface ViewIds {
   readonly ids: readonly number[]

@@ -2,8 +2,8 @@
  * What a log row shows, built only for rows on screen (bounded previews), cached by entry id
  * (entries are immutable). The cache is bounded too.
  */
-import type { LogEntry } from '../../../src/core/types'
-import { binaryPreview, frameWireText, kindTitle, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '../../../src/core'
+import type { LogEntry } from '#core'
+import { binaryPreview, frameWireText, kindTitle, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '#core'
 
 export interface RowText {
   /** Event name, or the lifecycle kind. */

@@ -4,8 +4,8 @@
  * when the main thread has nothing else to do: a busy stream or an import is never slowed by it, and a
  * search typed before the warm-up is done builds the missing texts itself (the result is the same).
  */
-import type { InspectorLog } from '../../../src/core/types'
-import { logIndexOf } from '../../../src/core/log/log-index'
+import type { InspectorLog } from '#core'
+import { logIndexOf } from '#core'
 
 /** Stop a slice when less than this is left of the idle period (ms). */
 const MARGIN_MS = 2

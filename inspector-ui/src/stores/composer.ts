@@ -3,10 +3,10 @@
  * sent messages and the saved, named messages (`sio-inspector-v1-history`, `sio-inspector-v1-saved`).
  * Parsing is the core's `parseComposer`: what it returns is exactly what is emitted and logged.
  */
-import type { ComposeError, EmitResult } from '../../../src/core/types'
+import type { ComposeError, EmitResult } from '#core'
+import { parseComposer } from '#core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import { parseComposer } from '../../../src/core'
 import { isRecord, readStored, setAside, writeStored } from '../lib/storage'
 import { useSessionsStore } from './sessions'
 

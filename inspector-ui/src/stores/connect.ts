@@ -9,7 +9,7 @@
  * Recent remembers a connection when it *succeeds* (the options of the last successful connection to a
  * URL, with the time): a failed attempt never overwrites a working entry.
  */
-import type { SuggestedSettings } from '../../../src/core'
+import type { SuggestedSettings } from '#core'
 import type { ConnectForm, ConnectOptions, FormContext, FormErrors } from '../lib/connect-form'
 import { defineStore } from 'pinia'
 import { reactive, ref, watch } from 'vue'

@@ -12,11 +12,10 @@
  * socket.io's own timeout (20 s by default): a server that accepts the connection and never answers is
  * named in seconds. Only a conclusive finding is shown then; "the server answers" stays quiet.
  */
-import type { ConnectErrorLike, DiagnoseInput, Diagnosis, RelayDiagnoseInput } from '../../../src/core'
-import type { LogEntry } from '../../../src/core/types'
+import type { ConnectErrorLike, DiagnoseInput, Diagnosis, LogEntry, RelayDiagnoseInput } from '#core'
+import { diagnoseConnection, diagnoseThroughRelay, explainFailure, reconcileParser } from '#core'
 import { defineStore } from 'pinia'
 import { shallowRef, watch } from 'vue'
-import { diagnoseConnection, diagnoseThroughRelay, explainFailure, reconcileParser } from '../../../src/core'
 import { getInspector, relayEndpoint, useSessionsStore } from './sessions'
 
 export interface DiagnosisView {

@@ -5,10 +5,10 @@
  * The maps are plain (outside reactivity); `version` ticks at most once per animation frame so that
  * views reading them re-render.
  */
-import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry } from '../../../src/core/types'
+import type { AckEntry, ConnectErrorEntry, EventEntry, LogEntry } from '#core'
+import { SessionNodes } from '#core'
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
-import { SessionNodes } from '../../../src/core'
 import { warmSearchTexts } from '../lib/search-warmup'
 import { getInspector } from './sessions'
 

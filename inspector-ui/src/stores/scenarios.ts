@@ -4,13 +4,11 @@
  * current server in fresh tabs. The engine (`src/core/scenario`) does the reading and the matching; this
  * store keeps the list, the rules and one run's step results.
  */
-import type { Scenario, ScenarioRunResult, ScenarioSession, StepResult, ValueRule } from '../../../src/core/scenario'
-import type { LogEntry, NewEntry, SessionSource } from '../../../src/core/types'
+import type { LogEntry, NewEntry, Scenario, ScenarioRunResult, ScenarioSession, SessionSource, StepResult, ValueRule } from '#core'
 import type { ConnectOptions } from '../lib/connect-form'
+import { exportLog, parseScenario, runScenario, scenarioFromCapture } from '#core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { exportLog } from '../../../src/core/export/format'
-import { parseScenario, runScenario, scenarioFromCapture } from '../../../src/core/scenario'
 import { expectArray, isRecord, readStored, setAside, writeStored } from '../lib/storage'
 import { getInspector, useSessionsStore } from './sessions'
 
@@ -217,7 +215,7 @@ export const useScenariosStore = defineStore('scenarios', () => {
       const bridged = bridge(source, deps.log, deps.id)
       bridges.push(bridged.off)
       return bridged.session
-    }) satisfies typeof import('../../../src/core/session/create').createSessionSource
+    }) satisfies typeof import('#core').createSessionSource
     try {
       const result = await runScenario(saved.scenario, {
         fast: options.fast,

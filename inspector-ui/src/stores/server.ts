@@ -5,10 +5,10 @@
  * burst of admin-ui events costs one flatten and one render. The first full tree (the `all_sockets`
  * snapshot) is published at once, not after the throttle.
  */
-import type { ActionResult, AdminState, ExpandedFn, SocketInfo, TreeRow } from '../../../src/core/admin'
+import type { ActionResult, AdminState, ExpandedFn, SocketInfo, TreeRow } from '#core'
+import { AdminClient } from '#core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { AdminClient } from '../../../src/core/admin'
 import { loadRuntimeConfig } from '../config'
 import { useSessionsStore } from './sessions'
 

@@ -3,12 +3,11 @@
  * outside Vue's reactivity (STYLE 3); the store holds snapshots (immutable, replaced on change) in
  * `shallowRef`s, and ids.
  */
-import type { RelayEndpoint } from '../../../src/core'
-import type { EmitOptions, EmitResult, SessionSnapshot, SessionSource } from '../../../src/core/types'
+import type { EmitOptions, EmitResult, RelayEndpoint, SessionSnapshot, SessionSource } from '#core'
 import type { ConnectOptions } from '../lib/connect-form'
+import { Inspector } from '#core'
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef } from 'vue'
-import { Inspector } from '../../../src/core'
 import { loadRuntimeConfig } from '../config'
 import { pageLogLimits } from '../lib/log-limits'
 

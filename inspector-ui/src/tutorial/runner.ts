@@ -4,7 +4,7 @@
  * idempotent: it finds its tabs again by label, reconnects them when needed, and leaves the state its
  * step promises (steps.ts `leaves`).
  */
-import type { AckEntry, EmitOptions, EmitResult, EventEntry, InspectorLog, LogEntry, SessionOptions, SessionSnapshot } from '../../../src/core/types'
+import type { AckEntry, EmitOptions, EmitResult, EventEntry, InspectorLog, LogEntry, SessionOptions, SessionSnapshot } from '#core'
 import type { Localized } from './lang'
 import type { StepId, TutorialRole } from './steps'
 import { CLUSTER_ROOM, TUTORIAL_TABS } from './steps'

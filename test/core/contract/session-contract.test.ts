@@ -1,3 +1,4 @@
+import type { AckEntry, ConnectEntry, ConnectErrorEntry, CreateSessionOptions, DisconnectEntry, EventEntry, FrameEntry, LogEntry, RelayEndpoint, SessionSource } from '#core'
 /**
  * The session contract (issue 13): one set of scenarios over every client kind, so the kinds cannot drift.
  *
@@ -14,18 +15,13 @@
  */
 import type { AddressInfo } from 'node:net'
 import type { Relay } from '../../../inspector-ui/server/relay'
-import type { RelayEndpoint } from '../../../src/core/relay/relay-session'
-import type { CreateSessionOptions } from '../../../src/core/session/create'
-import type { AckEntry, ConnectEntry, ConnectErrorEntry, DisconnectEntry, EventEntry, FrameEntry, LogEntry, SessionSource } from '../../../src/core/types'
 import http from 'node:http'
+import { createSessionSource, DISPOSED_ERROR, EventLog } from '#core'
 import { Server } from 'socket.io'
 import * as msgpackParser from 'socket.io-msgpack-parser'
 import serverV2 from 'socket.io-v2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { attachRelay } from '../../../inspector-ui/server/relay'
-import { EventLog } from '../../../src/core/log/event-log'
-import { createSessionSource } from '../../../src/core/session/create'
-import { DISPOSED_ERROR } from '../../../src/core/session/shared'
 import { delay, waitForEntry, waitForState } from '../fixtures/servers'
 
 const TOKEN = 'contract-relay-token'
