@@ -128,6 +128,11 @@ export interface EventEntry extends EntryHeader {
   readonly recoveryOffset?: string
   /** Cheap estimate of the retained size in bytes (used by the log's byte budget). */
   readonly bytes: number
+  /**
+   * `out` only: emitted while disconnected with *queue while offline* on, so it went into socket.io's send
+   * buffer instead of the wire; a note says when it was sent (flushed on reconnect). Absent otherwise.
+   */
+  readonly queued?: true
 }
 
 /** The answer to an emit that asked for an ack, or its timeout. */
@@ -237,6 +242,53 @@ export interface SessionSnapshot {
   readonly heartbeat?: HeartbeatState
   /** Set only when the session does not use socket.io-parser's default encoding (frames decode with it). */
   readonly parser?: SessionParser
+  /** Injected faults and the runtime connection switches (session/faults.ts); live sessions only. */
+  readonly faults?: FaultState
+}
+
+/**
+ * A fault to inject into a live session (session/faults.ts): each does what the network or the server
+ * would, and socket.io reacts by itself.
+ * - `drop-transport`: close the engine's current transport, as a network loss would (`transport close`,
+ *   then socket.io's own reconnection);
+ * - `stop-pings`: `on: true` holds our heartbeat (v4: the pongs the server waits for, so it ends the session
+ *   with `ping timeout`; EIO3/v2: the client's own pings), `on: false` answers again;
+ * - `offline`: drop the transport and make every connection attempt fail like an unreachable network for
+ *   `seconds` (0.1–600), then socket.io's backoff reconnects;
+ * - `online`: end an `offline` window now.
+ */
+export type Fault
+  = | { readonly kind: 'drop-transport' }
+    | { readonly kind: 'stop-pings', readonly on: boolean }
+    | { readonly kind: 'offline', readonly seconds: number }
+    | { readonly kind: 'online' }
+
+export type FaultKind = Fault['kind']
+
+/** What the Faults panel shows: the faults in force, the runtime switches and socket.io's send buffer. */
+export interface FaultState {
+  /** `stop-pings` is on (pongs held in v4, pings not sent in EIO3). */
+  readonly heartbeatHeld: boolean
+  /** While offline: when the injected outage ends (ms since the epoch). */
+  readonly offlineUntil: number | undefined
+  /** The Manager's `reconnection()` now (it may have been switched at runtime). */
+  readonly reconnection: boolean
+  /** Emits while disconnected go into socket.io's send buffer (on) or are refused (off, the default). */
+  readonly queueWhileOffline: boolean
+  /** This session's emits waiting in socket.io's send buffer, oldest first. */
+  readonly sendBuffer: readonly QueuedEmit[]
+}
+
+/** One emit waiting in socket.io's send buffer. */
+export interface QueuedEmit {
+  readonly name: string
+  /** Bounded preview of its arguments. */
+  readonly preview: string
+  readonly correlationId?: string
+  /** Its `event` entry (marked `queued`). */
+  readonly entryId: number
+  /** When it was queued (ms since the epoch). */
+  readonly queuedAt: number
 }
 
 /**
@@ -393,6 +445,15 @@ export interface SessionSource {
   emit(name: string, args: readonly unknown[], options?: EmitOptions): EmitResult
   /** Answer a server's pending ack request. */
   answerAck(correlationId: string, args: readonly unknown[]): EmitResult
+  /**
+   * Inject a fault (drop the transport, stop answering pings, go offline N s). Refused (result) by read-only
+   * sessions, closed ones, and when there is nothing to act on (no transport to drop).
+   */
+  injectFault(fault: Fault): EmitResult
+  /** Switch socket.io's automatic reconnection on or off at runtime (the Manager's `reconnection(bool)`). */
+  setReconnection(on: boolean): EmitResult
+  /** Off (default): emits while disconnected are refused. On: they wait in socket.io's send buffer. */
+  setQueueWhileOffline(on: boolean): EmitResult
   /** Remove every listener and close the connection. */
   dispose(): void
 }

@@ -1,6 +1,7 @@
 import type { Disposer, EmitResult, SessionEvents, SessionSnapshot, SessionSource } from '../types'
 
 const READ_ONLY = 'This session is an imported capture (read-only): it cannot connect, emit or answer acks.'
+const READ_ONLY_FAULTS = 'This session is an imported capture (read-only): it has no connection to inject faults into.'
 
 /**
  * An imported capture, behind the same interface as a live session (the UI never asks "is this a file?").
@@ -18,8 +19,8 @@ export class ReplaySession implements SessionSource {
 
   constructor(snapshot: SessionSnapshot, options: { id?: string } = {}) {
     this.id = options.id ?? snapshot.id
-    // A heartbeat is a live connection's; the parser stays (only when not the default, as live sessions set it).
-    const { heartbeat: _heartbeat, parser, ...recorded } = snapshot
+    // A heartbeat and faults are a live connection's; the parser stays (only when not the default, as live sessions set it).
+    const { heartbeat: _heartbeat, faults: _faults, parser, ...recorded } = snapshot
     this.snap = Object.freeze({
       ...recorded,
       id: this.id,
@@ -45,5 +46,8 @@ export class ReplaySession implements SessionSource {
   reconnect(): void {}
   emit(): EmitResult { return { ok: false, error: READ_ONLY } }
   answerAck(): EmitResult { return { ok: false, error: READ_ONLY } }
+  injectFault(): EmitResult { return { ok: false, error: READ_ONLY_FAULTS } }
+  setReconnection(): EmitResult { return { ok: false, error: READ_ONLY_FAULTS } }
+  setQueueWhileOffline(): EmitResult { return { ok: false, error: READ_ONLY_FAULTS } }
   dispose(): void { this.listeners.clear() }
 }

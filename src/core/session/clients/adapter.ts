@@ -9,12 +9,12 @@
  * adapter; what must be the same for every client kind (entry shapes, wording, bookkeeping) lives in the
  * session.
  *
- * Seam for fault injection (a later change): drop the transport, stop answering pings, go offline N s,
- * reconnection on/off at runtime and an opt-in send queue while offline are commands a library can carry
- * out (`engine.close()`, holding `pong`s, `manager.reconnection(false)`, socket.io's own send buffer). They
- * belong here as further `ClientAdapter` methods, each reporting through the existing `ClientReports`
- * (a dropped transport is a `disconnect('transport close')`, then `reconnectAttempt`…), so the session and
- * its entries need no new paths.
+ * Fault injection (../faults.ts): drop the transport, stop answering pings, go offline N s, reconnection
+ * on/off at runtime and an opt-in send queue while offline are commands the library carries out
+ * (`engine.transport.close()`, holding `pong`s/pings, engines made without transports,
+ * `manager.reconnection(bool)`, socket.io's own send buffer): `ClientAdapter.faults`. Their consequences
+ * come back through the existing `ClientReports` (a dropped transport is a `disconnect('transport close')`,
+ * then `reconnectAttempt`…); only a flushed send buffer adds a call (`ClientEmitOptions.onFlushed`).
  */
 import type { EnginePacketType, NoteEntry, SessionOptions, TransportName } from '../../types'
 
@@ -97,6 +97,8 @@ export interface ClientReports {
 export interface ClientEmitOptions {
   readonly volatile?: boolean
   readonly compress?: boolean
+  /** Runs when socket.io flushes this emit from its send buffer (it was queued while disconnected). */
+  readonly onFlushed?: () => void
   /** Ask for an ack: `callback` runs once, with the answer, or with an error after `timeoutMs`. */
   readonly ack?: {
     readonly timeoutMs: number
@@ -125,8 +127,16 @@ export interface ClientAdapter {
   frameData: (data: unknown) => string | Uint8Array | undefined
   /** Open the connection (the session checked `active` first). */
   connect: () => void
-  /** Send one event (the session checked `connected` first). May throw: the session reports it. */
-  emit: (name: string, args: unknown[], options: ClientEmitOptions) => void
+  /**
+   * Send one event. The session checked `connected` first, or that it queues while offline (`canQueue`):
+   * then socket.io buffers it (`queued`) or, volatile, discards it (`discarded`). May throw: the session
+   * reports it.
+   */
+  emit: (name: string, args: unknown[], options: ClientEmitOptions) => EmitDisposition
+  /** Whether an emit while disconnected can wait in socket.io's send buffer (the socket exists). */
+  readonly canQueue: boolean
+  /** Fault injection (../faults.ts). */
+  readonly faults: ClientFaults
   /**
    * Close like `socket.disconnect()` (`io client disconnect`). Returns a note when it stopped a connection
    * attempt that reports no `disconnect` (the session then marks itself disconnected).
@@ -134,4 +144,27 @@ export interface ClientAdapter {
   disconnect: () => string | undefined
   /** Remove every listener, close the socket (and its connection unless shared). */
   dispose: () => void
+}
+
+/** What became of an emit: on the wire, in socket.io's send buffer, or discarded (volatile while offline). */
+export type EmitDisposition = 'sent' | 'queued' | 'discarded'
+
+/** Session → adapter: faults, carried out by the library (see the file comment). */
+export interface ClientFaults {
+  /**
+   * The closer of the engine's current transport (it closes as a network loss would), or `undefined` when
+   * none is open. Calling it makes socket.io report the disconnect, synchronously.
+   */
+  dropTransport: () => (() => void) | undefined
+  /** Hold our heartbeat: v4 swallows outgoing pongs, v2 (EIO3) sends no pings. Applies to later engines too. */
+  holdHeartbeat: (on: boolean) => void
+  /**
+   * While `error` is set, every new engine fails at once (no transport, nothing on the wire) and its
+   * connect/reconnect errors are reported as `error()`; `undefined` ends the outage.
+   */
+  setOffline: (error: (() => Error) | undefined) => void
+  /** The Manager's `reconnection(bool)`, at runtime. */
+  setReconnection: (on: boolean) => void
+  /** The Manager's `reconnection()` now. */
+  reconnection: () => boolean
 }

@@ -19,7 +19,7 @@
  */
 import type { ManagerOptionsV2, PacketV2, SocketV2 } from 'socket.io-client-v2'
 import type { Disposer, TransportName } from '../../types'
-import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientOptions, ClientReports, ClientTarget } from './adapter'
+import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
 import { isBinary } from '../../log/preview'
 import { explainDisconnect } from '../explain'
 import { errorMessage } from '../shared'
@@ -91,6 +91,13 @@ function refusalData(err: unknown): unknown {
 
 type Listener = (...args: any[]) => void
 
+/** socket.io-client 2.x internals the faults use (not in its type declaration). */
+interface SocketV2Internals { sendBuffer: { id?: number }[], emitBuffered: () => void }
+interface ManagerV2Internals { skipReconnect?: boolean, backoff?: { reset: () => void } }
+interface EngineV2Internals { readyState?: string, transport?: { close: () => void } | null, ping?: () => void }
+/** What engine.io-client 3.x says when an engine has no transport to try (the outage's engines). */
+const NO_TRANSPORTS = 'No transports available'
+
 /**
  * @example
  * const client = new ClientV2({ url, client: 'v2' }, { origin, namespace, url, sessionId: 's1' }, reports)
@@ -111,10 +118,22 @@ export class ClientV2 implements ClientAdapter {
   private attempts = 0
   private warnedVolatile = false
   private disposed = false
+  /** Fault injection (../faults.ts). */
+  private heartbeatHeld = false
+  private readonly heldEngines = new WeakSet<object>()
+  private offlineError: (() => Error) | undefined
+  private lastOfflineError: (() => Error) | undefined
+  private savedTransports: ManagerOptionsV2['transports'] | null | undefined
+  /** Our emits waiting in the socket's send buffer → what to call when socket.io flushes them. */
+  private readonly queued = new Map<unknown, () => void>()
+  /** `setReconnection` before the socket exists: applied when it is made. */
+  private reconnectionWanted: boolean | undefined
 
   constructor(private readonly options: ClientOptions, private readonly target: ClientTarget, private readonly reports: ClientReports) {}
 
   get connected(): boolean { return this.socket?.connected === true }
+
+  get canQueue(): boolean { return !!this.socket }
 
   get active(): boolean {
     if (this.loadPending)
@@ -144,7 +163,20 @@ export class ClientV2 implements ClientAdapter {
     })
   }
 
-  emit(name: string, args: unknown[], options: ClientEmitOptions): void {
+  emit(name: string, args: unknown[], options: ClientEmitOptions): EmitDisposition {
+    const buffer = (this.socket as unknown as SocketV2Internals).sendBuffer
+    const before = buffer.length
+    this.send(name, args, options)
+    const now = (this.socket as unknown as SocketV2Internals).sendBuffer
+    if (now.length <= before)
+      return 'sent'
+    // Not connected: socket.io 2 keeps it in its send buffer until the next connect.
+    if (options.onFlushed)
+      this.queued.set(now[now.length - 1], options.onFlushed)
+    return 'queued'
+  }
+
+  private send(name: string, args: unknown[], options: ClientEmitOptions): void {
     const socket = this.socket!
     if (options.volatile && !this.warnedVolatile) {
       this.warnedVolatile = true
@@ -165,8 +197,15 @@ export class ClientV2 implements ClientAdapter {
       if (done)
         return
       done = true
-      // Like v4's `socket.timeout()`: forget the callback, a late answer is ignored.
+      // Like v4's `socket.timeout()`: forget the callback, a late answer is ignored, and a packet still
+      // waiting in the send buffer is not sent any more.
       delete socket.acks[ackId]
+      const buffer = (socket as unknown as SocketV2Internals).sendBuffer
+      const at = buffer.findIndex(p => p.id === ackId)
+      if (at >= 0) {
+        this.queued.delete(buffer[at])
+        buffer.splice(at, 1)
+      }
       ack.callback(new Error('operation has timed out'), [])
     }, ack.timeoutMs)
     ;(timer as { unref?: () => void }).unref?.()
@@ -195,10 +234,93 @@ export class ClientV2 implements ClientAdapter {
     return wasConnected ? undefined : 'Stopped connecting (socket.disconnect() while not connected).'
   }
 
+  readonly faults: ClientFaults = {
+    dropTransport: () => {
+      const engine = this.socket?.io.engine as unknown as EngineV2Internals | undefined
+      const transport = engine?.readyState === 'open' ? engine.transport : undefined
+      // As a network loss would: the transport closes, the engine closes with `transport close`, socket.io reconnects.
+      return transport ? () => transport.close() : undefined
+    },
+    holdHeartbeat: (on) => {
+      this.heartbeatHeld = on
+      if (on && this.socket?.io.engine)
+        this.holdPings(this.socket.io.engine)
+    },
+    setOffline: (error) => {
+      this.offlineError = error
+      if (error)
+        this.lastOfflineError = error
+      this.applyOffline()
+    },
+    setReconnection: (on) => {
+      this.reconnectionWanted = on
+      const manager = this.socket?.io
+      if (!manager)
+        return
+      manager.reconnection(on)
+      const m = manager as unknown as ManagerV2Internals
+      if (!on && manager.reconnecting && !this.socket?.connected) {
+        // socket.io 2 would go on with a loop already started: stop it before its next attempt, as 4.x does.
+        m.skipReconnect = true
+        manager.reconnecting = false
+        m.backoff?.reset()
+      }
+    },
+    reconnection: () => this.reconnectionNow(),
+  }
+
+  private reconnectionNow(): boolean {
+    return this.socket ? this.socket.io.reconnection() : (this.reconnectionWanted ?? this.options.reconnection ?? true)
+  }
+
+  /** EIO3: the client pings; while held this engine sends none, so the heartbeat times out. */
+  private holdPings(engine: unknown): void {
+    const e = engine as EngineV2Internals
+    if (this.heldEngines.has(e) || typeof e.ping !== 'function')
+      return
+    this.heldEngines.add(e)
+    const original = e.ping
+    // eslint-disable-next-line ts/no-this-alias
+    const adapter = this
+    e.ping = function (this: unknown) {
+      if (adapter.heartbeatHeld)
+        return // no `packetCreate`, nothing written: no pong comes back
+      return original.call(this)
+    }
+  }
+
+  /** While offline the Manager makes its engines without transports: they fail at once, nothing is sent. */
+  private applyOffline(): void {
+    const opts = this.socket?.io.opts
+    if (!opts)
+      return
+    if (this.offlineError) {
+      if (this.savedTransports === undefined)
+        this.savedTransports = opts.transports ?? null
+      opts.transports = []
+    }
+    else if (this.savedTransports !== undefined) {
+      opts.transports = this.savedTransports ?? undefined
+      this.savedTransports = undefined
+    }
+  }
+
+  /** A connection error as reported: the injected outage's own words for the engines it made fail. */
+  private outageError(err: unknown): unknown {
+    if (this.offlineError)
+      return this.offlineError()
+    if (err === NO_TRANSPORTS && this.lastOfflineError)
+      return this.lastOfflineError()
+    return err
+  }
+
   dispose(): void {
     if (this.disposed)
       return
     this.disposed = true
+    this.queued.clear()
+    this.offlineError = undefined
+    this.applyOffline()
     this.loadPending = false
     for (const t of this.ownAckTimers) clearTimeout(t)
     this.ownAckTimers.clear()
@@ -227,12 +349,15 @@ export class ClientV2 implements ClientAdapter {
 
   private reportEngine(): void {
     const engine = this.socket?.io.engine
-    if (engine && !this.disposed)
+    if (engine && !this.disposed) {
+      if (this.heartbeatHeld)
+        this.holdPings(engine)
       this.reports.engine(engine)
+    }
   }
 
   private willRetry(): boolean {
-    if (this.disposed || !(this.options.reconnection ?? true))
+    if (this.disposed || !this.reconnectionNow())
       return false
     return this.attempts < (this.options.reconnectionAttempts ?? Infinity)
   }
@@ -264,7 +389,23 @@ export class ClientV2 implements ClientAdapter {
     }
     const socket = io(this.target.url, opts)
     this.socket = socket
+    if (this.reconnectionWanted !== undefined)
+      socket.io.reconnection(this.reconnectionWanted)
+    this.applyOffline()
     this.wrapOnevent(socket)
+    // socket.io flushes its send buffer here (after `connect`): tell the session which queued emits go now.
+    const internals = socket as unknown as SocketV2Internals
+    const emitBuffered = internals.emitBuffered
+    internals.emitBuffered = () => {
+      for (const packet of internals.sendBuffer) {
+        const flushed = this.queued.get(packet)
+        if (flushed) {
+          this.queued.delete(packet)
+          flushed()
+        }
+      }
+      emitBuffered.call(socket)
+    }
     const r = this.reports
     const on = (event: string, listener: Listener): void => {
       socket.on(event, listener)
@@ -282,7 +423,10 @@ export class ClientV2 implements ClientAdapter {
         stateRecovery: false,
       })
     })
-    on('connect_error', (err: unknown) => r.connectError(err, refusalData(err), this.willRetry()))
+    on('connect_error', (err: unknown) => {
+      const e = this.outageError(err)
+      r.connectError(e, refusalData(e), this.willRetry())
+    })
     on('error', (data: unknown) => {
       // Before `connect`: a namespace middleware refused us (ERROR packet); v4 calls that `connect_error`.
       if (!socket.connected) {
@@ -297,7 +441,7 @@ export class ClientV2 implements ClientAdapter {
       r.note('error', `socket error: ${errorMessage(data)}`)
     })
     on('disconnect', (reason: string) => {
-      const willReconnect = explainDisconnect(reason).willReconnect && (o.reconnection ?? true) && !this.disposed
+      const willReconnect = explainDisconnect(reason).willReconnect && this.reconnectionNow() && !this.disposed
       r.disconnect(reason, undefined, willReconnect)
     })
     on('reconnect_attempt', (attempt: number) => {
@@ -306,7 +450,7 @@ export class ClientV2 implements ClientAdapter {
       // The Manager makes the new engine right after emitting this event: report it in a microtask.
       queueMicrotask(() => this.reportEngine())
     })
-    on('reconnect_error', (err: unknown) => r.reconnectError(err))
+    on('reconnect_error', (err: unknown) => r.reconnectError(this.outageError(err)))
     on('reconnect', (attempt: number) => r.reconnect(attempt))
     on('reconnect_failed', () => r.reconnectFailed())
   }

@@ -8,7 +8,7 @@
 import type { ManagerOptions, Socket } from 'socket.io-client'
 import type { Disposer, EnginePacketType, TransportName } from '../../types'
 import type { ManagerPool } from '../manager-pool'
-import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientOptions, ClientReports, ClientTarget } from './adapter'
+import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
 import { Manager } from 'socket.io-client'
 import * as msgpackParser from 'socket.io-msgpack-parser'
 
@@ -55,6 +55,26 @@ function frameData(data: unknown): string | Uint8Array | undefined {
     return new Uint8Array(data)
   return undefined
 }
+
+/** The Manager's and engine's internals the faults use (socket.io-client 4.8, engine.io-client 6.6). */
+interface ManagerInternals {
+  opts: { transports?: unknown }
+  skipReconnect?: boolean
+  _reconnecting?: boolean
+  _readyState?: string
+  backoff?: { reset: () => void }
+}
+interface EngineInternals {
+  readyState?: string
+  transport?: { close: () => void } | null
+  _sendPacket?: (type: string, ...rest: unknown[]) => void
+}
+interface SocketInternals {
+  sendBuffer: unknown[]
+  emitBuffered: () => void
+}
+/** What engine.io-client says when an engine has no transport to try (the outage's engines). */
+const NO_TRANSPORTS = 'No transports available'
 
 /** The Manager options of a session (query parameters in the URL count as `query`; the option wins). */
 export function managerOptionsV4(o: ClientOptions): Partial<ManagerOptions> {
@@ -106,6 +126,17 @@ export class ClientV4 implements ClientAdapter {
   private inMine = true
   private outMine = true
   private disposed = false
+  /** Fault injection (../faults.ts). */
+  private heartbeatHeld = false
+  private readonly heldEngines = new WeakSet<object>()
+  private offlineError: (() => Error) | undefined
+  /** The outage's error, kept after it ends for an attempt that was already under way. */
+  private lastOfflineError: (() => Error) | undefined
+  private savedTransports: unknown
+  /** Our emits waiting in the socket's send buffer → what to call when socket.io flushes them. */
+  private readonly queued = new Map<unknown, () => void>()
+  /** `setReconnection` before the Manager exists: applied when it is made. */
+  private reconnectionWanted: boolean | undefined
 
   constructor(
     private readonly options: ClientOptions,
@@ -115,7 +146,17 @@ export class ClientV4 implements ClientAdapter {
   ) {}
 
   get connected(): boolean { return this.socket?.connected === true }
-  get active(): boolean { return !!this.socket && (this.socket.connected || this.socket.active) }
+  get active(): boolean {
+    const socket = this.socket
+    if (!socket || !(socket.connected || socket.active))
+      return false
+    // After a transport close with reconnection off (an option, or switched at runtime) the socket stays
+    // `active` but nothing will open it again: `connect()` must.
+    const m = this.manager as unknown as ManagerInternals | undefined
+    return socket.connected || !m || m._reconnecting === true || m._readyState !== 'closed'
+  }
+
+  get canQueue(): boolean { return !!this.socket }
 
   connect(): void {
     const socket = this.ensureSocket()
@@ -124,7 +165,23 @@ export class ClientV4 implements ClientAdapter {
     this.reportEngine()
   }
 
-  emit(name: string, args: unknown[], options: ClientEmitOptions): void {
+  emit(name: string, args: unknown[], options: ClientEmitOptions): EmitDisposition {
+    const buffer = (this.socket as unknown as SocketInternals).sendBuffer
+    const before = buffer.length
+    this.send(name, args, options)
+    if (this.socket!.connected && buffer.length === before)
+      return 'sent'
+    // socket.io buffered it (not connected), or discarded it (volatile while the transport is not writable).
+    const now = (this.socket as unknown as SocketInternals).sendBuffer
+    if (now.length > before) {
+      if (options.onFlushed)
+        this.queued.set(now[now.length - 1], options.onFlushed)
+      return 'queued'
+    }
+    return this.socket!.connected ? 'sent' : 'discarded'
+  }
+
+  private send(name: string, args: unknown[], options: ClientEmitOptions): void {
     let s: Socket = this.socket!
     if (options.volatile)
       s = s.volatile
@@ -147,10 +204,93 @@ export class ClientV4 implements ClientAdapter {
     return wasConnected ? undefined : 'Stopped connecting (socket.disconnect() while not connected).'
   }
 
+  readonly faults: ClientFaults = {
+    dropTransport: () => {
+      const engine = this.manager?.engine as unknown as EngineInternals | undefined
+      const transport = engine?.readyState === 'open' ? engine.transport : undefined
+      // As a network loss would: the transport closes, the engine closes with `transport close`, socket.io reconnects.
+      return transport ? () => transport.close() : undefined
+    },
+    holdHeartbeat: (on) => {
+      this.heartbeatHeld = on
+      if (on && this.manager?.engine)
+        this.holdPongs(this.manager.engine)
+    },
+    setOffline: (error) => {
+      this.offlineError = error
+      if (error)
+        this.lastOfflineError = error
+      this.applyOffline()
+    },
+    setReconnection: (on) => {
+      this.reconnectionWanted = on
+      const manager = this.manager
+      if (!manager)
+        return
+      const m = manager as unknown as ManagerInternals
+      manager.reconnection(on)
+      if (on && m._readyState !== 'closed') {
+        // `reconnection(false)` set `skipReconnect`, which only `open()` clears: a later drop would not reconnect.
+        m.skipReconnect = false
+      }
+      if (!on && m._reconnecting && !this.socket?.connected) {
+        // socket.io ends its loop before the next attempt but stays "reconnecting": leave the Manager as its own
+        // `reconnect_failed` path does, so that a later connect() opens it.
+        m._reconnecting = false
+        m.backoff?.reset()
+      }
+    },
+    reconnection: () => this.manager ? this.manager.reconnection() : (this.reconnectionWanted ?? this.options.reconnection ?? true),
+  }
+
+  /** v4: the server pings and waits for our pong; swallow the pongs of this engine while held. */
+  private holdPongs(engine: unknown): void {
+    const e = engine as EngineInternals
+    if (this.heldEngines.has(e) || typeof e._sendPacket !== 'function')
+      return
+    this.heldEngines.add(e)
+    const original = e._sendPacket
+    // eslint-disable-next-line ts/no-this-alias
+    const adapter = this
+    e._sendPacket = function (this: unknown, type: string, ...rest: unknown[]) {
+      if (type === 'pong' && adapter.heartbeatHeld)
+        return // no `packetCreate`, nothing written: the server waits in vain
+      return original.call(this, type, ...rest)
+    }
+  }
+
+  /** While offline the Manager makes its engines without transports: they fail at once, nothing is sent. */
+  private applyOffline(): void {
+    const m = this.manager as unknown as ManagerInternals | undefined
+    if (!m)
+      return
+    if (this.offlineError) {
+      if (this.savedTransports === undefined)
+        this.savedTransports = m.opts.transports ?? null
+      m.opts.transports = []
+    }
+    else if (this.savedTransports !== undefined) {
+      m.opts.transports = this.savedTransports ?? undefined
+      this.savedTransports = undefined
+    }
+  }
+
+  /** A connection error as reported: the injected outage's own words for the engines it made fail. */
+  private outageError(err: unknown): unknown {
+    if (this.offlineError)
+      return this.offlineError()
+    if (err === NO_TRANSPORTS && this.lastOfflineError)
+      return this.lastOfflineError()
+    return err
+  }
+
   dispose(): void {
     if (this.disposed)
       return
     this.disposed = true
+    this.queued.clear()
+    this.offlineError = undefined
+    this.applyOffline()
     for (const d of this.subs.splice(0)) d()
     const socket = this.socket
     const manager = this.manager
@@ -180,6 +320,8 @@ export class ClientV4 implements ClientAdapter {
       this.inMine = true
       this.outMine = true
     }
+    if (this.heartbeatHeld)
+      this.holdPongs(engine)
     this.reports.engine(engine as unknown as Parameters<ClientReports['engine']>[0])
   }
 
@@ -240,9 +382,25 @@ export class ClientV4 implements ClientAdapter {
       this.manager = new Manager(this.target.origin, opts)
     }
     const manager = this.manager
+    if (this.reconnectionWanted !== undefined)
+      manager.reconnection(this.reconnectionWanted)
     const socket = manager.socket(this.target.namespace, this.options.auth ? { auth: { ...this.options.auth } } : {})
     this.socket = socket
+    this.applyOffline()
     socket.onAny(this.onAny)
+    // socket.io flushes its send buffer here (on connect): tell the session which of our queued emits go now.
+    const internals = socket as unknown as SocketInternals
+    const emitBuffered = internals.emitBuffered
+    internals.emitBuffered = () => {
+      for (const packet of internals.sendBuffer) {
+        const flushed = this.queued.get(packet)
+        if (flushed) {
+          this.queued.delete(packet)
+          flushed()
+        }
+      }
+      emitBuffered.call(socket)
+    }
     const r = this.reports
     const sock = socket as unknown as Emitterish
     const man = manager as unknown as Emitterish
@@ -260,7 +418,8 @@ export class ClientV4 implements ClientAdapter {
         })
       }),
       on(sock, 'connect_error', (err: unknown) => {
-        r.connectError(err, (err as { data?: unknown } | null | undefined)?.data, this.willReconnect())
+        const e = this.outageError(err)
+        r.connectError(e, (e as { data?: unknown } | null | undefined)?.data, this.willReconnect())
       }),
       on(sock, 'disconnect', (reason: string, details?: unknown) => {
         r.disconnect(reason, details, this.willReconnect())
@@ -271,7 +430,7 @@ export class ClientV4 implements ClientAdapter {
         // in a microtask so the handshake of the new engine is captured too.
         queueMicrotask(() => this.reportEngine())
       }),
-      on(man, 'reconnect_error', (err: unknown) => r.reconnectError(err)),
+      on(man, 'reconnect_error', (err: unknown) => r.reconnectError(this.outageError(err))),
       on(man, 'reconnect', (attempt: number) => r.reconnect(attempt)),
       on(man, 'reconnect_failed', () => r.reconnectFailed()),
     )
