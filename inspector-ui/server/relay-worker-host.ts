@@ -116,6 +116,11 @@ export class SessionWorker {
     return this.request(req => ({ t: 'answerAck', req, correlationId, argsText }))
   }
 
+  /** A checked fault command (the core's `parseFaultCommand`). */
+  fault(command: Extract<ToWorker, { t: 'fault' }>['command']): Promise<EmitResult> {
+    return this.request(req => ({ t: 'fault', req, command }))
+  }
+
   /** Ask the session to close (its sockets close politely), then end the thread; resolves when it has ended. */
   dispose(): Promise<void> {
     if (this.done)

@@ -11,9 +11,9 @@
  * results of emits and ack answers). Entries carry this thread's monotonic clock, and so does the `sentMono`
  * of their batch: the page shifts both by the same offset.
  */
-import type { EmitOptions, EmitResult, LogEntry, SessionOptions, SessionSource } from '#core'
+import type { EmitOptions, EmitResult, FaultCommand, LogEntry, SessionOptions, SessionSource } from '#core'
 import { parentPort, workerData } from 'node:worker_threads'
-import { createSessionSource, decodeWire, encodeEntries, encodeWire, EntryStream } from '#core'
+import { createSessionSource, decodeWire, encodeEntries, encodeWire, EntryStream, parseFaultCommand, runFaultCommand } from '#core'
 
 /** What the host gives a worker when it starts it (`workerData`). */
 export interface RelayWorkerData {
@@ -32,6 +32,7 @@ export type ToWorker
   = | { t: 'command', command: 'connect' | 'disconnect' | 'reconnect' }
     | { t: 'emit', req: number, name: string, argsText: unknown, options: EmitOptions & { pageCorrelationId?: unknown } }
     | { t: 'answerAck', req: number, correlationId: string, argsText: unknown }
+    | { t: 'fault', req: number, command: FaultCommand }
     | { t: 'dispose' }
 
 /** Worker → host. */
@@ -129,6 +130,18 @@ export function runRelayWorker(port: Port, data: RelayWorkerData): void {
       case 'answerAck':
         port.postMessage({ t: 'reply', req: message.req, result: withArgs('answerAck', message.argsText, args => session.answerAck(String(message.correlationId), args)) })
         break
+      case 'fault': {
+        let result: EmitResult
+        try {
+          // Checked by the relay already; checked again here, where it runs.
+          result = runFaultCommand(session, parseFaultCommand(message.command))
+        }
+        catch (err) {
+          result = { ok: false, error: errorText(err) }
+        }
+        port.postMessage({ t: 'reply', req: message.req, result })
+        break
+      }
       case 'dispose':
         for (const d of subs.splice(0)) d()
         session.dispose()

@@ -28,7 +28,7 @@ import type http from 'node:http'
 import type { Socket } from 'socket.io'
 import type { RelayWorkerData } from './relay-worker'
 import { timingSafeEqual } from 'node:crypto'
-import { diagnoseConnection, handshakePathProblem, RELAY_PATH } from '#core'
+import { diagnoseConnection, handshakePathProblem, parseFaultCommand, RELAY_PATH } from '#core'
 import { Server } from 'socket.io'
 import { SessionWorker } from './relay-worker-host'
 
@@ -319,6 +319,21 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     socket.on('answerAck', (correlationId, argsText, ack) => {
       const target = live(ack)
       void target?.w.answerAck(String(correlationId), argsText).then(target.reply)
+    })
+
+    // Fault injection: checked here (input like any other), run by the worker's session.
+    socket.on('fault', (raw, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {}
+      let command
+      try {
+        command = parseFaultCommand(raw)
+      }
+      catch (err) {
+        reply({ ok: false, error: err instanceof Error ? err.message : String(err) })
+        return
+      }
+      const target = live(ack)
+      void target?.w.fault(command).then(target.reply)
     })
 
     // Probes in Node, one at a time per relay connection (the page asks once per failure streak).

@@ -31,7 +31,7 @@ export function formatLatency(ms: number): string {
 function build(entry: LogEntry): RowText {
   switch (entry.kind) {
     case 'event':
-      return { title: entry.name, argc: entry.args.length, preview: previewArgs(entry.args, PREVIEW_CHARS) }
+      return { title: entry.name, argc: entry.args.length, preview: `${entry.queued ? '(queued while offline) ' : ''}${previewArgs(entry.args, PREVIEW_CHARS)}` }
     case 'ack':
       return {
         title: entry.name,

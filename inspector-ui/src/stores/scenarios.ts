@@ -280,6 +280,9 @@ function bridge(source: SessionSource, target: { append: (entry: NewEntry<LogEnt
     reconnect: () => source.reconnect(),
     emit: (name, args, options) => source.emit(name, args, options),
     answerAck: (correlationId, args) => source.answerAck(correlationId, args),
+    injectFault: fault => source.injectFault(fault),
+    setReconnection: on => source.setReconnection(on),
+    setQueueWhileOffline: on => source.setQueueWhileOffline(on),
     // The tab stays (its log is the record of the run): the engine's dispose only disconnects it.
     dispose: () => source.disconnect(),
   }

@@ -3,7 +3,7 @@
  * outside Vue's reactivity (STYLE 3); the store holds snapshots (immutable, replaced on change) in
  * `shallowRef`s, and ids.
  */
-import type { EmitOptions, EmitResult, RelayEndpoint, SessionSnapshot, SessionSource } from '#core'
+import type { EmitOptions, EmitResult, Fault, RelayEndpoint, SessionSnapshot, SessionSource } from '#core'
 import type { ConnectOptions } from '../lib/connect-form'
 import { Inspector } from '#core'
 import { defineStore } from 'pinia'
@@ -262,6 +262,17 @@ export const useSessionsStore = defineStore('sessions', () => {
     return session.answerAck(correlationId, args)
   }
 
+  /** Fault injection (the Faults panel): the session carries it out, socket.io reacts. */
+  function injectFault(id: string, fault: Fault): EmitResult {
+    return engine.get(id)?.injectFault(fault) ?? { ok: false, error: 'This tab has no session' }
+  }
+  function setReconnection(id: string, on: boolean): EmitResult {
+    return engine.get(id)?.setReconnection(on) ?? { ok: false, error: 'This tab has no session' }
+  }
+  function setQueueWhileOffline(id: string, on: boolean): EmitResult {
+    return engine.get(id)?.setQueueWhileOffline(on) ?? { ok: false, error: 'This tab has no session' }
+  }
+
   function snapshotOf(id: string): SessionSnapshot | undefined {
     return tabs.value.find(tab => tab.id === id) ?? engine.get(id)?.snapshot()
   }
@@ -287,6 +298,9 @@ export const useSessionsStore = defineStore('sessions', () => {
     reconnect,
     emit,
     answerAck,
+    injectFault,
+    setReconnection,
+    setQueueWhileOffline,
     snapshotOf,
     activate,
   }

@@ -6,6 +6,7 @@
  * in the wire format of ./wire.ts.
  */
 import type { DiagnoseInput, Diagnosis } from '../diagnose/types'
+import type { FaultCommand } from '../session/faults'
 import type { EmitOptions, EmitResult, SessionOptions } from '../types'
 
 /** The relay's handshake path on the inspector's HTTP server. */
@@ -48,6 +49,11 @@ export interface RelayClientEvents {
    */
   emit: (name: string, argsText: string, options: EmitOptions & { pageCorrelationId?: string }, ack: (result: EmitResult) => void) => void
   answerAck: (correlationId: string, argsText: string, ack: (result: EmitResult) => void) => void
+  /**
+   * Fault injection and the runtime switches (session/faults.ts): run on the relayed session. The relay
+   * checks the command (`parseFaultCommand`) before its worker sees it.
+   */
+  fault: (command: FaultCommand, ack: (result: EmitResult) => void) => void
   /**
    * Run `diagnoseConnection` in Node (a page's failed `fetch` says nothing about why: refused, closed and a
    * bad certificate look alike there). Needs no open session; the relay connection may carry only this.

@@ -18,12 +18,14 @@
  * s.connect()
  */
 import type { Socket } from 'socket.io-client'
+import type { FaultCommand } from '../session/faults'
 import type {
   ConnectErrorEntry,
   Disposer,
   EmitOptions,
   EmitResult,
   EntrySink,
+  Fault,
   LogEntry,
   NewEntry,
   NoteEntry,
@@ -35,6 +37,7 @@ import type {
 } from '../types'
 import type { RelayClientEvents, RelayOpenOptions, RelayResult, RelayServerEvents } from './protocol'
 import { io } from 'socket.io-client'
+import { FAULT_REFUSALS, parseFault } from '../session/faults'
 import { DISPOSED_ERROR, emitRefusal, noPendingAckError, notSentError, StateListeners } from '../session/shared'
 import { RELAY_PATH } from './protocol'
 import { decodeEntries, decodeWire, encodeWire } from './wire'
@@ -94,6 +97,8 @@ export class RelaySession implements SessionSource {
   private readonly corr: string
   /** Socket ids of the sessions this tab had before this one (the relay reports only its own). */
   private readonly earlierIds: SessionSnapshot['idHistory']
+  /** Runtime switches set before the relay connection exists: sent right after `open`. */
+  private readonly pendingSwitches = new Map<'reconnection' | 'queue', FaultCommand>()
 
   constructor(options: RelayOpenOptions, deps: RelaySessionDeps) {
     this.options = { ...options }
@@ -164,7 +169,9 @@ export class RelaySession implements SessionSource {
     if (refusal)
       return { ok: false, error: refusal }
     const socket = this.socket
-    if (!socket || this.snap.status !== 'connected')
+    // Queue while offline (opt-in): the relayed session puts it into socket.io's send buffer.
+    const queue = this.snap.faults?.queueWhileOffline === true && this.everConnected && !this.broken
+    if (!socket || (this.snap.status !== 'connected' && !queue))
       return { ok: false, error: notSentError(this.everConnected, this.snap.status) }
     let text: string
     try {
@@ -201,6 +208,44 @@ export class RelaySession implements SessionSource {
         this.note('error', `answering "${correlationId}" failed in the relay: ${result.error}`)
     })
     return { ok: true, correlationId }
+  }
+
+  /** Run by the relayed session (the relay checks it first); a failure there arrives as an error note. */
+  injectFault(fault: Fault): EmitResult {
+    let f: Fault
+    try {
+      f = parseFault(fault)
+    }
+    catch (err) {
+      return { ok: false, error: err instanceof Error ? err.message : String(err) }
+    }
+    if (f.kind === 'drop-transport' && this.snap.status !== 'connected')
+      return this.disposed ? { ok: false, error: DISPOSED_ERROR } : { ok: false, error: FAULT_REFUSALS.noTransport }
+    return this.sendFault({ t: 'inject', fault: f }, `fault ${f.kind}`)
+  }
+
+  setReconnection(on: boolean): EmitResult {
+    return this.sendFault({ t: 'reconnection', on }, 'reconnection')
+  }
+
+  setQueueWhileOffline(on: boolean): EmitResult {
+    return this.sendFault({ t: 'queue', on }, 'queue while offline')
+  }
+
+  private sendFault(command: FaultCommand, what: string): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: DISPOSED_ERROR }
+    const socket = this.socket
+    // The switches' latest values go to every relayed session this one opens (after a lost relay too).
+    if (command.t !== 'inject')
+      this.pendingSwitches.set(command.t, command)
+    if (!socket || this.broken)
+      return command.t === 'inject' ? { ok: false, error: FAULT_REFUSALS.notLive } : { ok: true }
+    socket.emit('fault', command, (result) => {
+      if (!result.ok)
+        this.note('error', `${what} failed in the relay: ${result.error}`)
+    })
+    return { ok: true }
   }
 
   dispose(): void {
@@ -290,6 +335,13 @@ export class RelaySession implements SessionSource {
       if (!result.ok && socket === this.socket)
         this.fail(`The relay could not open the session: ${result.error}`, result.error)
     })
+    // Messages of one socket arrive in order: these run after `open` (and before `connect`).
+    for (const command of this.pendingSwitches.values()) {
+      socket.emit('fault', command, (result) => {
+        if (!result.ok)
+          this.note('error', `${command.t} failed in the relay: ${result.error}`)
+      })
+    }
     return socket
   }
 

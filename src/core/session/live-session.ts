@@ -5,6 +5,7 @@ import type {
   EnginePacketType,
   EntrySink,
   EventEntry,
+  Fault,
   FrameEntry,
   LogEntry,
   NewEntry,
@@ -20,11 +21,12 @@ import type {
 import type { AckAnswer, ClientAdapter, ClientEngine, ClientOptions, ClientReports, ConnectInfo } from './clients/adapter'
 import type { EngineFault, EnginePacketLike } from './engine-guard'
 import type { ManagerPool } from './manager-pool'
-import { estimateBytes } from '../log/preview'
+import { estimateBytes, previewArgs } from '../log/preview'
 import { ClientV2 } from './clients/client-v2'
 import { ClientV4 } from './clients/client-v4'
 import { describeFault, guardEngine } from './engine-guard'
 import { explainConnectError, explainDisconnect, explainUpgradeError, isAbandonedUpgrade } from './explain'
+import { FAULT_REFUSALS, FaultBook, faultDisconnectExplanation, offlineError, parseFault } from './faults'
 import { HeartbeatWatch } from './heartbeat'
 import { watchProbeFrames } from './probe-frames'
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, noPendingAckError, notSentError, plainDetail, StateListeners, utf8Length } from './shared'
@@ -156,6 +158,8 @@ export class LiveSession implements SessionSource {
   private readonly framedBinary = new WeakSet<object>()
   /** Engine.IO v4: the server pings; EIO3 (v2): the client does. A state event only when lateness changes. */
   private readonly heartbeat: HeartbeatWatch
+  /** Injected faults in force and our emits in socket.io's send buffer (./faults.ts). */
+  private readonly faults = new FaultBook(() => this.onBackOnline())
 
   constructor(options: ClientOptions, deps: LiveSessionDeps) {
     this.options = Object.freeze({ ...options })
@@ -227,6 +231,7 @@ export class LiveSession implements SessionSource {
       idHistory: Object.freeze(this.st.idHistory.map(r => Object.freeze({ ...r }))),
       pendingServerAcks: Object.freeze(pending),
       heartbeat: this.heartbeat.state(),
+      faults: this.faults.state(this.client.faults.reconnection()),
       // Only when not the default encoding (frames decode with it; captures record it).
       ...(this.options.parser === 'msgpack' ? { parser: 'msgpack' as const } : {}),
     }
@@ -328,9 +333,16 @@ export class LiveSession implements SessionSource {
 
   private onDisconnect(reason: string, details: unknown, willReconnect: boolean): void {
     const ex = explainDisconnect(reason)
-    const explanation = ex.willReconnect && !willReconnect
+    let explanation = ex.willReconnect && !willReconnect
       ? ex.explanation.replace(/; socket\.io reconnects by itself\.$/, '; reconnection is off, so the session stays disconnected.')
       : ex.explanation
+    // An injected fault caused it: say which (the reason is socket.io's own).
+    const cause = this.faults.pendingCause
+    this.faults.pendingCause = undefined
+    if (cause !== undefined && reason !== 'io client disconnect')
+      explanation = faultDisconnectExplanation(cause, this.heartbeat.state()?.pinger ?? (this.client.kind === 'v2' ? 'client' : 'server'), reason, willReconnect)
+    else if (this.faults.heartbeatHeld && /^(?:ping timeout|transport close|transport error)$/.test(reason))
+      explanation = faultDisconnectExplanation('heartbeat', this.client.kind === 'v2' ? 'client' : 'server', reason, willReconnect)
     this.expirePendingServerAcks(`socket disconnected (${reason}) before the answer`)
     this.add({
       kind: 'disconnect',
@@ -615,7 +627,9 @@ export class LiveSession implements SessionSource {
     const refusal = emitRefusal(this.disposed, name, this.client.kind)
     if (refusal)
       return { ok: false, error: refusal }
-    if (!this.client.connected)
+    // Queue while offline (opt-in): socket.io keeps the emit in its send buffer and flushes it on reconnect.
+    const queue = !this.client.connected && this.faults.queueWhileOffline && this.client.canQueue
+    if (!this.client.connected && !queue)
       return { ok: false, error: notSentError(this.everConnected, this.st.status) }
     const list = [...args]
     const correlationId = options.ack ? `${this.corr}.o${++this.seq}` : undefined
@@ -639,11 +653,15 @@ export class LiveSession implements SessionSource {
       out.volatile = options.volatile
     if (options.compress !== undefined)
       out.compress = options.compress
-    this.log.append(out as unknown as NewEntry<EventEntry>)
+    if (queue)
+      out.queued = true
+    const entry = this.log.append(out as unknown as NewEntry<EventEntry>)
+    let disposition
     try {
-      this.client.emit(name, list, {
+      disposition = this.client.emit(name, list, {
         volatile: options.volatile,
         compress: options.compress,
+        onFlushed: () => this.onFlushed(entry.id, name),
         ack: correlationId === undefined
           ? undefined
           : {
@@ -651,6 +669,11 @@ export class LiveSession implements SessionSource {
               callback: (err, res) => {
                 if (this.disposed)
                   return
+                // Its ack timed out while it waited in the send buffer: socket.io drops it from there.
+                if (err && this.faults.takeQueued(entry.id)) {
+                  this.note('warn', `queued emit "${name}" was dropped from socket.io's send buffer: its ack timed out before a reconnection`)
+                  this.publish()
+                }
                 const mono = performance.now()
                 this.add({
                   kind: 'ack',
@@ -671,7 +694,129 @@ export class LiveSession implements SessionSource {
       this.note('error', `emit "${name}" failed: ${errorMessage(err)}`)
       return { ok: false, error: errorMessage(err) }
     }
+    if (disposition === 'queued') {
+      this.faults.addQueued({
+        name,
+        preview: previewArgs(list, 120),
+        ...(correlationId !== undefined ? { correlationId } : {}),
+        entryId: entry.id,
+        queuedAt: entry.time,
+      })
+      this.publish()
+    }
+    else if (disposition === 'discarded') {
+      this.note('warn', `volatile emit "${name}" was discarded by socket.io: the transport is not writable (volatile packets are never buffered)`)
+    }
     return correlationId ? { ok: true, correlationId } : { ok: true }
+  }
+
+  /** socket.io flushes a queued emit from its send buffer (on reconnect): its frames follow this note. */
+  private onFlushed(entryId: number, name: string): void {
+    const q = this.faults.takeQueued(entryId)
+    if (this.disposed || !q)
+      return
+    this.note('info', `queued emit "${name}"${q.correlationId ? ` (${q.correlationId})` : ''} sent now, on reconnect, after ${((Date.now() - q.queuedAt) / 1000).toFixed(1)} s in socket.io's send buffer`)
+    this.publish()
+  }
+
+  // ------------------------------------------------------------------ faults (./faults.ts)
+
+  /**
+   * Inject a fault: socket.io reacts by itself (its own `disconnect`, `reconnect_attempt`, … entries follow).
+   * @example s.injectFault({ kind: 'offline', seconds: 5 }) // { ok: true }
+   */
+  injectFault(fault: Fault): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: DISPOSED_ERROR }
+    let f: Fault
+    try {
+      f = parseFault(fault)
+    }
+    catch (err) {
+      return { ok: false, error: errorMessage(err) }
+    }
+    const faults = this.client.faults
+    switch (f.kind) {
+      case 'drop-transport': {
+        const drop = faults.dropTransport()
+        if (!drop)
+          return { ok: false, error: FAULT_REFUSALS.noTransport }
+        this.note('info', 'Injected fault: the transport is dropped (engine.transport.close(), as a network loss would).')
+        this.faults.pendingCause = 'drop'
+        drop()
+        return { ok: true }
+      }
+      case 'stop-pings': {
+        if (this.faults.heartbeatHeld === f.on)
+          return { ok: true }
+        this.faults.heartbeatHeld = f.on
+        faults.holdHeartbeat(f.on)
+        this.note('info', f.on
+          ? (this.client.kind === 'v2'
+              ? 'Injected fault: the client stops sending its pings (EIO3: the client pings), so the heartbeat times out.'
+              : 'Injected fault: our pongs are held (the server pings; it ends the session with ping timeout when no pong comes).')
+          : 'Fault ended: the heartbeat is answered again.')
+        this.publish()
+        return { ok: true }
+      }
+      case 'offline': {
+        const drop = faults.dropTransport()
+        this.note('info', `Injected outage: offline for ${f.seconds} s; every connection attempt fails like an unreachable network until then.`)
+        this.faults.goOffline(f.seconds)
+        faults.setOffline(() => offlineError(this.faults.secondsLeft()))
+        if (drop) {
+          this.faults.pendingCause = 'offline'
+          drop()
+        }
+        this.publish()
+        return { ok: true }
+      }
+      case 'online':
+        this.faults.goOnline()
+        return { ok: true }
+    }
+  }
+
+  /** The offline window ended: engines get their transports back; socket.io's next attempt reconnects. */
+  private onBackOnline(): void {
+    if (this.disposed)
+      return
+    this.client.faults.setOffline(undefined)
+    this.note('info', 'The injected outage ended: the network is back; socket.io\'s next reconnection attempt connects.')
+    this.publish()
+  }
+
+  /**
+   * socket.io's automatic reconnection, at runtime (the Manager's `reconnection(bool)`): disconnects
+   * explain themselves by it (`willReconnect`).
+   */
+  setReconnection(on: boolean): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: DISPOSED_ERROR }
+    if (typeof on !== 'boolean')
+      return { ok: false, error: 'setReconnection: on must be a boolean' }
+    this.client.faults.setReconnection(on)
+    this.note('info', `Reconnection switched ${on ? 'on' : 'off'} (manager.reconnection(${on})).`)
+    if (!on && this.st.status === 'reconnecting') {
+      this.note('info', 'socket.io stops its reconnection loop: the session stays disconnected (connect to try again).')
+      this.setStatus('disconnected')
+      return { ok: true }
+    }
+    this.publish()
+    return { ok: true }
+  }
+
+  /** Off (the default): emits while disconnected are refused. On: they wait in socket.io's send buffer. */
+  setQueueWhileOffline(on: boolean): EmitResult {
+    if (this.disposed)
+      return { ok: false, error: DISPOSED_ERROR }
+    if (typeof on !== 'boolean')
+      return { ok: false, error: 'setQueueWhileOffline: on must be a boolean' }
+    if (this.faults.queueWhileOffline !== on) {
+      this.faults.queueWhileOffline = on
+      this.publish()
+    }
+    return { ok: true }
   }
 
   /**
@@ -716,6 +861,7 @@ export class LiveSession implements SessionSource {
       return
     for (const p of this.pendingServer.values()) clearTimeout(p.timer)
     this.pendingServer.clear()
+    this.faults.dispose()
     for (const d of this.engineSubs) d()
     this.engineSubs = []
     this.attachedEngine = undefined

@@ -1,0 +1,87 @@
+/**
+ * Issue 13 item 3: the Faults panel against the demo server (socket.io 4), from the page. Dropping the
+ * transport gives `transport close` and a new socket id; going offline shows a countdown and socket.io
+ * reconnects after the window; with *queue while offline* on, an emit while offline waits in the send
+ * buffer (shown with its count) and is flushed on reconnect.
+ */
+import type { Stack } from './harness'
+import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { activeTab, describeE2E, rows, send, startStack, UI_TIMEOUT } from './harness'
+
+describeE2E('the Faults panel', () => {
+  let stack: Stack
+  let demoUrl: string
+  beforeAll(async () => {
+    stack = await startStack()
+    demoUrl = `http://127.0.0.1:${stack.demo.port}`
+  })
+  afterAll(async () => {
+    await stack?.close()
+  })
+
+  async function connected(): Promise<{ page: Awaited<ReturnType<Stack['newPage']>>, socketId: string }> {
+    const page = await stack.newPage()
+    await page.setViewportSize({ width: 1280, height: 1000 })
+    await page.getByTestId('connect-url').fill(`${demoUrl}/`)
+    await page.getByTestId('connect-button').click()
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    await expect.poll(async () => (await page.getByTestId('socket-id').textContent())?.trim()).toMatch(/\S{10,}/)
+    return { page, socketId: (await page.getByTestId('socket-id').textContent())!.trim() }
+  }
+
+  it('drops the transport: the log says transport close and socket.io reconnects with a new id', async () => {
+    const { page, socketId } = await connected()
+    await page.getByTestId('faults').waitFor()
+    const dir = join(tmpdir(), 'sio-faults-shots')
+    mkdirSync(dir, { recursive: true })
+    await page.getByTestId('faults').screenshot({ path: join(dir, 'faults-panel.png') })
+    await page.screenshot({ path: join(dir, 'session-with-faults.png') })
+    await page.getByTestId('fault-drop-transport').click()
+    await rows(page, 'lifecycle').filter({ hasText: 'transport close' }).first().waitFor({ timeout: UI_TIMEOUT })
+    await expect.poll(async () => (await page.getByTestId('socket-id').textContent())?.trim(), { timeout: UI_TIMEOUT }).not.toBe(socketId)
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    await expect.poll(() => page.getByTestId('id-history-row').count()).toBe(2)
+    expect(stack.pageErrors).toEqual([])
+  })
+
+  it('goes offline for N seconds with a countdown, then reconnects by itself; reconnection switches at runtime', async () => {
+    const { page, socketId } = await connected()
+    await page.getByTestId('fault-offline-seconds').fill('3')
+    await page.getByTestId('fault-offline').click()
+    const countdown = page.getByTestId('fault-offline-countdown')
+    await countdown.waitFor({ timeout: UI_TIMEOUT })
+    expect(await countdown.textContent()).toMatch(/offline: [0-3]\.\d s left/)
+    await rows(page, 'lifecycle').filter({ hasText: 'injected outage' }).first().waitFor({ timeout: UI_TIMEOUT })
+    await countdown.waitFor({ state: 'detached', timeout: UI_TIMEOUT })
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    expect((await page.getByTestId('socket-id').textContent())!.trim()).not.toBe(socketId)
+
+    const toggle = page.getByTestId('fault-reconnection')
+    expect(await toggle.getAttribute('data-value')).toBe('true')
+    await toggle.click()
+    await expect.poll(() => toggle.getAttribute('data-value')).toBe('false')
+    expect(await toggle.textContent()).toContain('off')
+  })
+
+  it('queues emits while offline in the send buffer and flushes it on reconnect', async () => {
+    const { page } = await connected()
+    await page.getByTestId('option-queue-offline').check()
+    await page.getByTestId('send-buffer').waitFor()
+    await page.getByTestId('fault-offline-seconds').fill('4')
+    await page.getByTestId('fault-offline').click()
+    await page.getByTestId('fault-offline-countdown').waitFor({ timeout: UI_TIMEOUT })
+    await activeTab(page).and(page.locator('[data-state="reconnecting"]')).waitFor({ timeout: UI_TIMEOUT })
+    await send(page, 'queued:hello', '"while offline"')
+    await expect.poll(() => page.getByTestId('send-buffer-count').textContent()).toBe('1')
+    expect(await page.getByTestId('send-buffer-item').first().textContent()).toContain('queued:hello')
+    await rows(page, 'out', 'queued:hello').filter({ hasText: 'queued while offline' }).first().waitFor({ timeout: UI_TIMEOUT })
+    await page.getByTestId('faults').screenshot({ path: join(tmpdir(), 'sio-faults-shots', 'faults-buffer.png') })
+    // After the window socket.io reconnects and flushes its buffer.
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    await expect.poll(() => page.getByTestId('send-buffer-count').textContent(), { timeout: UI_TIMEOUT }).toBe('0')
+    await rows(page, 'lifecycle').filter({ hasText: 'sent now' }).first().waitFor({ timeout: UI_TIMEOUT })
+  })
+})
