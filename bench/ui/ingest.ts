@@ -29,9 +29,9 @@ export async function uiIngest(runs: number, demoUrl: string, inspectorUrl: stri
   const MAX_COUNT = 20_000
   const SLOW_RATE = 2_000
   const SLOW_COUNT = 6_000
-  const page = async (variant: 'bare' | 'inspector', rate: number, count: number): Promise<Report> => {
+  const page = async (variant: 'bare' | 'inspector' | 'no-catalog', rate: number, count: number): Promise<Report> => {
     const { url: report, report: reported } = bench.expectReport()
-    const config = { mode: 'ingest', report, url: `${demoUrl}/`, rate, count }
+    const config = { mode: 'ingest', report, url: `${demoUrl}/`, rate, count, ...(variant === 'no-catalog' ? { catalog: false } : {}) }
     const base = variant === 'bare' ? `${bench.url}/bare.html` : `${inspectorUrl}/`
     const timeoutMs = 30_000 + count / Math.min(rate, 15_000) * 3000
     const result = requireOk(await runPageUnattached(`${base}?bench=${encodeURIComponent(JSON.stringify(config))}`, reported, timeoutMs), `${variant} page at ${rate}/s`)
@@ -43,6 +43,7 @@ export async function uiIngest(runs: number, demoUrl: string, inspectorUrl: stri
   const inspMax: Report[] = []
   const bareSlow: Report[] = []
   const inspSlow: Report[] = []
+  const noCatalogMax: Report[] = []
   // Interleaved run by run, so the machine's noise hits both pages alike. Each inspector run at the
   // fastest rate gets the rate the bare page sustained just before it.
   for (let run = 0; run < runs; run++) {
@@ -52,6 +53,10 @@ export async function uiIngest(runs: number, demoUrl: string, inspectorUrl: stri
     const insp = await page('inspector', sustained, MAX_COUNT)
     insp.ratio = insp.eventsPerSecond / bare.eventsPerSecond
     inspMax.push(insp)
+    // The same page with the catalog not learning, at the same rate: what the catalog costs.
+    const plain = await page('no-catalog', sustained, MAX_COUNT)
+    plain.ratio = plain.eventsPerSecond / bare.eventsPerSecond
+    noCatalogMax.push(plain)
   }
   const slowRuns = Math.min(runs, 2)
   for (let run = 0; run < slowRuns; run++) {
@@ -62,6 +67,7 @@ export async function uiIngest(runs: number, demoUrl: string, inspectorUrl: stri
   const sides: Array<[string, IngestSide]> = [
     [`bare page, asked ${fmt(MAX_ASK)}/s`, { runs: bareMax, rate: MAX_ASK }],
     ['inspector, at the bare page\'s rate', { runs: inspMax, rate: mid(inspMax, 'rate') }],
+    ['inspector, catalog not learning, same rate', { runs: noCatalogMax, rate: mid(noCatalogMax, 'rate') }],
     [`bare page, ${fmt(SLOW_RATE)}/s`, { runs: bareSlow, rate: SLOW_RATE }],
     [`inspector, ${fmt(SLOW_RATE)}/s`, { runs: inspSlow, rate: SLOW_RATE }],
   ]
@@ -82,12 +88,15 @@ export async function uiIngest(runs: number, demoUrl: string, inspectorUrl: stri
   const maxDisc = inspMax.reduce((s, r) => s + Number(r.disconnects), 0)
   const maxTask = worst(inspMax, 'longestTaskMs')
   const lastInsp = inspMax[inspMax.length - 1]
+  // Per run (same sustained rate, back to back), learning on / off; the median of those ratios.
+  const catalogRatio = mid(inspMax.map((r, i) => ({ ...r, ratio: Number(r.eventsPerSecond) / Number(noCatalogMax[i].eventsPerSecond) })), 'ratio')
   return {
     title: '2. UI ingest, real Chromium (no automation attached), demo server firehose `stream:start`',
     markdown: lines.join('\n'),
     notes: [
       `Targets at ${fmt(SLOW_RATE)}/s (inspector): no task over 50 ms — longest ${ms(slowTask)}: ${verdict(slowTask <= 50, ms(slowTask - 50))}; p95 frame interval < 20 ms — ${ms1(slowP95)}: ${verdict(slowP95 < 20, ms1(slowP95 - 20))}.`,
       `Targets at the bare page's fastest rate (inspector): ≥ 0.8× of the bare page — ${ratio.toFixed(2)}×: ${verdict(ratio >= 0.8, `${(0.8 - ratio).toFixed(2)}×`)}; 0 lost — ${maxLost}: ${verdict(maxLost === 0, `${maxLost} events`)}; 0 disconnects — ${maxDisc}: ${verdict(maxDisc === 0, `${maxDisc}`)}; no task over 100 ms — longest ${ms(maxTask)}: ${verdict(maxTask <= 100, ms(maxTask - 100))}.`,
+      `Catalog (issue 17): the inspector learning every event's schema against the same page not learning (\`catalog: false\`, the Catalog view's "Learn from traffic" off), each pair at the same rate back to back — ${catalogRatio.toFixed(2)}× (goal ≥ 0.95: ${catalogRatio >= 0.95 ? 'met' : 'MISSED'}).`,
       `${runs} run(s) at the fastest rate, ${slowRuns} at ${fmt(SLOW_RATE)}/s, interleaved bare / inspector; each run a fresh Chromium (spawned with child_process, no DevTools connection: the page reports its counters by \`fetch\` POST to the bench server). The bare page asks the demo server for ${fmt(MAX_ASK)}/s (its maximum); the server skips a batch while more than 2,000 packets wait in its write buffer, so the rate received is what the page sustains. Each inspector run is then asked for that rate (rounded down to 500/s).`,
       `Inspector page: the bench build of the app (the shipped app plus the probe: \`vite build --mode bench\` into inspector-ui/dist-bench, bench/build-ui.ts, every run; served by inspector-ui/server) with \`?bench=…\`, which loads inspector-ui/src/bench/probe.ts: it opens a session through the sessions store (WebSocket only, default options: frames captured), shows its log, waits until the composer's editor (Monaco, lazily loaded start-up work) is ready and the page has had no long task for 500 ms (since 2026-11-25; before, only the 500 ms quiet wait, which a loaded machine could pass while Monaco was still compiling, putting its start-up task in the stream window), and counts the \`tick\` entries the core log records (subscribe). "Held in log" is what the ring buffer still has at the end: frames are entries too (one per tick), and the log keeps at most 100,000 entries by default, dropping the oldest (dropped by the log is not lost: it was recorded and counted).`,
       `Events/s = ticks recorded / time from the \`stream:start\` emit to \`stream:done\`. Long tasks: PerformanceObserver \`longtask\` during the stream. Frame intervals: requestAnimationFrame deltas during the stream. Heap: \`performance.memory.usedJSHeapSize\` after \`gc()\` (Chromium \`--enable-precise-memory-info --js-flags=--expose-gc\`). Last inspector run at the fast rate: ${fmt(lastInsp.held)} ticks held, ${fmt(lastInsp.droppedFromLog)} entries dropped by the log bound, ${lastInsp.rowsInDom} rows in the DOM.`,

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import express from 'express'
+import { buildDemoAsyncApi } from './asyncapi'
 
 const publicDir = fileURLToPath(new URL('./public/', import.meta.url))
 
@@ -51,6 +52,13 @@ export function createHttpApp(options: { inspectorUrl: string }): express.Expres
   // The raw template (with its placeholder) is not a page of its own.
   app.get('/index.html', (_req, res) => {
     res.redirect(301, '/')
+  })
+  // The demo's AsyncAPI document (issue 17), generated from the event table. A description is public: any page
+  // may read it (CORS `*`, no credentials). The Host guard in front of the whole server still applies, so the
+  // Host put into `servers` is one we answer to.
+  app.get('/asyncapi.json', (req, res) => {
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-cache' })
+    res.type('json').send(JSON.stringify(buildDemoAsyncApi({ host: req.headers.host }), null, 2))
   })
   app.use(express.static(publicDir, { index: false }))
   return app

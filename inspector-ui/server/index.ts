@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { RELAY_PATH } from '#core'
 import express from 'express'
 import { createHostPolicy, guardHost, secretsAllowedFor } from '../../src/shared/host-check'
+import { ASYNCAPI_FETCH_PATH, ASYNCAPI_PARSE_PATH, asyncApiRoutes } from './asyncapi'
 import { attachRelay } from './relay'
 
 /** Mirrors inspector-ui/src/config.ts `RuntimeConfig` (kept structural: the server must not import UI code). */
@@ -32,6 +33,8 @@ export interface InspectorRuntimeConfig {
   demoUrl?: string
   admin?: { url: string, namespace: string, username: string, password: string }
   relay?: { url: string, token: string }
+  /** The AsyncAPI endpoints (./asyncapi.ts): page-relative URLs and the token they want (the relay's token). */
+  asyncapi?: { parseUrl: string, fetchUrl: string, token: string }
 }
 
 export interface InspectorServerOptions {
@@ -132,7 +135,7 @@ export function injectConfig(html: string, config: InspectorRuntimeConfig): stri
 export function pageConfigFor(config: InspectorRuntimeConfig, remoteAddress: string | undefined, exposeSecrets: boolean): InspectorRuntimeConfig {
   if (secretsAllowedFor(remoteAddress, { exposeSecrets }))
     return config
-  const { relay: _relay, admin: _admin, ...publicConfig } = config
+  const { relay: _relay, admin: _admin, asyncapi: _asyncapi, ...publicConfig } = config
   return publicConfig
 }
 
@@ -148,6 +151,12 @@ export function relayRefusal(req: { headers: { host?: string }, socket: { remote
   if (!secretsAllowedFor(req.socket.remoteAddress, { exposeSecrets }))
     return 'relay: clients on other machines are refused (INSPECTOR_EXPOSE_SECRETS=1, option exposeSecrets, lets them in)'
   return undefined
+}
+
+/** `relayRefusal`'s rules for the AsyncAPI endpoints, with their own wording. */
+function asyncApiRefusal(req: http.IncomingMessage, hostPolicy: HostPolicy, exposeSecrets: boolean): string | undefined {
+  const refused = relayRefusal(req, hostPolicy, exposeSecrets)
+  return refused === undefined ? undefined : refused.replace(/^relay: /, 'asyncapi: ')
 }
 
 type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void
@@ -215,6 +224,11 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   }
   app.get('/', sendIndex)
   app.get('/index.html', sendIndex)
+  // --- AsyncAPI (issue 17): parse a document, fetch a server's own; same rules as the relay (./asyncapi.ts).
+  // On even without the relay: the token is per start either way. The URLs are relative to the page (served
+  // at `/`), so a page opened as 127.0.0.1 or localhost calls its own origin and needs no CORS.
+  app.use(asyncApiRoutes({ token, refusal: req => asyncApiRefusal(req, hostPolicy, exposeSecrets) }))
+  config.asyncapi = { parseUrl: ASYNCAPI_PARSE_PATH.slice(1), fetchUrl: ASYNCAPI_FETCH_PATH.slice(1), token }
   app.use(express.static(distDir, { index: false, immutable: true, maxAge: '1y' }))
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found')

@@ -10,6 +10,14 @@ export interface RuntimeConfig {
   admin?: { url: string, namespace: string, username: string, password: string }
   /** The local relay (issue 8). */
   relay?: { url: string, token: string }
+  /**
+   * The inspector server's AsyncAPI endpoints (issue 17), absent in `vite` dev mode and for clients on other
+   * machines. `parseUrl`: POST the document text (JSON or YAML, ≤ 5 MB) → `parseAsyncApi`'s result;
+   * `fetchUrl`: GET `?url=<server URL>` → the server's own `/asyncapi.json` (else `.yaml`) parsed, or
+   * `{ found: false, reason }`. Both are relative to the page and want `Authorization: Bearer <token>`
+   * (the relay's per-start token). See inspector-ui/server/asyncapi.ts.
+   */
+  asyncapi?: { parseUrl: string, fetchUrl: string, token: string }
 }
 
 const META_NAME = 'sio-inspector-config'
@@ -33,6 +41,9 @@ function sanitize(raw: unknown): RuntimeConfig {
   const relay = raw.relay
   if (isRecord(relay) && typeof relay.url === 'string' && typeof relay.token === 'string')
     config.relay = { url: relay.url, token: relay.token }
+  const asyncapi = raw.asyncapi
+  if (isRecord(asyncapi) && typeof asyncapi.parseUrl === 'string' && typeof asyncapi.fetchUrl === 'string' && typeof asyncapi.token === 'string')
+    config.asyncapi = { parseUrl: asyncapi.parseUrl, fetchUrl: asyncapi.fetchUrl, token: asyncapi.token }
   return config
 }
 

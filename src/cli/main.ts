@@ -6,6 +6,7 @@
  *   socketio-inspector capture <url> [--out FILE] [--count N] [--duration SECONDS] [--events GLOB]... [--frames]
  *                                 [--format ndjson|json] [connection options]
  *   socketio-inspector emit <url> <event> [ARGS] [--ack] [--timeout MS] [connection options]
+ *   socketio-inspector asyncapi <capture>... [--out FILE] [--server URL] [--title T] [--doc-version V]
  *   socketio-inspector test <capture-or-scenario>... [--url URL] [--reporter default|junit|json] [--out FILE] [--bail] [--fast]
  *   socketio-inspector --help | --version | <command> --help
  *
@@ -199,6 +200,29 @@ Examples:
       const flags: EmitFlags = { ...connectionFlags(o), ack: o.ack === true }
       const { runEmit } = await import('./emit')
       exitCode = await runEmit(url, event, argsText, flags, io)
+    })
+
+  program
+    .command('asyncapi')
+    .summary('write the AsyncAPI 3.0 document learned from captures')
+    .description('Read each capture (JSON or NDJSON, as Export or capture write them), learn every event name, direction and argument schema (and ack schemas), and write an AsyncAPI 3.0 document (JSON) that describes the server: one channel per namespace, `send` = server → client, `receive` = client → server. Exit 0 when written, 1 when a capture cannot be read or is invalid (the file and the problem on stderr), 2 for a usage error.')
+    .argument('<captures...>', 'capture files (JSON or NDJSON)')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--server <url>', 'the server to document when the captures hold several')
+    .option('--title <title>', 'the document\'s info.title')
+    .option('--doc-version <version>', 'the document\'s info.version (default 1.0.0)')
+    .addHelpText('after', `
+Examples:
+  socketio-inspector asyncapi chat.ndjson --out asyncapi.json
+  socketio-inspector asyncapi a.ndjson b.json --server http://localhost:3000 --title "Chat API"`)
+    .action(async (files: string[], o: Record<string, unknown>) => {
+      const { runAsyncApi } = await import('./asyncapi')
+      exitCode = await runAsyncApi(files, {
+        out: o.out as string | undefined,
+        server: o.server as string | undefined,
+        title: o.title as string | undefined,
+        version: o.docVersion as string | undefined,
+      }, io)
     })
 
   program

@@ -2,6 +2,7 @@
  * Socket.IO Inspector engine: plain TypeScript, no Vue/Pinia. See ./README.md.
  */
 export * from './admin'
+export * from './catalog'
 export * from './composer/parse'
 export * from './decode/dispatch'
 export * from './decode/frame'

@@ -220,3 +220,191 @@ export type AdminLoginErrorData
   = | { reason: 'too-many-attempts', retryInMs: number }
     | { reason: 'login-in-progress' }
     | { reason: 'already-connected' }
+
+// --- The event table as data (issue 17) -------------------------------------------------------------------
+// The interfaces above type the code; the table below describes the same events at run time, as JSON Schemas
+// (draft-07, AsyncAPI's default dialect), so the demo can serve its own AsyncAPI document (`GET /asyncapi.json`,
+// demo-server/src/asyncapi.ts) without a second hand-written copy. The mapped types make the compiler refuse a
+// table that lacks an event of the contract or names one it does not have; test/demo-server/asyncapi.test.ts
+// checks the schemas against real traffic and the client events against the handlers the server registers.
+// Schemas of what the server *sends* are exact (`additionalProperties: false`); schemas of what it *receives*
+// say what it accepts (it ignores extra keys, so they stay open).
+
+/** The JSON Schema keywords the table uses (a subset of draft-07; structurally a `JsonSchema` of the catalog). */
+export interface DemoJsonSchema {
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null'
+  description?: string
+  format?: string
+  properties?: Record<string, DemoJsonSchema>
+  required?: string[]
+  additionalProperties?: boolean | DemoJsonSchema
+  items?: DemoJsonSchema | DemoJsonSchema[]
+  additionalItems?: boolean | DemoJsonSchema
+  minItems?: number
+  maxItems?: number
+  minLength?: number
+  maxLength?: number
+  minimum?: number
+  maximum?: number
+  enum?: unknown[]
+  const?: unknown
+  oneOf?: DemoJsonSchema[]
+}
+
+/** Arguments of one event or ack, in order: what follows the event name on the wire (never the ack function). */
+export interface DemoArgs {
+  /** One schema per position; every one of them is sent. */
+  args: DemoJsonSchema[]
+  /** Schema of any further arguments (`echo`); absent = no more than `args`. */
+  rest?: DemoJsonSchema
+}
+
+export interface DemoEventSpec extends DemoArgs {
+  summary: string
+  /**
+   * The acknowledgement, when the event can carry one: its arguments, and whether the receiver needs one
+   * (`list:*` answer only through it; the server always asks for the `quiz` answer).
+   */
+  ack?: DemoArgs & { required: boolean, description: string }
+}
+
+const socketId: DemoJsonSchema = { type: 'string', minLength: 1, description: 'a socket id (per namespace)' }
+const roomId: DemoJsonSchema = { type: 'string', minLength: 1, maxLength: MAX_ROOM_NAME_LENGTH }
+const text: DemoJsonSchema = { type: 'string', minLength: 1, maxLength: MAX_TEXT_LENGTH }
+const epochMs: DemoJsonSchema = { type: 'integer', minimum: 0, description: 'server time, ms since the epoch' }
+const count: DemoJsonSchema = { type: 'integer', minimum: 0 }
+const namespaceName: DemoJsonSchema = { type: 'string', enum: [...DEMO_NAMESPACES] }
+const stringList: DemoJsonSchema = { type: 'array', items: { type: 'string' } }
+const truncation: Record<string, DemoJsonSchema> = { total: count, truncated: { const: true } }
+
+/** An object the server sends: exactly these properties. */
+function sent(properties: Record<string, DemoJsonSchema>, required: string[] = Object.keys(properties)): DemoJsonSchema {
+  return { type: 'object', properties, required, additionalProperties: false }
+}
+
+const ackErrorSchema = sent({ ok: { const: false }, error: { type: 'string' }, message: { type: 'string' }, event: { type: 'string' } })
+
+/** `AckResult<T>`: `{ ok: true, ...T }` or an `AckError`, as the only ack argument. */
+function ackResult(properties: Record<string, DemoJsonSchema>, required: string[], needed = false): DemoEventSpec['ack'] {
+  return {
+    required: needed,
+    description: needed ? 'required: the answer comes only through it' : 'optional: without it, a failure comes as an `error` event',
+    args: [{ oneOf: [sent({ ok: { const: true }, ...properties }, ['ok', ...required]), ackErrorSchema] }],
+  }
+}
+
+const roomsResult = (): DemoEventSpec['ack'] => ackResult({ rooms: { ...stringList, maxItems: MAX_ACK_ROOMS }, ...truncation }, ['rooms'])
+const delivered = (): DemoEventSpec['ack'] => ackResult({ delivered: count }, ['delivered'])
+
+/**
+ * Every event the server sends, on each of DEMO_NAMESPACES.
+ * @example SERVER_EVENT_SPECS.welcome.args[0].required // ['id', 'namespace', 'rooms']
+ */
+export const SERVER_EVENT_SPECS: { readonly [E in keyof ServerToClientEvents]: DemoEventSpec } = {
+  'welcome': {
+    summary: 'To a socket once it is connected: its id, namespace and rooms.',
+    args: [sent({ id: socketId, namespace: namespaceName, rooms: stringList, admin: { const: true }, node: { type: 'string' } }, ['id', 'namespace', 'rooms'])],
+  },
+  'presence': {
+    summary: 'To the others: a socket joined or left the namespace (to everyone), entered or left a room (to the room).',
+    args: [sent({ id: socketId, action: { type: 'string', enum: ['joined', 'left', 'enter', 'leave'] satisfies PresenceAction[] }, room: roomId, reason: { type: 'string' } }, ['id', 'action'])],
+  },
+  'chat': {
+    summary: 'A chat message: to everyone else (chat), a room (chat:room, `room` set) or one socket (chat:direct, `to` set).',
+    args: [sent({ from: socketId, text, at: epochMs, room: roomId, to: socketId }, ['from', 'text', 'at'])],
+  },
+  'error': {
+    summary: 'A client event failed and it carried no ack: why, and which event.',
+    args: [sent({ message: { type: 'string' }, event: { type: 'string' } })],
+  },
+  'warning': {
+    summary: 'To the `admins` room of every namespace: a socket sent invalid or too many chat messages.',
+    args: [sent({ message: { type: 'string' }, from: socketId, event: { type: 'string' }, namespace: namespaceName })],
+  },
+  'echo': {
+    summary: 'The arguments of a client `echo` that had no ack, unchanged (binary included).',
+    args: [],
+    rest: {},
+  },
+  'quiz': {
+    summary: 'After quiz:start: the question; the client answers through the ack within the quiz timeout.',
+    args: [sent({ question: { type: 'string' } })],
+    ack: { required: true, description: `the answer: ${QUIZ_ANSWER} or "${QUIZ_ANSWER}" is correct`, args: [{}] },
+  },
+  'quiz:result': {
+    summary: 'The verdict on the quiz answer, or that none came in time.',
+    args: [{ oneOf: [sent({ answer: {}, correct: { type: 'boolean' } }, ['correct']), sent({ timedOut: { const: true } })] }],
+  },
+  'tick': {
+    summary: 'One event of a stream (stream:start), numbered from 1.',
+    args: [sent({ seq: { type: 'integer', minimum: 1 }, at: epochMs })],
+  },
+  'stream:done': {
+    summary: 'The stream ended (all sent, or stream:stop).',
+    args: [sent({ sent: count })],
+  },
+  'stream:rate': {
+    summary: 'A running stream\'s rate changed: the server-wide budget is shared fairly between streams.',
+    args: [sent({ rate: count, requested: count, limited: { const: 'server-wide budget' } }, ['rate', 'requested'])],
+  },
+}
+
+/**
+ * Every event the server handles, on each of DEMO_NAMESPACES.
+ * @example CLIENT_EVENT_SPECS['list:room'].ack?.required // true
+ */
+export const CLIENT_EVENT_SPECS: { readonly [E in keyof ClientToServerEvents]: DemoEventSpec } = {
+  'chat': { summary: 'A message to everyone else in the namespace.', args: [text], ack: delivered() },
+  'chat:room': { summary: 'A message to a room (the sender excluded).', args: [roomId, text], ack: delivered() },
+  'chat:direct': { summary: 'A message to one socket of the namespace.', args: [{ ...socketId, maxLength: MAX_ROOM_NAME_LENGTH }, text], ack: delivered() },
+  'enter': { summary: 'Join a room (`admins` is reserved).', args: [roomId], ack: roomsResult() },
+  'leave': { summary: 'Leave a room.', args: [roomId], ack: roomsResult() },
+  'leaveAll': { summary: 'Leave every room but the socket\'s own (and `admins`).', args: [], ack: roomsResult() },
+  'list:room': {
+    summary: 'The members of a room.',
+    args: [roomId],
+    ack: ackResult({ room: roomId, sockets: stringList, ...truncation }, ['room', 'sockets'], true),
+  },
+  'list:rooms': {
+    summary: 'The namespace\'s rooms and their members.',
+    args: [],
+    ack: ackResult({
+      namespace: namespaceName,
+      rooms: { type: 'object', additionalProperties: stringList },
+      sizes: { type: 'object', additionalProperties: count },
+      ...truncation,
+    }, ['namespace', 'rooms'], true),
+  },
+  'list:namespace': {
+    summary: 'The namespace\'s sockets.',
+    args: [],
+    ack: ackResult({ namespace: namespaceName, sockets: stringList, ...truncation }, ['namespace', 'sockets'], true),
+  },
+  'list:server': {
+    summary: 'Every namespace\'s sockets.',
+    args: [],
+    ack: ackResult({
+      namespaces: { type: 'object', additionalProperties: stringList },
+      totals: { type: 'object', additionalProperties: count },
+      truncated: { const: true },
+    }, ['namespaces'], true),
+  },
+  'echo': {
+    summary: 'Any arguments, sent back unchanged: through the ack if there is one, else as an `echo` event.',
+    args: [],
+    rest: {},
+    ack: { required: false, description: 'the same arguments, unchanged', args: [], rest: {} },
+  },
+  'quiz:start': { summary: 'Ask the server for a quiz: it sends `quiz` and waits for the answer.', args: [], ack: ackResult({ question: { type: 'string' } }, ['question']) },
+  'stream:start': {
+    summary: 'Start a stream of `tick` events.',
+    args: [{
+      type: 'object',
+      properties: { rate: { type: 'integer', minimum: 1, maximum: MAX_STREAM_RATE }, count: { type: 'integer', minimum: 1, maximum: MAX_STREAM_COUNT } },
+      required: ['rate', 'count'],
+    }],
+    ack: ackResult({ rate: count, count, requested: count, limited: { const: 'server-wide budget' } }, ['rate', 'count']),
+  },
+  'stream:stop': { summary: 'Stop the running stream.', args: [], ack: ackResult({ sent: count }, ['sent']) },
+  'kick': { summary: 'Have the server disconnect this socket (`io server disconnect`).', args: [], ack: ackResult({}, []) },
+}

@@ -13,6 +13,7 @@
  */
 import type { LogEntry } from '#core'
 import { importCaptureText } from '../lib/files'
+import { useCatalogStore } from '../stores/catalog'
 import { getInspector, useSessionsStore } from '../stores/sessions'
 import { frameStats, longTasks, nextFrame, post, round1, sampleFrames, tasksBetween } from './measure'
 
@@ -23,6 +24,8 @@ export interface IngestConfig {
   url: string
   rate: number
   count: number
+  /** `false`: the catalog does not learn during the run (the bench's baseline for its cost). @default true */
+  catalog?: boolean
 }
 
 export interface BigLogConfig {
@@ -117,6 +120,7 @@ async function untilPainted(what: string, check: () => boolean, timeoutMs = 30_0
 async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
   const sessions = useSessionsStore()
   const inspector = getInspector()
+  useCatalogStore().learning = config.catalog !== false
   const id = sessions.openSession({ url: config.url, transports: ['websocket'] })
   const session = inspector.get(id)!
   await new Promise<void>((resolve, reject) => {

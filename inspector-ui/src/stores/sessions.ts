@@ -11,7 +11,7 @@ import { markRaw, ref, shallowRef } from 'vue'
 import { loadRuntimeConfig } from '../config'
 import { pageLogLimits } from '../lib/log-limits'
 
-export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial' | 'scenario'
+export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial' | 'scenario' | 'catalog'
 
 let inspector: Inspector | undefined
 
