@@ -24,8 +24,8 @@
 import type http from 'node:http'
 import type { Readable } from 'node:stream'
 import type { ParseAsyncApiResult } from '../../src/shared/asyncapi'
-import { timingSafeEqual } from 'node:crypto'
 import express from 'express'
+import { tokenMatches } from '../../src/shared/host-check'
 
 export const ASYNCAPI_PARSE_PATH = '/api/asyncapi/parse'
 export const ASYNCAPI_FETCH_PATH = '/api/asyncapi/fetch'
@@ -60,18 +60,6 @@ export interface FetchDocumentOptions {
 export type FetchedDocument
   = | { found: true, url: string, text: string }
     | { found: false, reason: string }
-
-function tokenMatches(given: string | undefined, expected: Buffer): boolean {
-  if (given === undefined)
-    return false
-  const g = Buffer.from(given)
-  // Equal lengths for timingSafeEqual; comparing against itself keeps the time independent of where it differs.
-  if (g.length !== expected.length) {
-    timingSafeEqual(expected, expected)
-    return false
-  }
-  return timingSafeEqual(g, expected)
-}
 
 /** A request with an Origin must come from a page of this server: same origin (the Host was checked already). */
 function sameOriginOrNone(req: http.IncomingMessage): boolean {

@@ -27,9 +27,9 @@ import type { EmitResult, RelayClientEvents, RelayCommand, RelayDiagnoseInput, R
 import type http from 'node:http'
 import type { Socket } from 'socket.io'
 import type { RelayWorkerData } from './relay-worker'
-import { timingSafeEqual } from 'node:crypto'
 import { diagnoseConnection, handshakePathProblem, parseFaultCommand, RELAY_PATH } from '#core'
 import { Server } from 'socket.io'
+import { tokenMatches } from '../../src/shared/host-check'
 import { SessionWorker } from './relay-worker-host'
 
 export interface RelayOptions {
@@ -67,18 +67,6 @@ export interface Relay {
 }
 
 type RelaySocket = Socket<RelayClientEvents, RelayServerEvents>
-
-function tokenMatches(given: unknown, expected: Buffer): boolean {
-  if (typeof given !== 'string')
-    return false
-  const g = Buffer.from(given)
-  // Equal lengths for timingSafeEqual; comparing against itself keeps the time independent of where it differs.
-  if (g.length !== expected.length) {
-    timingSafeEqual(expected, expected)
-    return false
-  }
-  return timingSafeEqual(g, expected)
-}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -26,6 +26,7 @@
 import type http from 'node:http'
 import type https from 'node:https'
 import type { Duplex } from 'node:stream'
+import { timingSafeEqual } from 'node:crypto'
 import { isIP } from 'node:net'
 
 /** Listen addresses that mean "every interface": they name no host a request could carry. */
@@ -227,4 +228,20 @@ export function guardHost(server: http.Server | https.Server, policy: HostPolicy
  */
 export function secretsAllowedFor(remoteAddress: string | undefined, options: { exposeSecrets?: boolean } = {}): boolean {
   return options.exposeSecrets === true || isLoopbackAddress(remoteAddress)
+}
+
+/**
+ * Whether a secret given by a client (the relay's auth token, the AsyncAPI endpoints' bearer token) is the
+ * expected one, in time that does not depend on where they differ.
+ */
+export function tokenMatches(given: unknown, expected: Buffer): boolean {
+  if (typeof given !== 'string')
+    return false
+  const g = Buffer.from(given)
+  // Equal lengths for timingSafeEqual; comparing against itself keeps the time independent of where it differs.
+  if (g.length !== expected.length) {
+    timingSafeEqual(expected, expected)
+    return false
+  }
+  return timingSafeEqual(g, expected)
 }

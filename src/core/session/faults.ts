@@ -115,7 +115,7 @@ export function faultDisconnectExplanation(
     case 'heartbeat':
       return pinger === 'server'
         ? `The server stopped waiting for our pong (ping timeout on its side: the injected fault holds our pongs) and closed the connection: ${reason}; ${then}`
-        : `The heartbeat timed out: the injected fault holds the client's pings (EIO3: the client pings), so no pong came back: ${reason}; ${then}`
+        : `The heartbeat timed out: the injected fault holds the client's pings (EIO3: the client pings), so no pong came back and the server heard nothing (whichever side's timer ran out first ended it): ${reason}; ${then}`
   }
 }
 

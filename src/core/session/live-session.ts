@@ -21,6 +21,7 @@ import type {
 import type { AckAnswer, ClientAdapter, ClientEngine, ClientOptions, ClientReports, ConnectInfo } from './clients/adapter'
 import type { EngineFault, EnginePacketLike } from './engine-guard'
 import type { ManagerPool } from './manager-pool'
+import type { Emitterish } from './shared'
 import { estimateBytes, previewArgs } from '../log/preview'
 import { ClientV2 } from './clients/client-v2'
 import { ClientV4 } from './clients/client-v4'
@@ -29,23 +30,11 @@ import { explainConnectError, explainDisconnect, explainUpgradeError, isAbandone
 import { FAULT_REFUSALS, FaultBook, faultDisconnectExplanation, offlineError, parseFault } from './faults'
 import { HeartbeatWatch } from './heartbeat'
 import { watchProbeFrames } from './probe-frames'
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, noPendingAckError, notSentError, plainDetail, StateListeners, utf8Length } from './shared'
+import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_SERVER_ACK_TIMEOUT_MS, DISPOSED_ERROR, emitRefusal, ENTRY_OVERHEAD, errorMessage, noPendingAckError, notSentError, on, plainDetail, StateListeners, utf8Length } from './shared'
 
 export type { SessionTlsOptions } from './clients/adapter'
 export { loadSocketIoClientV2 } from './clients/client-v2'
 export { ManagerPool } from './manager-pool'
-
-interface Emitterish {
-  on: (event: string, fn: (...args: any[]) => void) => unknown
-  off: (event: string, fn?: (...args: any[]) => void) => unknown
-}
-
-function on(emitter: Emitterish, event: string, fn: (...args: any[]) => void): Disposer {
-  emitter.on(event, fn)
-  return () => {
-    emitter.off(event, fn)
-  }
-}
 
 /** Shared by every entry without arguments (entries are immutable, so one frozen array serves all). */
 const NO_ARGS: readonly unknown[] = Object.freeze([])

@@ -142,3 +142,17 @@ export function plainDetail(v: unknown, depth = 0): unknown {
   }
   return String(v)
 }
+
+/** Minimal emitter shape shared by socket.io-client's Manager, Socket and engine.io-client's Socket. */
+export interface Emitterish {
+  on: (event: string, fn: (...args: any[]) => void) => unknown
+  off: (event: string, fn?: (...args: any[]) => void) => unknown
+}
+
+/** Listen to one event; the disposer removes exactly that listener. */
+export function on(emitter: Emitterish, event: string, fn: (...args: any[]) => void): Disposer {
+  emitter.on(event, fn)
+  return () => {
+    emitter.off(event, fn)
+  }
+}

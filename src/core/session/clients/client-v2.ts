@@ -1,3 +1,9 @@
+import type { ManagerOptionsV2, PacketV2, SocketV2 } from 'socket.io-client-v2'
+import type { Disposer, TransportName } from '../../types'
+import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
+import { isBinary } from '../../log/preview'
+import { explainDisconnect } from '../explain'
+import { errorMessage } from '../shared'
 /// <reference path="../socket.io-client-v2.d.ts" />
 /**
  * socket.io-client 2.x (`socket.io-client-v2`) behind `ClientAdapter` (./adapter.ts), for socket.io 2.x
@@ -17,12 +23,8 @@
  * - The library is loaded on the first `connect()` (a dynamic import), so a bundle that never opens a v2
  *   session does not carry it in its initial chunk.
  */
-import type { ManagerOptionsV2, PacketV2, SocketV2 } from 'socket.io-client-v2'
-import type { Disposer, TransportName } from '../../types'
-import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
-import { isBinary } from '../../log/preview'
-import { explainDisconnect } from '../explain'
-import { errorMessage } from '../shared'
+import { InjectedOutage } from './outage'
+import { hookSendBufferFlush } from './send-buffer'
 
 type IoV2 = typeof import('socket.io-client-v2').default
 
@@ -95,8 +97,6 @@ type Listener = (...args: any[]) => void
 interface SocketV2Internals { sendBuffer: { id?: number }[], emitBuffered: () => void }
 interface ManagerV2Internals { skipReconnect?: boolean, backoff?: { reset: () => void } }
 interface EngineV2Internals { readyState?: string, transport?: { close: () => void } | null, ping?: () => void }
-/** What engine.io-client 3.x says when an engine has no transport to try (the outage's engines). */
-const NO_TRANSPORTS = 'No transports available'
 
 /**
  * @example
@@ -121,9 +121,7 @@ export class ClientV2 implements ClientAdapter {
   /** Fault injection (../faults.ts). */
   private heartbeatHeld = false
   private readonly heldEngines = new WeakSet<object>()
-  private offlineError: (() => Error) | undefined
-  private lastOfflineError: (() => Error) | undefined
-  private savedTransports: ManagerOptionsV2['transports'] | null | undefined
+  private readonly outage = new InjectedOutage()
   /** Our emits waiting in the socket's send buffer → what to call when socket.io flushes them. */
   private readonly queued = new Map<unknown, () => void>()
   /** `setReconnection` before the socket exists: applied when it is made. */
@@ -247,10 +245,7 @@ export class ClientV2 implements ClientAdapter {
         this.holdPings(this.socket.io.engine)
     },
     setOffline: (error) => {
-      this.offlineError = error
-      if (error)
-        this.lastOfflineError = error
-      this.applyOffline()
+      this.outage.set(error, this.transportOptions())
     },
     setReconnection: (on) => {
       this.reconnectionWanted = on
@@ -289,29 +284,9 @@ export class ClientV2 implements ClientAdapter {
     }
   }
 
-  /** While offline the Manager makes its engines without transports: they fail at once, nothing is sent. */
-  private applyOffline(): void {
-    const opts = this.socket?.io.opts
-    if (!opts)
-      return
-    if (this.offlineError) {
-      if (this.savedTransports === undefined)
-        this.savedTransports = opts.transports ?? null
-      opts.transports = []
-    }
-    else if (this.savedTransports !== undefined) {
-      opts.transports = this.savedTransports ?? undefined
-      this.savedTransports = undefined
-    }
-  }
-
-  /** A connection error as reported: the injected outage's own words for the engines it made fail. */
-  private outageError(err: unknown): unknown {
-    if (this.offlineError)
-      return this.offlineError()
-    if (err === NO_TRANSPORTS && this.lastOfflineError)
-      return this.lastOfflineError()
-    return err
+  /** The Manager's options the outage changes (./outage.ts), once the Manager exists. */
+  private transportOptions(): { transports?: unknown } | undefined {
+    return this.socket?.io.opts as { transports?: unknown } | undefined
   }
 
   dispose(): void {
@@ -319,8 +294,7 @@ export class ClientV2 implements ClientAdapter {
       return
     this.disposed = true
     this.queued.clear()
-    this.offlineError = undefined
-    this.applyOffline()
+    this.outage.set(undefined, this.transportOptions())
     this.loadPending = false
     for (const t of this.ownAckTimers) clearTimeout(t)
     this.ownAckTimers.clear()
@@ -391,21 +365,10 @@ export class ClientV2 implements ClientAdapter {
     this.socket = socket
     if (this.reconnectionWanted !== undefined)
       socket.io.reconnection(this.reconnectionWanted)
-    this.applyOffline()
+    this.outage.apply(this.transportOptions())
     this.wrapOnevent(socket)
     // socket.io flushes its send buffer here (after `connect`): tell the session which queued emits go now.
-    const internals = socket as unknown as SocketV2Internals
-    const emitBuffered = internals.emitBuffered
-    internals.emitBuffered = () => {
-      for (const packet of internals.sendBuffer) {
-        const flushed = this.queued.get(packet)
-        if (flushed) {
-          this.queued.delete(packet)
-          flushed()
-        }
-      }
-      emitBuffered.call(socket)
-    }
+    hookSendBufferFlush(socket, this.queued)
     const r = this.reports
     const on = (event: string, listener: Listener): void => {
       socket.on(event, listener)
@@ -424,7 +387,7 @@ export class ClientV2 implements ClientAdapter {
       })
     })
     on('connect_error', (err: unknown) => {
-      const e = this.outageError(err)
+      const e = this.outage.reported(err)
       r.connectError(e, refusalData(e), this.willRetry())
     })
     on('error', (data: unknown) => {
@@ -450,7 +413,7 @@ export class ClientV2 implements ClientAdapter {
       // The Manager makes the new engine right after emitting this event: report it in a microtask.
       queueMicrotask(() => this.reportEngine())
     })
-    on('reconnect_error', (err: unknown) => r.reconnectError(this.outageError(err)))
+    on('reconnect_error', (err: unknown) => r.reconnectError(this.outage.reported(err)))
     on('reconnect', (attempt: number) => r.reconnect(attempt))
     on('reconnect_failed', () => r.reconnectFailed())
   }

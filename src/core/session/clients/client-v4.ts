@@ -1,3 +1,11 @@
+import type { ManagerOptions, Socket } from 'socket.io-client'
+import type { Disposer, EnginePacketType, TransportName } from '../../types'
+import type { ManagerPool } from '../manager-pool'
+import type { Emitterish } from '../shared'
+import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
+import { Manager } from 'socket.io-client'
+import * as msgpackParser from 'socket.io-msgpack-parser'
+import { on } from '../shared'
 /**
  * socket.io-client 4.x behind `ClientAdapter` (./adapter.ts): a Manager (own, or shared through a
  * `ManagerPool` for `forceNew: false`) and one Socket for the namespace. Lifecycle comes from the Socket
@@ -5,24 +13,8 @@
  * the Socket), incoming events from `onAny` (all arguments, the ack callback last), own acks from
  * `socket.timeout(ms)`. `parser: 'msgpack'` gives the Manager `socket.io-msgpack-parser`.
  */
-import type { ManagerOptions, Socket } from 'socket.io-client'
-import type { Disposer, EnginePacketType, TransportName } from '../../types'
-import type { ManagerPool } from '../manager-pool'
-import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
-import { Manager } from 'socket.io-client'
-import * as msgpackParser from 'socket.io-msgpack-parser'
-
-interface Emitterish {
-  on: (event: string, fn: (...args: any[]) => void) => unknown
-  off: (event: string, fn?: (...args: any[]) => void) => unknown
-}
-
-function on(emitter: Emitterish, event: string, fn: (...args: any[]) => void): Disposer {
-  emitter.on(event, fn)
-  return () => {
-    emitter.off(event, fn)
-  }
-}
+import { InjectedOutage } from './outage'
+import { hookSendBufferFlush } from './send-buffer'
 
 /** Namespace of a Socket.IO packet's text (`2["x"]` → `/`, `51-/chat,…` → `/chat`), read without decoding. */
 function packetNamespace(text: string): string {
@@ -73,9 +65,6 @@ interface SocketInternals {
   sendBuffer: unknown[]
   emitBuffered: () => void
 }
-/** What engine.io-client says when an engine has no transport to try (the outage's engines). */
-const NO_TRANSPORTS = 'No transports available'
-
 /** The Manager options of a session (query parameters in the URL count as `query`; the option wins). */
 export function managerOptionsV4(o: ClientOptions): Partial<ManagerOptions> {
   const opts: Partial<ManagerOptions> = {
@@ -129,10 +118,7 @@ export class ClientV4 implements ClientAdapter {
   /** Fault injection (../faults.ts). */
   private heartbeatHeld = false
   private readonly heldEngines = new WeakSet<object>()
-  private offlineError: (() => Error) | undefined
-  /** The outage's error, kept after it ends for an attempt that was already under way. */
-  private lastOfflineError: (() => Error) | undefined
-  private savedTransports: unknown
+  private readonly outage = new InjectedOutage()
   /** Our emits waiting in the socket's send buffer → what to call when socket.io flushes them. */
   private readonly queued = new Map<unknown, () => void>()
   /** `setReconnection` before the Manager exists: applied when it is made. */
@@ -217,10 +203,7 @@ export class ClientV4 implements ClientAdapter {
         this.holdPongs(this.manager.engine)
     },
     setOffline: (error) => {
-      this.offlineError = error
-      if (error)
-        this.lastOfflineError = error
-      this.applyOffline()
+      this.outage.set(error, this.transportOptions())
     },
     setReconnection: (on) => {
       this.reconnectionWanted = on
@@ -259,29 +242,9 @@ export class ClientV4 implements ClientAdapter {
     }
   }
 
-  /** While offline the Manager makes its engines without transports: they fail at once, nothing is sent. */
-  private applyOffline(): void {
-    const m = this.manager as unknown as ManagerInternals | undefined
-    if (!m)
-      return
-    if (this.offlineError) {
-      if (this.savedTransports === undefined)
-        this.savedTransports = m.opts.transports ?? null
-      m.opts.transports = []
-    }
-    else if (this.savedTransports !== undefined) {
-      m.opts.transports = this.savedTransports ?? undefined
-      this.savedTransports = undefined
-    }
-  }
-
-  /** A connection error as reported: the injected outage's own words for the engines it made fail. */
-  private outageError(err: unknown): unknown {
-    if (this.offlineError)
-      return this.offlineError()
-    if (err === NO_TRANSPORTS && this.lastOfflineError)
-      return this.lastOfflineError()
-    return err
+  /** The Manager's options the outage changes (./outage.ts), once the Manager exists. */
+  private transportOptions(): { transports?: unknown } | undefined {
+    return (this.manager as unknown as ManagerInternals | undefined)?.opts as { transports?: unknown } | undefined
   }
 
   dispose(): void {
@@ -289,8 +252,7 @@ export class ClientV4 implements ClientAdapter {
       return
     this.disposed = true
     this.queued.clear()
-    this.offlineError = undefined
-    this.applyOffline()
+    this.outage.set(undefined, this.transportOptions())
     for (const d of this.subs.splice(0)) d()
     const socket = this.socket
     const manager = this.manager
@@ -386,21 +348,10 @@ export class ClientV4 implements ClientAdapter {
       manager.reconnection(this.reconnectionWanted)
     const socket = manager.socket(this.target.namespace, this.options.auth ? { auth: { ...this.options.auth } } : {})
     this.socket = socket
-    this.applyOffline()
+    this.outage.apply(this.transportOptions())
     socket.onAny(this.onAny)
     // socket.io flushes its send buffer here (on connect): tell the session which of our queued emits go now.
-    const internals = socket as unknown as SocketInternals
-    const emitBuffered = internals.emitBuffered
-    internals.emitBuffered = () => {
-      for (const packet of internals.sendBuffer) {
-        const flushed = this.queued.get(packet)
-        if (flushed) {
-          this.queued.delete(packet)
-          flushed()
-        }
-      }
-      emitBuffered.call(socket)
-    }
+    hookSendBufferFlush(socket, this.queued)
     const r = this.reports
     const sock = socket as unknown as Emitterish
     const man = manager as unknown as Emitterish
@@ -418,7 +369,7 @@ export class ClientV4 implements ClientAdapter {
         })
       }),
       on(sock, 'connect_error', (err: unknown) => {
-        const e = this.outageError(err)
+        const e = this.outage.reported(err)
         r.connectError(e, (e as { data?: unknown } | null | undefined)?.data, this.willReconnect())
       }),
       on(sock, 'disconnect', (reason: string, details?: unknown) => {
@@ -430,7 +381,7 @@ export class ClientV4 implements ClientAdapter {
         // in a microtask so the handshake of the new engine is captured too.
         queueMicrotask(() => this.reportEngine())
       }),
-      on(man, 'reconnect_error', (err: unknown) => r.reconnectError(this.outageError(err))),
+      on(man, 'reconnect_error', (err: unknown) => r.reconnectError(this.outage.reported(err))),
       on(man, 'reconnect', (attempt: number) => r.reconnect(attempt)),
       on(man, 'reconnect_failed', () => r.reconnectFailed()),
     )
