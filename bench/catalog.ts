@@ -4,9 +4,9 @@
  * decode each packet's JSON and append it to the core's EventLog (what a session does per event), without
  * and with `EventCatalog.observe`. Variants interleaved run by run; medians.
  */
-import type { EventEntry, NewEntry } from '../src/core'
+import type { EventEntry, NewEntry } from '#core'
 import { performance } from 'node:perf_hooks'
-import { EventCatalog, EventLog } from '../src/core'
+import { EventCatalog, EventLog } from '#core'
 
 export interface CatalogRow {
   payload: string

@@ -16,7 +16,7 @@ const BIG_LOG_DIAGNOSIS = [
 export interface Capture { text: string, entries: number, nameFilter: string, textFilter: string, expectedName: number, expectedText: number }
 
 export async function makeCapture(count: number): Promise<Capture> {
-  const { estimateBytes, exportLog, Inspector } = await import('../../src/core/index')
+  const { estimateBytes, exportLog, Inspector } = await import('#core')
   const domains = ['chat', 'order', 'user', 'room', 'game', 'stock', 'sensor', 'job']
   const actions = ['created', 'updated', 'deleted', 'message', 'joined']
   const names = domains.flatMap(d => actions.map(a => `${d}:${a}`))

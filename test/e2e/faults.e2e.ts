@@ -6,9 +6,12 @@
  */
 import type { Stack } from './harness'
 import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { Server } from 'socket.io'
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest'
+import { closeServer, listen, trackSockets } from '../fixtures/net-utils'
 import { activeTab, describeE2E, rows, send, startStack, UI_TIMEOUT } from './harness'
 
 describeE2E('the Faults panel', () => {
@@ -31,6 +34,45 @@ describeE2E('the Faults panel', () => {
     await expect.poll(async () => (await page.getByTestId('socket-id').textContent())?.trim()).toMatch(/\S{10,}/)
     return { page, socketId: (await page.getByTestId('socket-id').textContent())!.trim() }
   }
+
+  it('through the relay: drop the transport (transport close, a new id), then stop answering pings (the server ends it with ping timeout)', async () => {
+    // A socket.io 4 server of its own with a fast heartbeat, so the held pongs time out in about a second.
+    const server = createServer()
+    const sockets = trackSockets(server)
+    const io = new Server(server, { cors: { origin: true }, pingInterval: 300, pingTimeout: 700 })
+    const serverReasons: string[] = []
+    io.on('connection', socket => socket.on('disconnect', reason => serverReasons.push(reason)))
+    const port = await listen(server)
+    onTestFinished(async () => {
+      io.close()
+      await closeServer(server, sockets)
+    })
+    const page = await stack.newPage()
+    await page.setViewportSize({ width: 1280, height: 1000 })
+    await page.getByTestId('connect-url').fill(`http://127.0.0.1:${port}/`)
+    await page.getByTestId('connect-options').click()
+    await page.getByTestId('connect-options-panel').waitFor()
+    await page.getByTestId('option-relay').setChecked(true)
+    await page.getByTestId('connect-button').click()
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    await expect.poll(async () => (await page.getByTestId('socket-id').textContent())?.trim()).toMatch(/\S{10,}/)
+    const socketId = (await page.getByTestId('socket-id').textContent())!.trim()
+
+    await page.getByTestId('fault-drop-transport').click()
+    await rows(page, 'lifecycle').filter({ hasText: 'transport close' }).first().waitFor({ timeout: UI_TIMEOUT })
+    await expect.poll(async () => (await page.getByTestId('socket-id').textContent())?.trim(), { timeout: UI_TIMEOUT }).not.toBe(socketId)
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    expect(serverReasons).toContain('transport close')
+
+    await page.getByTestId('fault-reconnection').click()
+    await expect.poll(() => page.getByTestId('fault-reconnection').getAttribute('data-value')).toBe('false')
+    await page.getByTestId('fault-stop-pings').click()
+    await expect.poll(() => page.getByTestId('fault-stop-pings').getAttribute('aria-pressed')).toBe('true')
+    await expect.poll(() => serverReasons, { timeout: UI_TIMEOUT }).toContain('ping timeout')
+    await activeTab(page).and(page.locator('[data-state="disconnected"]')).waitFor({ timeout: UI_TIMEOUT })
+    expect(await rows(page, 'lifecycle').filter({ hasText: 'transport close' }).count()).toBeGreaterThanOrEqual(2)
+    expect(stack.pageErrors).toEqual([])
+  })
 
   it('drops the transport: the log says transport close and socket.io reconnects with a new id', async () => {
     const { page, socketId } = await connected()

@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core'
 import type { ParserServer } from '../fixtures/msgpack-server'
 import type { Stack } from './harness'
+import { readFileSync } from 'node:fs'
 import { DIAGNOSES } from '#core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startParserServer } from '../fixtures/msgpack-server'
@@ -61,6 +62,30 @@ describeE2E('msgpack servers (issue 13 item 1)', () => {
       expect(stack.pageErrors).toEqual([])
     })
   }
+
+  it('records the parser in the export (through the relay), and the imported capture\'s frames decode as msgpack', async () => {
+    const page = await stack.newPage()
+    await connect(page, `${server.url}/`, { parser: 'msgpack', relay: true })
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
+    await send(page, 'echo', '["kept", {n: 2}]', { ack: true })
+    await rows(page, 'ack').first().waitFor({ timeout: UI_TIMEOUT })
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-log').click()])
+    const path = await download.path()
+    const text = readFileSync(path, 'utf8')
+    expect(text).not.toContain('"$t":"undef"')
+    const header = JSON.parse(text) as { sessions: { parser?: string }[] }
+    expect(header.sessions.map(x => x.parser)).toEqual(['msgpack'])
+
+    const fresh = await stack.newPage()
+    await fresh.getByTestId('import-log').setInputFiles(path)
+    await activeTab(fresh).and(fresh.locator('.readonly')).waitFor({ timeout: UI_TIMEOUT })
+    await fresh.getByTestId('frames-tab').click()
+    const event = fresh.locator('[data-testid="frame-row"][data-direction="out"]', { hasText: 'EVENT (msgpack)' })
+    await event.first().waitFor({ timeout: UI_TIMEOUT })
+    await event.first().click()
+    await expect.poll(() => fresh.getByTestId('frame-summary').textContent()).toMatch(/Socket\.IO EVENT \(msgpack\) · namespace \/ · event "echo" · 2 args · ack id/)
+    expect(stack.pageErrors).toEqual([])
+  })
 
   it('diagnoses the default parser against a msgpack server, and its switch connects', async () => {
     const page = await stack.newPage()

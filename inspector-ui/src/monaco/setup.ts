@@ -19,6 +19,9 @@ import 'monaco-editor/features/contextmenu/register.js'
 import 'monaco-editor/features/placeholderText/register.js'
 // Completion of argument structure from the event catalog's schema (issue 17).
 import 'monaco-editor/features/suggest/register.js'
+// features/suggest only registers inline completions from suggestions; the suggest widget itself (its
+// controller, Ctrl+Space, trigger characters) is this contribution, which editor.main would otherwise bring.
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController.js'
 import 'monaco-editor/languages/definitions/javascript/register.js'
 
 export * as monaco from 'monaco-editor/editor/editor.api.js'

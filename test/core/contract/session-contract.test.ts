@@ -111,6 +111,7 @@ const KINDS: ClientKind[] = [
   { name: 'relay-v4', server: 'v4', options: {}, relayed: true },
   { name: 'relay-v2', server: 'v2', options: { client: 'v2' }, relayed: true },
   { name: 'msgpack', server: 'msgpack', options: { parser: 'msgpack' }, relayed: false },
+  { name: 'relay-msgpack', server: 'msgpack', options: { parser: 'msgpack' }, relayed: true },
 ]
 
 const servers = {} as Record<ServerKind, TargetServer>
