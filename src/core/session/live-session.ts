@@ -590,9 +590,11 @@ export class LiveSession implements SessionSource {
   disconnect(): void {
     if (this.disposed)
       return
-    const stopped = this.client.disconnect()
-    if (stopped !== undefined && this.st.status !== 'disconnected' && this.st.status !== 'idle') {
-      this.note('info', stopped)
+    const outcome = this.client.disconnect()
+    if (outcome !== 'disconnected' && outcome !== 'no-socket' && this.st.status !== 'disconnected' && this.st.status !== 'idle') {
+      this.note('info', outcome === 'stopped-loading'
+        ? 'Stopped connecting (disconnect() before the client library was loaded).'
+        : 'Stopped connecting (socket.disconnect() while not connected).')
       this.setStatus('disconnected')
     }
   }

@@ -138,10 +138,11 @@ export interface ClientAdapter {
   /** Fault injection (../faults.ts). */
   readonly faults: ClientFaults
   /**
-   * Close like `socket.disconnect()` (`io client disconnect`). Returns a note when it stopped a connection
-   * attempt that reports no `disconnect` (the session then marks itself disconnected).
+   * Close like `socket.disconnect()` (`io client disconnect`). `'stopped-connecting'`: it stopped a connection
+   * attempt, which reports no `disconnect` (the session then marks itself disconnected); `'stopped-loading'`: the
+   * same before the client library had loaded (v2's dynamic import).
    */
-  disconnect: () => string | undefined
+  disconnect: () => 'disconnected' | 'stopped-connecting' | 'stopped-loading' | 'no-socket'
   /** Remove every listener, close the socket (and its connection unless shared). */
   dispose: () => void
 }

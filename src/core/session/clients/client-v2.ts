@@ -218,18 +218,18 @@ export class ClientV2 implements ClientAdapter {
     })
   }
 
-  disconnect(): string | undefined {
+  disconnect(): ReturnType<ClientAdapter['disconnect']> {
     if (this.loadPending) {
       this.loadPending = false
-      return 'Stopped connecting (disconnect() before the client library was loaded).'
+      return 'stopped-loading'
     }
     const socket = this.socket
     if (!socket)
-      return undefined
+      return 'no-socket'
     const wasConnected = socket.connected
     socket.disconnect()
-    // A socket that was still connecting emits no `disconnect`.
-    return wasConnected ? undefined : 'Stopped connecting (socket.disconnect() while not connected).'
+    // A socket that was not connected (still connecting, or in a reconnection loop) emits no `disconnect`.
+    return wasConnected ? 'disconnected' : 'stopped-connecting'
   }
 
   readonly faults: ClientFaults = {

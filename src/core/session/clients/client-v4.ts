@@ -180,14 +180,14 @@ export class ClientV4 implements ClientAdapter {
       s.emit(name, ...args)
   }
 
-  disconnect(): string | undefined {
+  disconnect(): ReturnType<ClientAdapter['disconnect']> {
     const socket = this.socket
     if (!socket)
-      return undefined
+      return 'no-socket'
     const wasConnected = socket.connected
     socket.disconnect()
-    // No `disconnect` event fires when the socket was not connected (e.g. while reconnecting).
-    return wasConnected ? undefined : 'Stopped connecting (socket.disconnect() while not connected).'
+    // A socket that was not connected (still connecting, or in a reconnection loop) emits no `disconnect`.
+    return wasConnected ? 'disconnected' : 'stopped-connecting'
   }
 
   readonly faults: ClientFaults = {
