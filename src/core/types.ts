@@ -5,6 +5,8 @@
  * exhaustively; sessions (live, relayed, or replayed from a file) all produce the same entries.
  */
 
+import type { AttachedMark } from './attach/protocol'
+
 /** Which way an entry travelled, from the inspector's point of view. `local` = no wire (e.g. `connecting`). */
 export type Direction = 'in' | 'out' | 'local'
 
@@ -20,6 +22,12 @@ export interface EntryHeader {
   readonly direction: Direction
   /** Set when the entry could not be written or relayed whole: what is missing, and why. Absent otherwise. */
   readonly truncated?: EntryTruncation
+  /**
+   * Entries of an attached server (`attachServer`, attach/protocol.ts): the server-side socket the entry
+   * belongs to and its namespace. Absent on every other entry.
+   */
+  readonly peer?: string
+  readonly peerNamespace?: string
 }
 
 /**
@@ -244,6 +252,8 @@ export interface SessionSnapshot {
   readonly parser?: SessionParser
   /** Injected faults and the runtime connection switches (session/faults.ts); live sessions only. */
   readonly faults?: FaultState
+  /** Set for a tab that mirrors an app's own socket (`attach()`, attach/protocol.ts). */
+  readonly attached?: AttachedMark
 }
 
 /**
