@@ -2,6 +2,7 @@
  * Socket.IO Inspector engine: plain TypeScript, no Vue/Pinia. See ./README.md.
  */
 export * from './admin'
+export * from './attach/protocol'
 export * from './catalog'
 export * from './composer/parse'
 export * from './decode/dispatch'
@@ -18,7 +19,6 @@ export * from './log/log-index'
 export * from './log/preview'
 export * from './relay/diagnose-client'
 export * from './relay/entry-stream'
-export * from './attach/protocol'
 export * from './relay/protocol'
 export * from './relay/relay-session'
 export * from './relay/wire'
