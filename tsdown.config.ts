@@ -13,12 +13,32 @@
  *   dist/relay-worker-boot.mjs   that worker's first module (copied; it loads relay-worker.js without tsx)
  *   dist/public/                 the demo server's tutorial page (`--demo`; demo-server/src/http.ts)
  *   (shared chunks)              all in dist/ itself: modules find their neighbours with import.meta.url
+ *   dist/attach.js, attach.d.ts  `socketio-inspector/attach` (src/attach/): a build of its own, below
  *
  * The prebuilt page (inspector-ui/dist, `npm run build:ui`) ships beside dist/ (package.json `files`).
  */
+import type { UserConfig } from 'tsdown'
 import { defineConfig } from 'tsdown'
 
-export default defineConfig({
+/**
+ * `socketio-inspector/attach` runs inside the developer's app, in Node and in browser bundles: one
+ * self-contained file (no chunk shared with the Node side, which may import Node builtins), platform
+ * neutral, ES2022 syntax (class fields: every current browser); its only import is `socket.io-client` (the app's own library).
+ * test/attach/bundle.test.ts checks that. Both builds write to dist/ (tsdown cleans it once, before both).
+ */
+export const attachConfig = {
+  entry: { attach: 'src/attach/index.ts' },
+  outDir: 'dist',
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  fixedExtension: false,
+  dts: true,
+  clean: true,
+  deps: { onlyBundle: [] },
+} satisfies UserConfig
+
+export default defineConfig([{
   entry: {
     'index': 'src/core/index.ts',
     'server': 'inspector-ui/server/index.ts',
@@ -42,4 +62,4 @@ export default defineConfig({
     { from: 'src/core/session/socket.io-client-v2.d.ts', to: 'dist' },
     { from: 'demo-server/src/public', to: 'dist' },
   ],
-})
+}, attachConfig])

@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['test/core/**/*.test.ts', 'test/demo-server/**/*.test.ts', 'test/ui/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          include: ['test/core/**/*.test.ts', 'test/demo-server/**/*.test.ts', 'test/ui/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/attach/**/*.test.ts'],
           testTimeout: 20_000,
           hookTimeout: 20_000,
         },

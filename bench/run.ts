@@ -11,6 +11,7 @@ import os from 'node:os'
 import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { ATTACH_TARGET, attachMarkdown, runAttachBench } from './attach'
 import { CAPTURE_TARGET, captureCommand, captureMarkdown, runCaptureBench } from './capture'
 import { catalogMarkdown, runCatalogBench } from './catalog'
 import { CLI_START_TARGET_MS, cliStartMarkdown, runCliStart } from './cli-start'
@@ -119,6 +120,20 @@ if (!only || only.includes('capture')) {
       'lost = events missing from the capture file (checked with the core\'s importCapture, as the UI imports it) or from the bare client\'s count.',
       'CPU µs/event: the child\'s CPU time (user + system, all threads) at exit, less that of a one-event run (start-up, connection, exit), per event: steadier than wall time on this shared machine.',
       ...(rows.some(r => r.ratio < CAPTURE_TARGET) ? CAPTURE_DIAGNOSIS : []),
+    ],
+  })
+}
+
+if (!only || only.includes('attach')) {
+  log(`\n== attach() overhead on the app it mirrors, medians of ${runs} runs`)
+  const rows = await runAttachBench(runs, log)
+  sections.push({
+    title: 'attach(): the attached app\'s event rate against the same app alone (issue 19)',
+    markdown: attachMarkdown(rows),
+    notes: [
+      `Three processes: the stream server (pre-encoded frames as fast as the app reads), the inspector (its real server and attach hub) and the app (a socket.io-client socket with no-op listeners), unattached or with \`attach(socket, { inspector, token, name })\`; goal ≥ ${ATTACH_TARGET}× with nothing lost.`,
+      'Worst case by construction: the app does nothing but receive, so the mirror\'s work (keeping each event, encoding batches, sending them to the inspector) is the whole difference; a real app\'s own handlers make its share smaller. The inspector process competes for the same 2 cores.',
+      'CPU µs/event: user + system time of the app\'s process (all threads) per event received, medians.',
     ],
   })
 }

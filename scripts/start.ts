@@ -4,11 +4,13 @@
  * Environment: PORT (demo server, default 3000), INSPECTOR_PORT (default 5173), HOST (default
  * 127.0.0.1), ALLOWED_HOSTS (Host names both servers answer to besides the loopback ones and HOST),
  * INSPECTOR_EXPOSE_SECRETS=1 (hand the relay token and the admin-ui password to other machines too; warned
- * about), ADMIN_TOKEN, ADMIN_PASSWORD, CORS_ORIGINS (see demo-server/src/index.ts). README "Security".
+ * about), ADMIN_TOKEN, ADMIN_PASSWORD, CORS_ORIGINS (see demo-server/src/index.ts), SOCKETIO_INSPECTOR_ATTACH_TOKEN
+ * (the token apps attach with, at least 16 characters; also `npm start -- --attach-token <token>`; default:
+ * random per start). README "Security".
  */
 import process from 'node:process'
 import { startDemoServer } from '../demo-server/src/start'
-import { startInspectorServer } from '../inspector-ui/server/index'
+import { attachTokenProblem, startInspectorServer } from '../inspector-ui/server/index'
 import { createHostPolicy, parseAllowedHosts } from '../src/shared/host-check'
 import { startWarnings } from '../src/shared/start-warnings'
 import { buildIfStale } from './build-if-stale'
@@ -30,6 +32,25 @@ try {
 catch (error) {
   console.error(`npm start: ALLOWED_HOSTS: ${(error as Error).message}`)
   process.exit(1)
+}
+/** `--attach-token <token>` or `--attach-token=<token>` after `npm start --`. */
+function attachTokenArg(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--attach-token')
+      return argv[i + 1] ?? ''
+    if (argv[i].startsWith('--attach-token='))
+      return argv[i].slice('--attach-token='.length)
+  }
+  return undefined
+}
+const attachTokenFlag = attachTokenArg(process.argv.slice(2))
+const attachToken = attachTokenFlag ?? (process.env.SOCKETIO_INSPECTOR_ATTACH_TOKEN || undefined)
+if (attachToken !== undefined) {
+  const problem = attachTokenProblem(attachToken)
+  if (problem) {
+    console.error(`npm start: ${attachTokenFlag !== undefined ? '--attach-token' : 'SOCKETIO_INSPECTOR_ATTACH_TOKEN'}: ${problem}`)
+    process.exit(2)
+  }
 }
 const exposeSecrets = process.env.INSPECTOR_EXPOSE_SECRETS === '1'
 const demoPort = Number(process.env.PORT ?? 3000)
@@ -57,6 +78,7 @@ const inspector = await startInspectorServer({
   host,
   allowedHosts,
   exposeSecrets,
+  attachToken,
   config: {
     demoUrl,
     admin: { url: demoUrl, namespace: '/admin', username: 'admin', password: demo.adminPassword },
@@ -70,6 +92,7 @@ console.log(`
 
   Admin token           ${demo.adminToken}   (connect with auth {"token": "..."} to join "admins")
   Server view (admin-ui) user "admin", password ${demo.adminPassword}
+  Attach token          ${inspector.attachToken}   (attach(socket, { inspector: '${inspector.url}', token, name }))
 
   Ctrl+C stops both.
 `)

@@ -8,6 +8,10 @@
  * relay token, the admin-ui password) go to clients on this machine only, unless `exposeSecrets` is set:
  * another machine gets the page without them, and the relay refuses its handshakes (403).
  *
+ * Attach (issue 19, ./attach-hub.ts): apps push a mirror of their own socket to the hub at ATTACH_PATH with
+ * the attach token (per start, or `attachToken`), a secret of its own: it lets an app push its mirror and
+ * nothing else. Pages watch attached apps over the relay, so attach is on only with the relay.
+ *
  * @example
  * const inspector = await startInspectorServer({ port: 5173, config: { demoUrl: 'http://localhost:3000' } })
  * console.log(inspector.url)
@@ -16,16 +20,18 @@
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { HostPolicy } from '../../src/shared/host-check'
+import type { AttachHubLimits } from './attach-hub'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RELAY_PATH } from '#core'
+import { ATTACH_PATH, RELAY_PATH } from '#core'
 import express from 'express'
 import { createHostPolicy, guardHost, secretsAllowedFor } from '../../src/shared/host-check'
 import { ASYNCAPI_FETCH_PATH, ASYNCAPI_PARSE_PATH, asyncApiRoutes } from './asyncapi'
+import { attachHub } from './attach-hub'
 import { attachRelay } from './relay'
 
 /** Mirrors inspector-ui/src/config.ts `RuntimeConfig` (kept structural: the server must not import UI code). */
@@ -35,6 +41,8 @@ export interface InspectorRuntimeConfig {
   relay?: { url: string, token: string }
   /** The AsyncAPI endpoints (./asyncapi.ts): page-relative URLs and the token they want (the relay's token). */
   asyncapi?: { parseUrl: string, fetchUrl: string, token: string }
+  /** The attach hub (./attach-hub.ts): where apps attach (`url` + `path`) and with which token. */
+  attach?: { token: string, url: string, path: string }
 }
 
 export interface InspectorServerOptions {
@@ -67,6 +75,34 @@ export interface InspectorServerOptions {
    * @default true
    */
   relay?: boolean
+  /**
+   * Accept apps that attach their own socket (`attach(socket, { inspector, token, name })`, ./attach-hub.ts).
+   * Needs the relay (pages watch attached apps over it): off with `relay: false`.
+   * @default true
+   */
+  attach?: boolean
+  /**
+   * The attach token apps must send (at least 16 characters; `--attach-token`, env
+   * SOCKETIO_INSPECTOR_ATTACH_TOKEN). @default a random one per start
+   */
+  attachToken?: string
+  /** The hub's bounds (tests; see `AttachHubLimits` for the defaults). */
+  attachLimits?: AttachHubLimits
+}
+
+/** Shortest attach token accepted (a fixed token is typed by people: make guessing it hopeless). */
+export const MIN_ATTACH_TOKEN_LENGTH = 16
+
+/**
+ * Why `token` cannot be the attach token, or undefined.
+ * @example attachTokenProblem('short') // 'the attach token must be at least 16 characters (it has 5)'
+ */
+export function attachTokenProblem(token: string): string | undefined {
+  if (token.length < MIN_ATTACH_TOKEN_LENGTH)
+    return `the attach token must be at least ${MIN_ATTACH_TOKEN_LENGTH} characters (it has ${token.length})`
+  if (/[^\x21-\x7E]/.test(token))
+    return 'the attach token must be printable ASCII without spaces'
+  return undefined
 }
 
 export interface InspectorServer {
@@ -75,6 +111,8 @@ export interface InspectorServer {
   httpServer: http.Server | https.Server
   /** Per-start secret the page receives when served (relay authentication). */
   token: string
+  /** The token apps attach with (`attach(socket, { token })`); undefined when attach is off. */
+  attachToken: string | undefined
   close: () => Promise<void>
 }
 
@@ -135,7 +173,7 @@ export function injectConfig(html: string, config: InspectorRuntimeConfig): stri
 export function pageConfigFor(config: InspectorRuntimeConfig, remoteAddress: string | undefined, exposeSecrets: boolean): InspectorRuntimeConfig {
   if (secretsAllowedFor(remoteAddress, { exposeSecrets }))
     return config
-  const { relay: _relay, admin: _admin, asyncapi: _asyncapi, ...publicConfig } = config
+  const { relay: _relay, admin: _admin, asyncapi: _asyncapi, attach: _attach, ...publicConfig } = config
   return publicConfig
 }
 
@@ -204,6 +242,14 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   if (!existsSync(indexFile))
     throw new Error(`The inspector is not built: ${indexFile} is missing. Run \`npm run build\` first.`)
   const token = randomBytes(24).toString('base64url')
+  const attachOn = options.attach !== false && options.relay !== false
+  if (options.attachToken !== undefined) {
+    const problem = attachTokenProblem(options.attachToken)
+    if (problem)
+      throw new TypeError(problem)
+  }
+  // Its own secret, not the relay's: an app that has it can push its mirror, nothing else.
+  const attachToken = attachOn ? options.attachToken ?? randomBytes(24).toString('base64url') : undefined
   const config: InspectorRuntimeConfig = { ...options.config }
   const host = options.host ?? '127.0.0.1'
   // Before listening: a malformed allowedHosts entry ends the start with its message.
@@ -248,6 +294,11 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   // The exact names we answer to (host, allowedHosts); a page on a `.domain` entry needs its exact name listed.
   for (const name of hostPolicy.names)
     ownOrigins.add(`${scheme}://${name.includes(':') ? `[${name}]` : name}:${port}`)
+  // --- attach (issue 19): apps' own sockets, mirrored here; pages watch them over the relay (./attach-hub.ts).
+  // Before guardHost: the Host rule covers its path too. Peers on other machines: as the relay's.
+  const hub = attachToken === undefined
+    ? undefined
+    : attachHub(httpServer as http.Server, { token: attachToken, exposeSecrets, limits: options.attachLimits })
   const relay = options.relay === false
     ? undefined
     : attachRelay(httpServer as http.Server, {
@@ -255,11 +306,14 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
         allowedOrigins: [...ownOrigins],
         // Same rules as the page: our Host names only, and clients on this machine unless secrets are exposed.
         checkRequest: req => relayRefusal(req, hostPolicy, exposeSecrets),
+        attach: hub,
       })
   if (relay) {
     config.relay = { url: `${scheme}://${shownHost}:${port}`, token }
     refuseRelayPeers(httpServer, RELAY_PATH, req => relayRefusal(req, hostPolicy, exposeSecrets))
   }
+  if (hub && attachToken !== undefined)
+    config.attach = { token: attachToken, url: `${scheme}://${shownHost}:${port}`, path: ATTACH_PATH }
   // --- end relay ---
   // Last: in front of every listener attached so far (the app, the relay's engine.io), Host names are checked.
   guardHost(httpServer, hostPolicy)
@@ -268,7 +322,8 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
     port,
     httpServer,
     token,
-    close: () => (relay?.close() ?? Promise.resolve()).then(() => new Promise<void>((resolve) => {
+    attachToken,
+    close: () => Promise.all([relay?.close(), hub?.close()]).then(() => new Promise<void>((resolve) => {
       httpServer.closeAllConnections()
       httpServer.close(() => resolve())
     })),

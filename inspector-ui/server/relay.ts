@@ -19,6 +19,11 @@ import type { EmitResult, RelayClientEvents, RelayCommand, RelayDiagnoseInput, R
  * middleware refuses any socket without the per-start token (constant-time compare). A page on another
  * site cannot get the token (it is only in the served index.html) nor pass the origin check.
  *
+ * Attached apps (issue 19, ./attach-hub.ts): a relay connection may instead list them (`attachList`, then
+ * `attachedChanged` pushes) and watch one (`watch`): no worker then, the hub streams the app's backlog and
+ * live entries to it, and its `emit` goes to the app (only with `allowEmit`). One `open` or one `watch` per
+ * relay connection.
+ *
  * @example
  * const relay = attachRelay(httpServer, { token, allowedOrigins: ['http://localhost:5173'] })
  * // page: new RelaySession(options, { log, relay: { url: 'http://localhost:5173', token } })
@@ -26,8 +31,9 @@ import type { EmitResult, RelayClientEvents, RelayCommand, RelayDiagnoseInput, R
  */
 import type http from 'node:http'
 import type { Socket } from 'socket.io'
+import type { AttachHub, AttachWatch } from './attach-hub'
 import type { RelayWorkerData } from './relay-worker'
-import { diagnoseConnection, handshakePathProblem, parseFaultCommand, RELAY_PATH } from '#core'
+import { ATTACH_MIRROR_NOTE, ATTACH_NO_ANSWER_ERROR, ATTACH_NO_FAULTS_ERROR, diagnoseConnection, handshakePathProblem, parseFaultCommand, RELAY_PATH } from '#core'
 import { Server } from 'socket.io'
 import { tokenMatches } from '../../src/shared/host-check'
 import { SessionWorker } from './relay-worker-host'
@@ -55,6 +61,8 @@ export interface RelayOptions {
    * @deprecated
    */
   logLimits?: { maxEntries?: number, maxBytes?: number }
+  /** The attach hub pages may list and watch (`attachList`, `watch`). @default none (the list is empty) */
+  attach?: AttachHub
 }
 
 export interface Relay {
@@ -215,6 +223,10 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     let opened: Omit<RelayWorkerData, 'entry'> | undefined
     /** The worker thread running the session; `ended` after a crash until the page connects again. */
     let worker: SessionWorker | undefined
+    /** The attached socket this connection watches instead (no worker then). */
+    let watching: AttachWatch | undefined
+    /** Stops the `attachedChanged` pushes this connection asked for with `attachList`. */
+    let offList: (() => void) | undefined
 
     const stop = (): Promise<void> => {
       const w = worker
@@ -245,7 +257,7 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
         if (typeof ack === 'function')
           ack(r)
       }
-      if (opened) {
+      if (opened || watching) {
         reply({ ok: false, error: 'this relay connection already has a session' })
         return
       }
@@ -269,7 +281,44 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
       }
     })
 
+    // --- attached apps (./attach-hub.ts) ---
+    socket.on('attachList', (ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {}
+      const hub = options.attach
+      if (!hub)
+        return reply([])
+      offList ??= hub.onChange(list => socket.emit('attachedChanged', list))
+      reply(hub.list())
+    })
+
+    socket.on('watch', (attachId, sessionId, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {}
+      if (opened || watching)
+        return reply({ ok: false, error: 'this relay connection already has a session' })
+      if (!options.attach)
+        return reply({ ok: false, error: 'attach is off in this inspector' })
+      const result = options.attach.watch(attachId, sessionId, {
+        entries: (text, sentMono) => socket.emit('entries', text, sentMono),
+        state: text => socket.emit('state', text),
+      })
+      if (!result.ok)
+        return reply(result)
+      watching = result.watch
+      reply({ ok: true })
+    })
+
     socket.on('command', (command: RelayCommand) => {
+      if (watching) {
+        // The app's own code connects and disconnects its socket; the page's tab only watches.
+        if (command === 'dispose') {
+          watching.close()
+          watching = undefined
+        }
+        else {
+          watching.note('info', ATTACH_MIRROR_NOTE)
+        }
+        return
+      }
       if (!opened)
         return
       if (command === 'dispose') {
@@ -300,11 +349,21 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
 
     // Arguments travel as wire text to the worker, which decodes and checks them: every failure is a result.
     socket.on('emit', (name, argsText, emitOptions, ack) => {
+      if (watching) {
+        const reply = typeof ack === 'function' ? ack : () => {}
+        void watching.emit(name, argsText, emitOptions).then(reply)
+        return
+      }
       const target = live(ack)
       void target?.w.emit(String(name), argsText, isRecord(emitOptions) ? emitOptions : {}).then(target.reply)
     })
 
     socket.on('answerAck', (correlationId, argsText, ack) => {
+      if (watching) {
+        if (typeof ack === 'function')
+          ack({ ok: false, error: ATTACH_NO_ANSWER_ERROR })
+        return
+      }
       const target = live(ack)
       void target?.w.answerAck(String(correlationId), argsText).then(target.reply)
     })
@@ -312,6 +371,8 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     // Fault injection: checked here (input like any other), run by the worker's session.
     socket.on('fault', (raw, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {}
+      if (watching)
+        return reply({ ok: false, error: ATTACH_NO_FAULTS_ERROR })
       let command
       try {
         command = parseFaultCommand(raw)
@@ -350,7 +411,13 @@ export function attachRelay(httpServer: http.Server, options: RelayOptions): Rel
     })
 
     // The page went away (closed, reloaded, relay connection lost): its connection goes with it.
-    socket.on('disconnect', () => void stop())
+    socket.on('disconnect', () => {
+      watching?.close()
+      watching = undefined
+      offList?.()
+      offList = undefined
+      void stop()
+    })
   })
 
   return {

@@ -18,6 +18,12 @@ export interface RuntimeConfig {
    * (the relay's per-start token). See inspector-ui/server/asyncapi.ts.
    */
   asyncapi?: { parseUrl: string, fetchUrl: string, token: string }
+  /**
+   * The attach hub (issue 19, inspector-ui/server/attach-hub.ts): apps attach their own socket at `url` +
+   * `path` with `token` (`attach(socket, { inspector: url, token, name })`). Absent with `--no-relay`, in
+   * `vite` dev mode and for clients on other machines. The page lists and watches attached apps over the relay.
+   */
+  attach?: { token: string, url: string, path: string }
 }
 
 const META_NAME = 'sio-inspector-config'
@@ -44,6 +50,9 @@ function sanitize(raw: unknown): RuntimeConfig {
   const asyncapi = raw.asyncapi
   if (isRecord(asyncapi) && typeof asyncapi.parseUrl === 'string' && typeof asyncapi.fetchUrl === 'string' && typeof asyncapi.token === 'string')
     config.asyncapi = { parseUrl: asyncapi.parseUrl, fetchUrl: asyncapi.fetchUrl, token: asyncapi.token }
+  const attach = raw.attach
+  if (isRecord(attach) && typeof attach.token === 'string' && typeof attach.url === 'string' && typeof attach.path === 'string')
+    config.attach = { token: attach.token, url: attach.url, path: attach.path }
   return config
 }
 

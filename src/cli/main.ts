@@ -2,7 +2,7 @@
 /**
  * The `socketio-inspector` command (a public contract: README "Install and use"):
  *
- *   socketio-inspector [url] [--port 5173] [--host 127.0.0.1] [--open] [--demo] [--no-relay]
+ *   socketio-inspector [url] [--port 5173] [--host 127.0.0.1] [--open] [--demo] [--no-relay] [--attach-token T]
  *   socketio-inspector capture <url> [--out FILE] [--count N] [--duration SECONDS] [--events GLOB]... [--frames]
  *                                 [--format ndjson|json] [connection options]
  *   socketio-inspector emit <url> <event> [ARGS] [--ack] [--timeout MS] [connection options]
@@ -129,6 +129,7 @@ export async function runCli(argv: string[], io: CliIO, signal: AbortSignal): Pr
     .option('--demo', 'also start the demo server (prints its URL and admin credentials)')
     .addOption(new Option('--demo-port <port>', 'the demo server\'s port with --demo (0 picks a free one)').argParser(port).default(3000))
     .option('--no-relay', 'do not start the relay: connections run in the browser only')
+    .option('--attach-token <token>', 'the token apps attach with (attach(socket, { token })), at least 16 characters; default: $SOCKETIO_INSPECTOR_ATTACH_TOKEN, else a random one per start')
     .addHelpText('after', `
 Run "socketio-inspector <command> --help" for a command's options.
 
@@ -147,6 +148,7 @@ Examples:
         demo: o.demo === true,
         demoPort: o.demoPort as number,
         relay: o.relay !== false,
+        attachToken: typeof o.attachToken === 'string' ? o.attachToken : undefined,
       }
       const { runServe } = await import('./serve')
       exitCode = await runServe(url, flags, io, signal)

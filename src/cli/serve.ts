@@ -5,6 +5,8 @@
  *
  * Security is `npm start`'s (README "Security"): loopback by default; `--host` adds its own name to the Host
  * names answered; ALLOWED_HOSTS adds others; the relay token and the admin-ui password go to this machine only.
+ * The attach token (apps push a mirror of their own socket with it, issue 19) is printed: `--attach-token`, else
+ * SOCKETIO_INSPECTOR_ATTACH_TOKEN, else a random one per start.
  *
  * @example
  * const code = await runServe(undefined, { port: 0, host: '127.0.0.1', open: false, demo: false, relay: true }, io, signal)
@@ -32,6 +34,8 @@ export interface ServeFlags {
   demoPort?: number
   /** `--no-relay` makes this false. */
   relay: boolean
+  /** `--attach-token` (at least 16 characters); else env SOCKETIO_INSPECTOR_ATTACH_TOKEN; else random per start. */
+  attachToken?: string
 }
 
 /** A loopback or wildcard listen address is shown as `localhost` (what start.ts and the servers print). */
@@ -109,7 +113,7 @@ function startFailure(error: unknown, what: string, portFlag: string, port: numb
 
 /**
  * Runs `socketio-inspector [url]` until `signal` aborts; resolves with the exit code (0 after a clean stop,
- * 1 when a server could not start, 2 for a bad `url`, `--host` or ALLOWED_HOSTS).
+ * 1 when a server could not start, 2 for a bad `url`, `--host`, ALLOWED_HOSTS or attach token).
  */
 export async function runServe(url: string | undefined, flags: ServeFlags, io: CliIO, signal: AbortSignal): Promise<number> {
   if (url !== undefined) {
@@ -136,6 +140,18 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
     io.stderr.write(`error: option '--host <host>' argument '${host}' is invalid. ${(error as Error).message}\n`)
     return EXIT.usage
   }
+  // Loaded on use: `--help` and the other commands do not pay for express and socket.io.
+  const { attachTokenProblem, startInspectorServer } = await import('../../inspector-ui/server/index')
+  const attachToken = flags.attachToken ?? (process.env.SOCKETIO_INSPECTOR_ATTACH_TOKEN || undefined)
+  if (attachToken !== undefined) {
+    const problem = attachTokenProblem(attachToken)
+    if (problem) {
+      // The token itself is not echoed: it is a secret, even a bad one.
+      const source = flags.attachToken !== undefined ? 'option \'--attach-token <token>\'' : 'SOCKETIO_INSPECTOR_ATTACH_TOKEN'
+      io.stderr.write(`error: ${source}: ${problem}\n`)
+      return EXIT.usage
+    }
+  }
   const adminPassword = process.env.ADMIN_PASSWORD || undefined
   for (const line of startWarnings({ host, allowedHosts, adminPassword: flags.demo ? adminPassword : undefined }))
     io.stderr.write(`  Warning: ${line.replace(/^HOST=/, '--host ')}\n`)
@@ -148,8 +164,6 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
     await buildIfStale(line => io.stderr.write(`${line}\n`))
   }
 
-  // Loaded on use: `--help` and the other commands do not pay for express and socket.io.
-  const { startInspectorServer } = await import('../../inspector-ui/server/index')
   const shownHost = shownHostOf(host)
   let demo: StartedDemoServer | undefined
   let inspector: InspectorServer | undefined
@@ -193,6 +207,7 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
       host,
       allowedHosts,
       relay: flags.relay,
+      attachToken,
       config: demo && demoUrl
         ? { demoUrl, admin: { url: demoUrl, namespace: '/admin', username: 'admin', password: demo.adminPassword } }
         : {},
@@ -208,6 +223,9 @@ export async function runServe(url: string | undefined, flags: ServeFlags, io: C
   if (url !== undefined)
     lines.push(`  Open directly         ${pageUrl}`)
   lines.push(`  Relay                 ${flags.relay ? 'on (the page can run its connections from this process)' : 'off (--no-relay: connections run in the browser only)'}`)
+  lines.push(inspector.attachToken !== undefined
+    ? `  Attach token          ${inspector.attachToken}   (attach(socket, { inspector: '${inspector.url}', token, name }))`
+    : '  Attach                off (--no-relay: the page watches attached apps over the relay)')
   if (demo && demoUrl) {
     lines.push(
       `  Demo server           ${demoUrl}/   (namespaces /, /namespace1, /namespace2)`,

@@ -316,6 +316,7 @@ describe('the installed command', () => {
       [['emit', fixtureUrl, 'echo', '--timeout', '-5'], /--timeout/],
       [['emit', fixtureUrl, 'echo', '[1]', '--auth', '{token: '], /--auth/],
       [['not-a-url'], /not-a-url/],
+      [['--attach-token', 'short'], /--attach-token.*at least 16 characters/],
     ]
     for (const [args, message] of cases) {
       const result = await runToEnd(args)
@@ -334,6 +335,9 @@ describe('the installed command', () => {
     expect(page.headers.get('content-security-policy')).toContain(`script-src 'self'`)
     const config = pageConfig(await page.text())
     expect(config.relay).toMatchObject({ url, token: expect.any(String) })
+    // The attach token (issue 19) is printed, and handed to the page with where apps attach.
+    const [, attachToken] = await serve.waitFor(/Attach token\s+(\S+)\s+\(attach\(socket, \{ inspector: 'http:\/\/localhost:\d+', token, name \}\)\)/)
+    expect(config.attach).toEqual({ token: attachToken, url, path: '/attach/socket.io' })
     // A session through the relay (a worker thread loading dist/relay-worker.js), made with the installed engine.
     writeFileSync(join(app, 'relay-check.mjs'), RELAY_CHECK)
     const { stdout } = await run(process.execPath, ['relay-check.mjs', url, `${fixtureUrl}/`], { cwd: app, env: cleanEnv(), timeout: 30_000 })

@@ -139,7 +139,8 @@ export const useConnectStore = defineStore('connect', () => {
     const key = tabId ?? NO_TAB
     const form = formFor(tabId)
     const snapshot = tabId ? sessions.snapshotOf(tabId) : undefined
-    if (snapshot?.readonly)
+    // An attached tab (issue 19) mirrors the app's own socket: the app connects it, never this form.
+    if (snapshot?.readonly || snapshot?.attached)
       return undefined
     submitted[key] = true
     const result = formToOptions(form, context())

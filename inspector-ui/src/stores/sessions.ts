@@ -3,7 +3,7 @@
  * outside Vue's reactivity (STYLE 3); the store holds snapshots (immutable, replaced on change) in
  * `shallowRef`s, and ids.
  */
-import type { EmitOptions, EmitResult, Fault, RelayEndpoint, SessionSnapshot, SessionSource } from '#core'
+import type { AttachedInfo, EmitOptions, EmitResult, Fault, RelayEndpoint, SessionSnapshot, SessionSource } from '#core'
 import type { ConnectOptions } from '../lib/connect-form'
 import { Inspector } from '#core'
 import { defineStore } from 'pinia'
@@ -47,11 +47,19 @@ export function relayEndpoint(): RelayEndpoint | undefined {
 export type TabState = 'connecting' | 'connected' | 'disconnected' | 'reconnecting' | 'imported'
 
 /**
+ * An imported capture: read-only and not live. A tab mirroring an app's socket (`attach()`) is read-only too
+ * unless the app allowed emits, but it is live: it shows the app's socket state, not "imported".
+ */
+export function isImportedCapture(snapshot: SessionSnapshot): boolean {
+  return snapshot.readonly && !snapshot.attached
+}
+
+/**
  * The tab state the UI shows (`data-state`): the core's `idle` reads as disconnected, and an imported
  * capture is `imported` whatever state it was recorded in (it is not a live connection).
  */
 export function tabState(snapshot: SessionSnapshot): TabState {
-  if (snapshot.readonly)
+  if (isImportedCapture(snapshot))
     return 'imported'
   return snapshot.status === 'idle' ? 'disconnected' : snapshot.status
 }
@@ -88,6 +96,9 @@ export function hostOf(url: string): string {
 
 /** What a tab is called unless renamed: its own label when one was given, else `host:port /namespace`. */
 export function defaultTabLabel(snapshot: SessionSnapshot): string {
+  // An attached socket is called what the app named it (`attach(socket, { name })`), even `/`.
+  if (snapshot.attached)
+    return snapshot.attached.name
   if (snapshot.label && snapshot.label !== snapshot.namespace)
     return snapshot.label
   return `${hostOf(snapshot.url)} ${snapshot.namespace}`
@@ -115,8 +126,15 @@ export const useSessionsStore = defineStore('sessions', () => {
   const replacedAt = shallowRef<Record<string, number>>({})
   /** File name and recorded time of each imported tab. */
   const importedById = shallowRef<Record<string, ImportedInfo>>({})
+  /** The tab of each attached app socket (`attach()`): attach id → session id; one tab per attach id. */
+  const attachedTabs = shallowRef<Record<string, string>>({})
 
   const order: string[] = []
+  /**
+   * What the lobby said of each attached tab's app, by session id: until the hub's first state reaches the
+   * tab (its snapshot has no `attached` mark before), the tab shows this, not a nameless read-only tab.
+   */
+  const attachedInfo = new Map<string, AttachedInfo>()
   /** Each tab's `state` subscription, with the session it is on (a replaced tab has a new one). */
   const stateSubs = new Map<string, { session: SessionSource, off: () => void }>()
   const engine = getInspector()
@@ -125,8 +143,13 @@ export const useSessionsStore = defineStore('sessions', () => {
     const next: SessionSnapshot[] = []
     for (const id of order) {
       const session = engine.get(id)
-      if (session)
-        next.push(session.snapshot())
+      if (!session)
+        continue
+      const snapshot = session.snapshot()
+      const info = snapshot.attached ? undefined : attachedInfo.get(id)
+      next.push(info
+        ? Object.freeze({ ...snapshot, attached: Object.freeze({ attachId: info.attachId, name: info.name, role: info.role, allowEmit: info.allowEmit, runtime: info.runtime, present: info.present, dropped: info.dropped }) })
+        : snapshot)
     }
     tabs.value = next
   }
@@ -177,6 +200,35 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (opts.connect ?? true)
       session.connect()
     return session.id
+  }
+
+  /**
+   * The tab mirroring an attached app socket (issue 19), opened like any other tab (same engine, same log,
+   * so the log, lifecycle, frames and heartbeat views work unchanged): its session watches the attached
+   * socket through the hub (`via: 'attach'`). One tab per attach id: a second call returns the open one.
+   * Not activated unless asked (an app attaching must not pull the user away from the tab they look at).
+   */
+  function openAttached(info: AttachedInfo, relay: RelayEndpoint, opts: { activate?: boolean } = {}): string {
+    const open = attachedTabs.value[info.attachId]
+    if (open && engine.get(open)) {
+      if (opts.activate)
+        activate(open)
+      return open
+    }
+    const session = engine.createSession({ via: 'attach', attach: info.attachId, url: info.url, label: info.name, relay })
+    attachedTabs.value = { ...attachedTabs.value, [info.attachId]: session.id }
+    attachedInfo.set(session.id, info)
+    sync()
+    if (opts.activate)
+      activate(session.id)
+    session.connect()
+    return session.id
+  }
+
+  /** The open tab of an attached app socket, if any. */
+  function tabOfAttached(attachId: string): string | undefined {
+    const id = attachedTabs.value[attachId]
+    return id && engine.get(id) ? id : undefined
   }
 
   /**
@@ -233,6 +285,12 @@ export const useSessionsStore = defineStore('sessions', () => {
     optionsById.value = rest
     const { [id]: _name, ...otherNames } = names.value
     names.value = otherNames
+    const attachId = Object.keys(attachedTabs.value).find(key => attachedTabs.value[key] === id)
+    if (attachId !== undefined) {
+      const { [attachId]: _tab, ...otherAttached } = attachedTabs.value
+      attachedTabs.value = otherAttached
+    }
+    attachedInfo.delete(id)
     sync()
     if (activeId.value === id || (activeId.value && !engine.get(activeId.value)))
       activeId.value = order[Math.min(at, order.length - 1)]
@@ -286,11 +344,14 @@ export const useSessionsStore = defineStore('sessions', () => {
     closedLabels,
     replacedAt,
     importedById,
+    attachedTabs,
     labelOf,
     labelForId,
     rename,
     noteImported,
     openSession,
+    openAttached,
+    tabOfAttached,
     replaceSession,
     closeSession,
     connect,

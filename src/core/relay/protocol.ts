@@ -5,6 +5,7 @@
  * Values that may hold binary, `undefined` or `NaN` (entries, snapshots, emit arguments) travel as text
  * in the wire format of ./wire.ts.
  */
+import type { AttachPageEvents, AttachPageServerEvents } from '../attach/protocol'
 import type { DiagnoseInput, Diagnosis } from '../diagnose/types'
 import type { FaultCommand } from '../session/faults'
 import type { EmitOptions, EmitResult, SessionOptions } from '../types'
@@ -38,14 +39,18 @@ export type RelayDiagnoseInput = Pick<DiagnoseInput, 'url' | 'path' | 'transport
 
 export type RelayDiagnoseResult = { ok: true, diagnosis: Diagnosis } | { ok: false, error: string }
 
-/** Page → relay. */
-export interface RelayClientEvents {
+/**
+ * Page → relay. A connection carries one `open` (a relayed session) or one `watch` (an attached app's
+ * socket, attach/protocol.ts); `attachList` and `diagnose` need neither.
+ */
+export interface RelayClientEvents extends AttachPageEvents {
   /** First message: open the session (not connected yet). `sessionId` becomes the session's id. */
   open: (options: RelayOpenOptions, sessionId: string, ack: (result: RelayResult) => void) => void
   command: (command: RelayCommand) => void
   /**
    * Emit `decodeWire(argsText)`. `pageCorrelationId` is the id the page already gave the emit: the relay
-   * rewrites the session's own correlation id to it in the entries it streams.
+   * rewrites the session's own correlation id to it in the entries it streams. On a `watch` connection the
+   * attached app runs it on its own socket (only with `allowEmit`).
    */
   emit: (name: string, argsText: string, options: EmitOptions & { pageCorrelationId?: string }, ack: (result: EmitResult) => void) => void
   answerAck: (correlationId: string, argsText: string, ack: (result: EmitResult) => void) => void
@@ -61,8 +66,8 @@ export interface RelayClientEvents {
   diagnose: (input: RelayDiagnoseInput, ack: (result: RelayDiagnoseResult) => void) => void
 }
 
-/** Relay → page. */
-export interface RelayServerEvents {
+/** Relay → page (`attachedChanged` after `attachList`). */
+export interface RelayServerEvents extends AttachPageServerEvents {
   /** A batch of entries (`encodeEntries`), and the relay's `performance.now()` when it was sent. */
   entries: (text: string, sentMono: number) => void
   /** The session's snapshot (`encodeWire`). */

@@ -10,6 +10,12 @@
  * Emits and ack answers are checked here first (state, reserved names), so `emit` can answer at once with
  * a correlation id the page chose; the relay rewrites its session's id to it in what it streams back.
  *
+ * **Watch mode** (`deps.watch`: an attach id; `createSessionSource({ via: 'attach' })`, attach/protocol.ts):
+ * the tab mirrors a developer's own app socket through the inspector's attach hub. `connect()` sends `watch`
+ * instead of `open` (the hub replays the app's backlog, then streams it live); the session never sends a
+ * connect, disconnect or reconnect command (the app's own code does those); `emit` goes through the app's
+ * socket when the app attached with `allowEmit`; faults and ack answers are refused.
+ *
  * @example
  * const s = new RelaySession(
  *   { url: 'https://api.example.test/chat', extraHeaders: { Authorization: 'Bearer x' }, tls: { rejectUnauthorized: false } },
@@ -37,6 +43,7 @@ import type {
 } from '../types'
 import type { RelayClientEvents, RelayOpenOptions, RelayResult, RelayServerEvents } from './protocol'
 import { io } from 'socket.io-client'
+import { ATTACH_ABSENT_ERROR, ATTACH_MIRROR_NOTE, ATTACH_NO_ANSWER_ERROR, ATTACH_NO_FAULTS_ERROR, ATTACH_READ_ONLY_ERROR } from '../attach/lobby'
 import { FAULT_REFUSALS, parseFault } from '../session/faults'
 import { DISPOSED_ERROR, emitRefusal, noPendingAckError, notSentError, StateListeners } from '../session/shared'
 import { RELAY_PATH } from './protocol'
@@ -63,6 +70,11 @@ export interface RelaySessionDeps {
   id?: string
   /** Taken over from the session this one replaces in its tab (`Inspector.replaceSession`). */
   carry?: SessionCarryOver
+  /**
+   * Watch this attached app socket (`AttachedInfo.attachId`) instead of opening a relayed session: see the
+   * module comment ("Watch mode").
+   */
+  watch?: string
 }
 
 let anonymous = 0
@@ -99,6 +111,13 @@ export class RelaySession implements SessionSource {
   private readonly earlierIds: SessionSnapshot['idHistory']
   /** Runtime switches set before the relay connection exists: sent right after `open`. */
   private readonly pendingSwitches = new Map<'reconnection' | 'queue', FaultCommand>()
+  /** Watch mode: the attach id this tab mirrors. */
+  private readonly watchId: string | undefined
+  /**
+   * Watch mode: the highest hub entry id appended. Watching again (after a lost relay connection) replays the
+   * hub's backlog from its start: what this tab already has is skipped, so nothing shows twice.
+   */
+  private lastHubId = 0
 
   constructor(options: RelayOpenOptions, deps: RelaySessionDeps) {
     this.options = { ...options }
@@ -107,6 +126,7 @@ export class RelaySession implements SessionSource {
     this.id = deps.id ?? `relay${++anonymous}`
     this.corr = deps.carry?.correlationPrefix ?? this.id
     this.earlierIds = Object.freeze([...(deps.carry?.idHistory ?? [])])
+    this.watchId = deps.watch
     const namespace = namespaceOf(options.url)
     this.snap = Object.freeze({
       id: this.id,
@@ -114,7 +134,8 @@ export class RelaySession implements SessionSource {
       url: options.url,
       namespace,
       status: 'idle',
-      readonly: false,
+      // An attached tab is read-only until the hub's first state says the app allows emits.
+      readonly: this.watchId !== undefined,
       socketId: undefined,
       engineId: undefined,
       transport: undefined,
@@ -142,6 +163,15 @@ export class RelaySession implements SessionSource {
       this.socket?.disconnect()
       this.socket = undefined
     }
+    if (this.watchId !== undefined) {
+      // Watch mode: start watching (or watch again after a lost relay connection); nothing else to do.
+      if (this.socket)
+        return
+      if (this.snap.status === 'idle' || this.snap.status === 'disconnected')
+        this.patch({ status: 'connecting' })
+      this.ensureRelay()
+      return
+    }
     const socket = this.ensureRelay()
     if (this.snap.status === 'idle' || this.snap.status === 'disconnected')
       this.patch({ status: 'connecting' })
@@ -151,6 +181,10 @@ export class RelaySession implements SessionSource {
   disconnect(): void {
     if (this.disposed || !this.socket || this.broken)
       return
+    if (this.watchId !== undefined) {
+      this.note('info', ATTACH_MIRROR_NOTE)
+      return
+    }
     this.socket.emit('command', 'disconnect')
   }
 
@@ -161,6 +195,10 @@ export class RelaySession implements SessionSource {
       this.connect()
       return
     }
+    if (this.watchId !== undefined) {
+      this.note('info', ATTACH_MIRROR_NOTE)
+      return
+    }
     this.socket.emit('command', 'reconnect')
   }
 
@@ -168,6 +206,8 @@ export class RelaySession implements SessionSource {
     const refusal = emitRefusal(this.disposed, name, this.options.client === 'v2' ? 'v2' : 'v4')
     if (refusal)
       return { ok: false, error: refusal }
+    if (this.watchId !== undefined)
+      return this.emitThroughApp(name, args, options)
     const socket = this.socket
     // Queue while offline (opt-in): the relayed session puts it into socket.io's send buffer.
     const queue = this.snap.faults?.queueWhileOffline === true && this.everConnected && !this.broken
@@ -188,9 +228,34 @@ export class RelaySession implements SessionSource {
     return correlationId ? { ok: true, correlationId } : { ok: true }
   }
 
+  /** Watch mode: the app runs the emit on its own socket (its mirror logs it, with our correlation id). */
+  private emitThroughApp(name: string, args: readonly unknown[], options: EmitOptions): EmitResult {
+    const mark = this.snap.attached
+    if (!mark?.allowEmit)
+      return { ok: false, error: ATTACH_READ_ONLY_ERROR }
+    const socket = this.socket
+    if (!socket || this.broken || !mark.present)
+      return { ok: false, error: ATTACH_ABSENT_ERROR }
+    let text: string
+    try {
+      text = encodeWire([...args])
+    }
+    catch (err) {
+      return { ok: false, error: `cannot send these arguments to the app: ${err instanceof Error ? err.message : String(err)}` }
+    }
+    const correlationId = options.ack ? `${this.corr}.r${++this.seq}` : undefined
+    socket.emit('emit', name, text, { ...options, ...(correlationId ? { pageCorrelationId: correlationId } : {}) }, (result) => {
+      if (!result.ok)
+        this.note('error', `emit "${name}" failed in your app: ${result.error}`)
+    })
+    return correlationId ? { ok: true, correlationId } : { ok: true }
+  }
+
   answerAck(correlationId: string, args: readonly unknown[]): EmitResult {
     if (this.disposed)
       return { ok: false, error: DISPOSED_ERROR }
+    if (this.watchId !== undefined)
+      return { ok: false, error: ATTACH_NO_ANSWER_ERROR }
     if (!this.snap.pendingServerAcks.some(p => p.correlationId === correlationId))
       return { ok: false, error: noPendingAckError(correlationId) }
     const socket = this.socket
@@ -212,6 +277,8 @@ export class RelaySession implements SessionSource {
 
   /** Run by the relayed session (the relay checks it first); a failure there arrives as an error note. */
   injectFault(fault: Fault): EmitResult {
+    if (this.watchId !== undefined && !this.disposed)
+      return { ok: false, error: ATTACH_NO_FAULTS_ERROR }
     let f: Fault
     try {
       f = parseFault(fault)
@@ -235,6 +302,8 @@ export class RelaySession implements SessionSource {
   private sendFault(command: FaultCommand, what: string): EmitResult {
     if (this.disposed)
       return { ok: false, error: DISPOSED_ERROR }
+    if (this.watchId !== undefined)
+      return { ok: false, error: ATTACH_NO_FAULTS_ERROR }
     const socket = this.socket
     // The switches' latest values go to every relayed session this one opens (after a lost relay too).
     if (command.t !== 'inject')
@@ -255,7 +324,9 @@ export class RelaySession implements SessionSource {
     const socket = this.socket
     this.socket = undefined
     if (socket) {
-      socket.emit('command', 'dispose')
+      // A watch ends with its relay connection (the hub forgets this page); a relayed session is disposed.
+      if (this.watchId === undefined)
+        socket.emit('command', 'dispose')
       socket.disconnect()
       socket.removeAllListeners()
     }
@@ -294,6 +365,12 @@ export class RelaySession implements SessionSource {
       // entries sort with this page's own.
       const offset = typeof sentMono === 'number' ? performance.now() - sentMono : 0
       for (const e of entries) {
+        if (this.watchId !== undefined && e.id > 0) {
+          // The hub numbers an attached app's entries: after watching again, skip what this tab has.
+          if (e.id <= this.lastHubId)
+            continue
+          this.lastHubId = e.id
+        }
         const { id: _id, ...rest } = e
         this.log.append({ ...rest, sessionId: this.id, mono: e.mono + offset } as NewEntry)
       }
@@ -327,9 +404,18 @@ export class RelaySession implements SessionSource {
     socket.on('disconnect', (reason) => {
       if (socket !== this.socket || this.disposed)
         return
-      this.fail(`The connection to the relay closed (${reason}): the relayed connection is gone.`, `relay: ${reason}`)
+      this.fail(this.watchId !== undefined
+        ? `The connection to the inspector closed (${reason}): this tab no longer mirrors the app; Connect watches it again.`
+        : `The connection to the relay closed (${reason}): the relayed connection is gone.`, `relay: ${reason}`)
     })
 
+    if (this.watchId !== undefined) {
+      socket.emit('watch', this.watchId, this.id, (result: RelayResult) => {
+        if (!result.ok && socket === this.socket)
+          this.fail(`The inspector cannot show this attached app: ${result.error}`, result.error)
+      })
+      return socket
+    }
     const options: RelayOpenOptions = { ...this.options }
     socket.emit('open', options, this.corr, (result: RelayResult) => {
       if (!result.ok && socket === this.socket)
@@ -358,6 +444,9 @@ export class RelaySession implements SessionSource {
       willRetry: false,
     })
     this.patch({ status: 'disconnected', lastError: message, socketId: undefined, pendingServerAcks: Object.freeze([]), heartbeat: undefined })
+    // An attached tab's app is out of reach now, whatever its own socket does (its emits are refused).
+    if (this.snap.attached?.present)
+      this.setSnapshot({ ...this.snap, attached: Object.freeze({ ...this.snap.attached, present: false }) })
   }
 
   private note(level: NoteEntry['level'], message: string): void {

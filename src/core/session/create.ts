@@ -3,8 +3,9 @@ import type { RelayOpenOptions } from '../relay/protocol'
  * The one factory of live sessions: a `LiveSession` in this runtime over the client the options ask for
  * (socket.io-client 4.x by default, `parser: 'msgpack'` too; 2.x with `client: 'v2'`, for socket.io 2.x and
  * `allowEIO3` servers), or the same session run by the inspector's Node process and streamed here
- * (`RelaySession`, `via: 'relay'`). The relay's Node side builds its sessions here too. All implement
- * `SessionSource`.
+ * (`RelaySession`, `via: 'relay'`), or a developer's own app socket mirrored through the inspector's attach
+ * hub (`RelaySession` in watch mode, `via: 'attach'`, attach/protocol.ts). The relay's Node side builds its
+ * sessions here too. All implement `SessionSource`.
  *
  * @example
  * const s = createSessionSource({ url: 'http://localhost:3002/namespace1', client: 'v2' }, { log, id: 's1' })
@@ -12,6 +13,7 @@ import type { RelayOpenOptions } from '../relay/protocol'
  *   { url: 'http://localhost:3000/', via: 'relay', relay: config.relay, extraHeaders: { Authorization: 'Bearer t' } },
  *   { log, id: 's2' },
  * )
+ * const a = createSessionSource({ via: 'attach', attach: info.attachId, url: info.url, label: info.name, relay: config.relay }, { log, id: 's3' })
  */
 import type { RelayEndpoint } from '../relay/relay-session'
 import type { EntrySink, SessionCarryOver, SessionSource } from '../types'
@@ -21,10 +23,15 @@ import { RelaySession } from '../relay/relay-session'
 import { LiveSession } from './live-session'
 
 export interface CreateSessionOptions extends RelayOpenOptions {
-  /** Connect from this runtime, or through the inspector's relay. @default 'direct' */
-  via?: 'direct' | 'relay'
-  /** Where the relay is (the page's runtime config `relay`); required with `via: 'relay'`. */
+  /**
+   * Connect from this runtime, through the inspector's relay, or watch an app's own socket that attached to
+   * the inspector (`attach`). @default 'direct'
+   */
+  via?: 'direct' | 'relay' | 'attach'
+  /** Where the relay is (the page's runtime config `relay`); required with `via: 'relay'` and `'attach'`. */
   relay?: RelayEndpoint
+  /** `via: 'attach'`: the attached socket to watch (`AttachedInfo.attachId`, from `AttachLobby`). */
+  attach?: string
 }
 
 export interface CreateSessionDeps {
@@ -39,13 +46,21 @@ export interface CreateSessionDeps {
 
 /**
  * Build the session the options ask for (not connected yet: call `connect()`).
- * Throws a TypeError for `via: 'relay'` without a relay endpoint, for an invalid URL, client or parser.
+ * Throws a TypeError for `via: 'relay'` or `'attach'` without a relay endpoint, `'attach'` without an attach
+ * id, for an invalid URL, client or parser.
  * Direct sessions ignore `cookies` and `origin` (only the relay can send them; in Node, put a `Cookie` or
  * `Origin` header into `extraHeaders` instead); `tls` (`ca`, `rejectUnauthorized`) goes to the client, which
  * uses it in Node (the relay) and ignores it in a browser.
  */
 export function createSessionSource(options: CreateSessionOptions, deps: CreateSessionDeps): SessionSource {
-  const { via, relay, ...rest } = options
+  const { via, relay, attach, ...rest } = options
+  if (via === 'attach') {
+    if (!relay)
+      throw new TypeError('createSessionSource: `via: "attach"` needs the relay endpoint (`relay: { url, token }`): the page watches attached apps over it')
+    if (typeof attach !== 'string' || !attach)
+      throw new TypeError('createSessionSource: `via: "attach"` needs the attached socket\'s id (`attach: info.attachId`)')
+    return new RelaySession(rest, { log: deps.log, relay, id: deps.id, carry: deps.carry, watch: attach })
+  }
   if (via === 'relay') {
     if (!relay)
       throw new TypeError('createSessionSource: `via: "relay"` needs the relay endpoint (`relay: { url, token }`)')
