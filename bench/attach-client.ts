@@ -11,13 +11,17 @@ import { io } from 'socket.io-client'
 import { attach } from '../src/attach/index'
 
 type Variant = 'app' | 'attached' | 'attached-frames'
-const [variant, payload, countText, portText, inspectorPort, token] = process.argv.slice(2) as [Variant, BenchPayload, string, string, string?, string?]
+/** `noop`: listeners that only count (the worst case); `store`: each event formatted and kept in a 1,000-slot history, as a chat or a dashboard does. */
+export type AppWork = 'noop' | 'store'
+const [variant, payload, countText, portText, inspectorPort, token, workText] = process.argv.slice(2) as [Variant, BenchPayload, string, string, string?, string?, string?]
+const work: AppWork = workText === 'store' ? 'store' : 'noop'
 const count = Number(countText)
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
 export interface AttachResult {
   variant: Variant
   payload: BenchPayload
+  work: AppWork
   received: number
   lost: number
   seconds: number
@@ -32,7 +36,10 @@ export interface AttachResult {
 const socket = io(`http://127.0.0.1:${portText}`, { transports: ['websocket'], reconnection: false })
 let received = 0
 let disconnects = 0
-const noop = (): void => {
+const history: string[] = Array.from({ length: 1000 })
+function noop(...args: unknown[]): void {
+  if (work === 'store')
+    history[received % 1000] = `${new Date().toISOString()} ${JSON.stringify(args)}`
   received++
 }
 socket.on('tick', noop)
@@ -42,7 +49,7 @@ socket.on('disconnect', () => {
   disconnects++
 })
 let dropped: number | null = null
-let detach: (() => void) | undefined
+let detach: ReturnType<typeof attach> | undefined
 if (variant !== 'app') {
   detach = attach(socket, {
     inspector: `http://127.0.0.1:${inspectorPort}`,
@@ -52,11 +59,15 @@ if (variant !== 'app') {
     onError: (message: string) => {
       console.error(`attach: ${message}`)
     },
-  } as Parameters<typeof attach>[1])
+  })
 }
 await new Promise<void>(resolve => socket.once('connect', () => resolve()))
-// Let the mirror's own connection settle (it is part of the app's steady state, not of the stream).
-await new Promise(resolve => setTimeout(resolve, 300))
+// The mirror's own connection is part of the app's steady state, not of the stream: wait for it (at most 10 s).
+for (let waited = 0; detach && !detach.stats().connected && waited < 10_000; waited += 20)
+  await new Promise(resolve => setTimeout(resolve, 20))
+if (detach && !detach.stats().connected)
+  console.error('attach: the mirror did not connect to the inspector within 10 s')
+await new Promise(resolve => setTimeout(resolve, 100))
 gc()
 const start = performance.now()
 const eluStart = performance.eventLoopUtilization()
@@ -73,11 +84,10 @@ await new Promise<void>((resolve) => {
 const cpu = process.cpuUsage(cpuStart)
 const seconds = (performance.now() - start) / 1000
 const elu = performance.eventLoopUtilization(eluStart).utilization
-const snapshot = (detach as { stats?: () => { dropped: number } } | undefined)?.stats?.()
-if (snapshot)
-  dropped = snapshot.dropped
+if (detach)
+  dropped = detach.stats().dropped
 detach?.()
 socket.close()
-const result: AttachResult = { variant, payload, received, lost: count - received, seconds, eventsPerSecond: received / seconds, cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received), elu, dropped }
+const result: AttachResult = { variant, payload, work, received, lost: count - received, seconds, eventsPerSecond: received / seconds, cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received), elu, dropped }
 console.log(JSON.stringify(result))
 process.exit(0)

@@ -8,7 +8,7 @@
  * them alike. The app is the bottleneck by construction: this is the worst case (an app that does nothing
  * but receive); a real app's handlers make the mirror's share smaller.
  */
-import type { AttachResult } from './attach-client'
+import type { AppWork, AttachResult } from './attach-client'
 import type { BenchPayload } from './stream-server'
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -21,9 +21,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 export const ATTACH_TARGET = 0.9
 
-const PLAN: Array<{ payload: BenchPayload, count: number, label: string }> = [
-  { payload: 'small', count: 100_000, label: 'small {n}' },
-  { payload: 'json1k', count: 20_000, label: '1 KB JSON' },
+const PLAN: Array<{ payload: BenchPayload, count: number, label: string, work: AppWork }> = [
+  { payload: 'small', count: 100_000, label: 'small {n}, no-op listener', work: 'noop' },
+  { payload: 'json1k', count: 20_000, label: '1 KB JSON, no-op listener', work: 'noop' },
+  { payload: 'small', count: 100_000, label: 'small {n}, storing listener', work: 'store' },
+  { payload: 'json1k', count: 20_000, label: '1 KB JSON, storing listener', work: 'store' },
 ]
 
 type Variant = AttachResult['variant']
@@ -54,9 +56,9 @@ function startInspector(token: string): Promise<{ port: number, stop: () => void
   })
 }
 
-function runApp(variant: Variant, payload: BenchPayload, count: number, port: number, inspectorPort: number, token: string): Promise<AttachResult> {
+function runApp(variant: Variant, payload: BenchPayload, work: AppWork, count: number, port: number, inspectorPort: number, token: string): Promise<AttachResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'attach-client.ts'), variant, payload, String(count), String(port), String(inspectorPort), token], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'attach-client.ts'), variant, payload, String(count), String(port), String(inspectorPort), token, work], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (text: string) => {
@@ -81,13 +83,13 @@ export async function runAttachBench(runs: number, log: (line: string) => void):
   const inspector = await startInspector(token)
   const rows: AttachRow[] = []
   try {
-    for (const { payload, count, label } of PLAN) {
+    for (const { payload, count, label, work } of PLAN) {
       const results: Record<Variant, AttachResult[]> = { 'app': [], 'attached': [], 'attached-frames': [] }
       for (let run = 0; run < runs; run++) {
         for (const variant of VARIANTS) {
-          const r = await runApp(variant, payload, count, stream.port, inspector.port, token)
+          const r = await runApp(variant, payload, work, count, stream.port, inspector.port, token)
           results[variant].push(r)
-          log(`  attach ${label.padEnd(10)} ${variant.padEnd(16)} run ${run + 1}/${runs}: ${Math.round(r.eventsPerSecond).toLocaleString('en-US')}/s, lost ${r.lost}, cpu ${r.cpuMicrosPerEvent.toFixed(1)} µs/event${r.dropped ? `, mirror dropped ${r.dropped}` : ''}`)
+          log(`  attach ${label.padEnd(28)} ${variant.padEnd(16)} run ${run + 1}/${runs}: ${Math.round(r.eventsPerSecond).toLocaleString('en-US')}/s, lost ${r.lost}, cpu ${r.cpuMicrosPerEvent.toFixed(1)} µs/event${r.dropped ? `, mirror dropped ${r.dropped}` : ''}`)
         }
       }
       const rate = (v: Variant): number => median(results[v].map(r => r.eventsPerSecond))

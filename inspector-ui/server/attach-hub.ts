@@ -64,6 +64,9 @@ import {
 import { Server } from 'socket.io'
 import { secretsAllowedFor, tokenMatches } from '../../src/shared/host-check'
 
+/** Batches arrive as UTF-8 bytes (protocol.ts `entries`); `fatal`: invalid bytes are the app's mistake, said so. */
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 export interface AttachHubLimits {
   /** Apps attached at once (and records kept, present or not). @default 64 */
   maxAttached?: number
@@ -632,8 +635,18 @@ export function attachHub(httpServer: http.Server, options: AttachHubOptions): A
       if (r.socket !== socket)
         return
       try {
-        if (typeof text !== 'string')
-          return malformed('entries that are not text')
+        // UTF-8 bytes (what the mirror sends: a binary attachment is not escaped again by socket.io's
+        // JSON encoder) or text (an older mirror, or a hand-written client).
+        if (typeof text !== 'string') {
+          if (!(text instanceof Uint8Array))
+            return malformed('entries that are neither text nor UTF-8 bytes')
+          try {
+            text = utf8.decode(text)
+          }
+          catch {
+            return malformed('entries that are not valid UTF-8')
+          }
+        }
         if (typeof sentMono !== 'number' || !Number.isFinite(sentMono))
           return malformed('entries without the time they were sent')
         let items: unknown

@@ -450,7 +450,7 @@ describe('attach(): the app comes first', () => {
     expect(dropped).toBeGreaterThanOrEqual(150)
     const note = app.entries.find(e => e.kind === 'note')!
     expect(note).toMatchObject({ level: 'warn', direction: 'local' })
-    expect(note.message).toBe(`the inspector was unreachable: ${dropped} entries dropped (the mirror keeps at most 50)`)
+    expect(note.message).toBe(`the mirror dropped ${dropped} entries: the inspector was unreachable or slower than the app (the mirror keeps at most 50 unsent)`)
     expect(app.entries[0]).toBe(note) // in front of the oldest entry kept
     expect(app.entries.length).toBeLessThanOrEqual(51)
     // The newest survived: the last noop and the echo with its ack.

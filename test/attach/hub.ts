@@ -120,7 +120,9 @@ export async function startHub(options: { token?: string, port?: number } = {}):
     socket.on('entries', (text, sentMono) => {
       if (typeof sentMono !== 'number')
         a.problems.push('sentMono is not a number')
-      const list = decodeWire(text) as SentEntry[]
+      if (typeof text === 'string')
+        a.problems.push('entries sent as text, not UTF-8 bytes')
+      const list = decodeWire(typeof text === 'string' ? text : new TextDecoder().decode(text)) as SentEntry[]
       for (const e of list) {
         for (const field of ['id', 'sessionId'] as const) {
           if (field in e)

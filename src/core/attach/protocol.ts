@@ -82,8 +82,12 @@ export interface AttachEmitOptions extends EmitOptions {
 
 /** App → hub. */
 export interface AttachAppEvents {
-  /** A batch of entries (`encodeEntries`, without `id`/`sessionId`), and the app's `performance.now()` when sent. */
-  entries: (text: string, sentMono: number) => void
+  /**
+   * A batch of entries (`encodeEntries`, without `id`/`sessionId`) as UTF-8 bytes (socket.io sends bytes as
+   * they are, where a string of JSON would be escaped into a JSON string again) or as text, and the app's
+   * `performance.now()` when sent.
+   */
+  entries: (text: Uint8Array | string, sentMono: number) => void
   /** The socket's state (`encodeWire(AttachAppState)`), sent on every change. */
   state: (text: string) => void
 }
