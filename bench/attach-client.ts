@@ -63,9 +63,10 @@ if (variant !== 'app') {
 }
 await new Promise<void>(resolve => socket.once('connect', () => resolve()))
 // The mirror's own connection is part of the app's steady state, not of the stream: wait for it (at most 10 s).
-for (let waited = 0; detach && !detach.stats().connected && waited < 10_000; waited += 20)
+const mirrorUp = (): boolean => detach === undefined || detach.stats().connected
+for (let waited = 0; !mirrorUp() && waited < 10_000; waited += 20)
   await new Promise(resolve => setTimeout(resolve, 20))
-if (detach && !detach.stats().connected)
+if (!mirrorUp())
   console.error('attach: the mirror did not connect to the inspector within 10 s')
 await new Promise(resolve => setTimeout(resolve, 100))
 gc()

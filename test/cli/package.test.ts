@@ -29,7 +29,7 @@ let tmp: string
 let app: string
 let bin: string
 let pack: PackInfo
-let inClone: { version: string, selfImport: string }
+let inClone: { version: string, selfImport: string, attachImport: string }
 let fixtureUrl: string
 let closeFixture: () => Promise<void>
 const children = new Set<ChildProcess>()
@@ -189,6 +189,52 @@ inspector.dispose()
 process.exit(0)
 `
 
+/**
+ * Issue 19 from the installed package: an app's socket attached with \`socketio-inspector/attach\`, listed by the
+ * inspector's hub (the page's AttachLobby, from the installed engine) under its name, with its traffic watched.
+ */
+const ATTACH_CHECK = `import { io } from 'socket.io-client'
+import { AttachLobby, Inspector } from 'socketio-inspector'
+import { attach } from 'socketio-inspector/attach'
+const [inspectorUrl, target, attachToken] = process.argv.slice(2)
+const html = await (await fetch(inspectorUrl + '/')).text()
+const meta = [...html.matchAll(/<meta name="sio-inspector-config" content="([^"]*)">/g)].at(-1)
+const config = JSON.parse(meta[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+const relay = { ...config.relay, extraHeaders: { Origin: inspectorUrl } }
+const socket = io(target, { transports: ['websocket'] })
+const detach = attach(socket, { inspector: inspectorUrl, token: attachToken, name: 'installed-app' })
+const lobby = new AttachLobby(relay)
+const info = await new Promise((resolve) => {
+  const timer = setTimeout(() => resolve(undefined), 15000)
+  lobby.on('change', (list) => {
+    const found = list.find(a => a.name === 'installed-app' && a.present)
+    if (found) {
+      clearTimeout(timer)
+      resolve(found)
+    }
+  })
+})
+const inspector = new Inspector()
+const session = inspector.createSession({ via: 'attach', attach: info?.attachId ?? 'none', url: info?.url ?? target, label: 'installed-app', relay })
+session.connect()
+const events = await new Promise((resolve) => {
+  const timer = setTimeout(() => resolve([...inspector.log].filter(e => e.kind === 'event').map(e => e.name)), 5000)
+  inspector.log.subscribe(() => {
+    const names = [...inspector.log].filter(e => e.kind === 'event').map(e => e.name)
+    if (names.includes('hello')) {
+      clearTimeout(timer)
+      resolve(names)
+    }
+  })
+})
+console.log(JSON.stringify({ listed: info?.name, role: info?.role, runtime: info?.runtime, attached: session.snapshot().attached?.name, events }))
+detach()
+socket.close()
+lobby.close()
+inspector.dispose()
+process.exit(0)
+`
+
 /** A consumer of the engine's types, checked by tsc without skipLibCheck: the declarations must stand alone. */
 const CONSUMER_TS = `import type { ComposeResult, LogEntry, SessionSnapshot } from 'socketio-inspector'
 import { exportLog, importCapture, Inspector, parseComposer } from 'socketio-inspector'
@@ -224,6 +270,8 @@ beforeAll(async () => {
   inClone = {
     version: (await run(process.execPath, ['dist/cli.js', '--version'], { cwd: clone })).stdout.trim(),
     selfImport: (await run(process.execPath, ['--input-type=module', '-e', `const m = await import('socketio-inspector'); console.log([typeof m.Inspector, typeof m.parseComposer, typeof m.exportLog].join())`], { cwd: clone })).stdout.trim(),
+    // Issue 19: a script inside the repository imports attach() by the package's own name (exports → dist/attach.js).
+    attachImport: (await run(process.execPath, ['--input-type=module', '-e', `const m = await import('socketio-inspector/attach'); console.log([typeof m.attach, typeof m.attachServer].join())`], { cwd: clone })).stdout.trim(),
   }
 
   app = join(tmp, 'app')
@@ -248,7 +296,7 @@ afterAll(async () => {
 describe('the tarball', () => {
   it('holds the built page and the compiled Node side, with declarations, and no sources', () => {
     const paths = pack.files.map(f => f.path)
-    for (const file of ['package.json', 'README.md', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/server.js', 'dist/server.d.ts', 'dist/relay-worker.js', 'dist/relay-worker-boot.mjs', 'dist/public/index.html', 'inspector-ui/dist/index.html'])
+    for (const file of ['package.json', 'README.md', 'dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'dist/server.js', 'dist/server.d.ts', 'dist/relay-worker.js', 'dist/relay-worker-boot.mjs', 'dist/attach.js', 'dist/attach.d.ts', 'dist/public/index.html', 'inspector-ui/dist/index.html'])
       expect(paths, file).toContain(file)
     expect(paths.filter(p => /\.[cm]?ts$/.test(p) && !p.endsWith('.d.ts')), 'no TypeScript sources').toEqual([])
     expect(paths.filter(p => /^(?:src|test|bench|scripts|demo-server|inspector-ui\/(?:src|server))\//.test(p)), 'no source folders').toEqual([])
@@ -270,6 +318,7 @@ describe('the repository after the build', () => {
   it('runs the command as `node dist/cli.js` and resolves its own package name', () => {
     expect(inClone.version).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version)
     expect(inClone.selfImport).toBe('function,function,function')
+    expect(inClone.attachImport).toBe('function,function')
   })
 })
 
@@ -344,6 +393,12 @@ describe('the installed command', () => {
     const result = JSON.parse(stdout)
     expect(result).toMatchObject({ status: 'connected', composed: true, exported: true })
     expect(result.events).toContain('hello')
+
+    // attach() from the installed package: the hub lists the app under its name and streams its traffic.
+    writeFileSync(join(app, 'attach-check.mjs'), ATTACH_CHECK)
+    const attached = JSON.parse((await run(process.execPath, ['attach-check.mjs', url, `${fixtureUrl}/`, attachToken], { cwd: app, env: cleanEnv(), timeout: 30_000 })).stdout)
+    expect(attached).toMatchObject({ listed: 'installed-app', role: 'client', runtime: 'node', attached: 'installed-app' })
+    expect(attached.events).toContain('hello')
 
     serve.child.kill('SIGTERM')
     const end = await serve.done
