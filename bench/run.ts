@@ -59,6 +59,12 @@ const CAPTURE_DIAGNOSIS = [
   'What would close it: not encoding again what arrived as text — writing an event\'s packet text as its arguments (the session would have to keep it: tried for the log in issue 6 and not merged, see section 1), or moving the encoding to a worker thread (postMessage costs ≈ 0.5 µs of the ≈ 1.1 µs per small entry it would move, and this machine has 2 shared cores).',
 ]
 
+/** Why attach()'s ratio is missed at saturation, from profiles (`node --cpu-prof bench/attach-client.ts attached json1k …`). */
+const ATTACH_DIAGNOSIS = [
+  'Why the goal is missed here: the app alone only decodes each packet and drops it (≈ 3.5 µs per small event, ≈ 8 µs per 1 KB one); the mirror serializes again everything the app received and sends it to the inspector, which is about as much work again. A profile of the 1 KB run (app\'s process): masking the mirror\'s outgoing WebSocket frames in JavaScript 12% (`ws` without its optional native `bufferutil`; a browser masks natively), the collector 10% (entries are kept until their batch goes), the batch encoder 9%, UTF-8 encoding 5%. Sending the batches as bytes instead of JSON text (socket.io escaped the JSON text into a string once more) took the small / 1 KB ratios from ≈ 0.55 / 0.33 to ≈ 0.6 / 0.4. Where the app saturates, the mirror keeps up with part of the stream and drops the rest, counted (the `mirror dropped` column; the tab says how many).',
+  'What would close it: not encoding again what arrived as text — the mirror forwarding the frames as received (the engine\'s `packet` strings, no re-encode) with the inspector decoding them through socket.io-parser, and unmasked (zero-key, as `ws`\'s `generateMask` allows) frames to the loopback inspector in Node. Both move the app\'s per-event cost to a copy of what it already holds. Not done in this round.',
+]
+
 export interface BenchSection { title: string, markdown: string, notes?: string[] }
 const sections: BenchSection[] = []
 const log = (line: string): void => console.log(line)
@@ -134,6 +140,7 @@ if (!only || only.includes('attach')) {
       `Three processes: the stream server (pre-encoded frames as fast as the app reads), the inspector (its real server and attach hub) and the app (a socket.io-client socket with no-op listeners), unattached or with \`attach(socket, { inspector, token, name })\`; goal ≥ ${ATTACH_TARGET}× with nothing lost.`,
       'Worst case by construction: the app does nothing but receive, so the mirror\'s work (keeping each event, encoding batches, sending them to the inspector) is the whole difference; a real app\'s own handlers make its share smaller. The inspector process competes for the same 2 cores.',
       'CPU µs/event: user + system time of the app\'s process (all threads) per event received, medians.',
+      ...(rows.some(r => r.ratio < ATTACH_TARGET) ? ATTACH_DIAGNOSIS : []),
     ],
   })
 }

@@ -86,11 +86,12 @@ export interface AttachHubOptions {
   /** The attach token (per start, or `--attach-token`). */
   token: string
   /**
-   * Accept apps on other machines too (the relay's rule: `exposeSecrets`). Off, a peer address that is not
-   * loopback is refused with a message saying so.
+   * Accept apps on other machines too: the inspector was started for another host (`--host` not loopback) or
+   * hands its secrets to other machines (`exposeSecrets`). Off, a peer address that is not loopback is refused
+   * with a message saying so. The token is the gate either way.
    * @default false
    */
-  exposeSecrets?: boolean
+  acceptRemote?: boolean
   /** @default ATTACH_PATH ('/attach/socket.io') */
   path?: string
   limits?: AttachHubLimits
@@ -152,10 +153,10 @@ function message(err: unknown): string {
  * relay allows other machines).
  * @example attachAddressRefusal('192.168.1.20', false) // 'attach: apps on other machines are refused (…)'
  */
-export function attachAddressRefusal(address: string | undefined, exposeSecrets: boolean): string | undefined {
-  if (secretsAllowedFor(address, { exposeSecrets }))
+export function attachAddressRefusal(address: string | undefined, acceptRemote: boolean): string | undefined {
+  if (secretsAllowedFor(address, { exposeSecrets: acceptRemote }))
     return undefined
-  return 'attach: apps on other machines are refused (INSPECTOR_EXPOSE_SECRETS=1, option exposeSecrets, lets them in)'
+  return 'attach: apps on other machines are refused: this inspector was started for this machine only (start it with --host <address> to accept them)'
 }
 
 /**
@@ -436,13 +437,13 @@ function emitResultOf(v: unknown): EmitResult {
  * Start the hub on the inspector's HTTP server (before `guardHost`, so the Host rule covers its path).
  *
  * @example
- * const hub = attachHub(httpServer, { token, exposeSecrets: false })
+ * const hub = attachHub(httpServer, { token, acceptRemote: false })
  */
 export function attachHub(httpServer: http.Server, options: AttachHubOptions): AttachHub {
   if (!options.token)
     throw new Error('attachHub: a token is required')
   const expected = Buffer.from(options.token)
-  const exposeSecrets = options.exposeSecrets === true
+  const acceptRemote = options.acceptRemote === true
   const limits = options.limits ?? {}
   const maxAttached = limits.maxAttached ?? 64
   const maxEntries = limits.maxEntries ?? 20_000
@@ -584,7 +585,7 @@ export function attachHub(httpServer: http.Server, options: AttachHubOptions): A
   // --- the gate -------------------------------------------------------------------------------------
   io.use((socket, next) => {
     try {
-      const refused = attachAddressRefusal(socket.handshake.address, exposeSecrets)
+      const refused = attachAddressRefusal(socket.handshake.address, acceptRemote)
       if (refused !== undefined)
         return next(new Error(refused))
       const handshake = parseHandshake(socket.handshake.auth, expected)

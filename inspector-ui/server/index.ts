@@ -29,7 +29,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ATTACH_PATH, RELAY_PATH } from '#core'
 import express from 'express'
-import { createHostPolicy, guardHost, secretsAllowedFor } from '../../src/shared/host-check'
+import { createHostPolicy, guardHost, isLoopbackHostname, secretsAllowedFor } from '../../src/shared/host-check'
 import { ASYNCAPI_FETCH_PATH, ASYNCAPI_PARSE_PATH, asyncApiRoutes } from './asyncapi'
 import { attachHub } from './attach-hub'
 import { attachRelay } from './relay'
@@ -295,10 +295,11 @@ export async function startInspectorServer(options: InspectorServerOptions = {})
   for (const name of hostPolicy.names)
     ownOrigins.add(`${scheme}://${name.includes(':') ? `[${name}]` : name}:${port}`)
   // --- attach (issue 19): apps' own sockets, mirrored here; pages watch them over the relay (./attach-hub.ts).
-  // Before guardHost: the Host rule covers its path too. Peers on other machines: as the relay's.
+  // Before guardHost: the Host rule covers its path too. Apps on other machines (issue 19): only when the
+  // inspector was started for another host (or hands its secrets out); the token is the gate.
   const hub = attachToken === undefined
     ? undefined
-    : attachHub(httpServer as http.Server, { token: attachToken, exposeSecrets, limits: options.attachLimits })
+    : attachHub(httpServer as http.Server, { token: attachToken, acceptRemote: exposeSecrets || !isLoopbackHostname(host), limits: options.attachLimits })
   const relay = options.relay === false
     ? undefined
     : attachRelay(httpServer as http.Server, {

@@ -244,7 +244,9 @@ describe('the attach hub', () => {
   })
 
   it('refuses peers on other machines unless secrets are exposed', () => {
-    expect(attachAddressRefusal('192.168.1.20', false)).toMatch(/apps on other machines are refused/)
+    expect(attachAddressRefusal('192.168.1.20', false)).toBe('attach: apps on other machines are refused: this inspector was started for this machine only (start it with --host <address> to accept them)')
+    expect(attachAddressRefusal('192.168.1.20', true)).toBeUndefined()
+    expect(attachAddressRefusal('127.0.0.1', false)).toBeUndefined()
     expect(attachAddressRefusal('::ffff:10.0.0.5', false)).toMatch(/other machines/)
     expect(attachAddressRefusal(undefined, false)).toMatch(/other machines/)
     expect(attachAddressRefusal('127.0.0.1', false)).toBeUndefined()
@@ -512,15 +514,16 @@ function nonLoopbackAddress(): string | undefined {
 describe.skipIf(nonLoopbackAddress() === undefined)('the attach hub seen from another machine (HOST=0.0.0.0)', () => {
   const address = nonLoopbackAddress()!
 
+  // Issue 19: "loopback only unless the inspector was started for another host" — started on 0.0.0.0, an app on
+  // another machine attaches with the token, whether or not the page's secrets are exposed; a wrong token is refused.
   for (const exposeSecrets of [false, true]) {
-    it(exposeSecrets ? 'lets the app attach with exposeSecrets' : 'refuses the app, saying why', async () => {
+    it(`lets the app attach with the token${exposeSecrets ? ' (exposeSecrets)' : ''}, and refuses a wrong one`, async () => {
       const wide = await startInspectorServer({ port: 0, host: '0.0.0.0', allowedHosts: [address], distDir: dist, attachToken: TOKEN, exposeSecrets })
       try {
         const { error } = await attachApp(handshake(), { url: `http://${address}:${wide.port}` })
-        if (exposeSecrets)
-          expect(error).toBeUndefined()
-        else
-          expect(error).toBe('attach: apps on other machines are refused (INSPECTOR_EXPOSE_SECRETS=1, option exposeSecrets, lets them in)')
+        expect(error).toBeUndefined()
+        const wrong = await attachApp({ ...handshake(), token: 'x'.repeat(TOKEN.length) }, { url: `http://${address}:${wide.port}` })
+        expect(wrong.error).toMatch(/token/)
       }
       finally {
         for (const c of cleanups.splice(0)) c()
