@@ -130,11 +130,6 @@ export const useSessionsStore = defineStore('sessions', () => {
   const attachedTabs = shallowRef<Record<string, string>>({})
 
   const order: string[] = []
-  /**
-   * What the lobby said of each attached tab's app, by session id: until the hub's first state reaches the
-   * tab (its snapshot has no `attached` mark before), the tab shows this, not a nameless read-only tab.
-   */
-  const attachedInfo = new Map<string, AttachedInfo>()
   /** Each tab's `state` subscription, with the session it is on (a replaced tab has a new one). */
   const stateSubs = new Map<string, { session: SessionSource, off: () => void }>()
   const engine = getInspector()
@@ -145,11 +140,7 @@ export const useSessionsStore = defineStore('sessions', () => {
       const session = engine.get(id)
       if (!session)
         continue
-      const snapshot = session.snapshot()
-      const info = snapshot.attached ? undefined : attachedInfo.get(id)
-      next.push(info
-        ? Object.freeze({ ...snapshot, attached: Object.freeze({ attachId: info.attachId, name: info.name, role: info.role, allowEmit: info.allowEmit, runtime: info.runtime, present: info.present, dropped: info.dropped }) })
-        : snapshot)
+      next.push(session.snapshot())
     }
     tabs.value = next
   }
@@ -215,9 +206,9 @@ export const useSessionsStore = defineStore('sessions', () => {
         activate(open)
       return open
     }
-    const session = engine.createSession({ via: 'attach', attach: info.attachId, url: info.url, label: info.name, relay })
+    // With the lobby's info: the tab is marked attached (read-only or not) before the hub's first state.
+    const session = engine.createSession({ via: 'attach', attach: info, url: info.url, label: info.name, relay })
     attachedTabs.value = { ...attachedTabs.value, [info.attachId]: session.id }
-    attachedInfo.set(session.id, info)
     sync()
     if (opts.activate)
       activate(session.id)
@@ -290,7 +281,6 @@ export const useSessionsStore = defineStore('sessions', () => {
       const { [attachId]: _tab, ...otherAttached } = attachedTabs.value
       attachedTabs.value = otherAttached
     }
-    attachedInfo.delete(id)
     sync()
     if (activeId.value === id || (activeId.value && !engine.get(activeId.value)))
       activeId.value = order[Math.min(at, order.length - 1)]

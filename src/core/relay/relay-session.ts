@@ -24,6 +24,7 @@
  * s.connect()
  */
 import type { Socket } from 'socket.io-client'
+import type { AttachedInfo, AttachedMark } from '../attach/protocol'
 import type { FaultCommand } from '../session/faults'
 import type {
   ConnectErrorEntry,
@@ -75,9 +76,19 @@ export interface RelaySessionDeps {
    * module comment ("Watch mode").
    */
   watch?: string
+  /**
+   * Watch mode: what the lobby said of the app (`AttachLobby.list`), so the snapshot is marked `attached` (and
+   * read-only or not) from the start, before the hub's first state arrives.
+   */
+  watchInfo?: AttachedInfo
 }
 
 let anonymous = 0
+
+function markOf(info: AttachedInfo): AttachedMark {
+  const { attachId, name, role, allowEmit, runtime, present, dropped } = info
+  return Object.freeze({ attachId, name, role, allowEmit, runtime, present, dropped })
+}
 
 function namespaceOf(url: string): string {
   try {
@@ -134,8 +145,8 @@ export class RelaySession implements SessionSource {
       url: options.url,
       namespace,
       status: 'idle',
-      // An attached tab is read-only until the hub's first state says the app allows emits.
-      readonly: this.watchId !== undefined,
+      // An attached tab is read-only until the hub's first state (or the lobby's word) says the app allows emits.
+      readonly: this.watchId !== undefined && deps.watchInfo?.allowEmit !== true,
       socketId: undefined,
       engineId: undefined,
       transport: undefined,
@@ -143,6 +154,7 @@ export class RelaySession implements SessionSource {
       lastError: undefined,
       idHistory: this.earlierIds,
       pendingServerAcks: Object.freeze([]),
+      ...(this.watchId !== undefined && deps.watchInfo ? { attached: markOf(deps.watchInfo) } : {}),
     })
   }
 

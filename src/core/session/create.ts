@@ -1,3 +1,4 @@
+import type { AttachedInfo } from '../attach/protocol'
 import type { RelayOpenOptions } from '../relay/protocol'
 /**
  * The one factory of live sessions: a `LiveSession` in this runtime over the client the options ask for
@@ -30,8 +31,11 @@ export interface CreateSessionOptions extends RelayOpenOptions {
   via?: 'direct' | 'relay' | 'attach'
   /** Where the relay is (the page's runtime config `relay`); required with `via: 'relay'` and `'attach'`. */
   relay?: RelayEndpoint
-  /** `via: 'attach'`: the attached socket to watch (`AttachedInfo.attachId`, from `AttachLobby`). */
-  attach?: string
+  /**
+   * `via: 'attach'`: the attached socket to watch: its `AttachedInfo` from `AttachLobby` (the tab is marked
+   * `attached` from the start), or only its `attachId`.
+   */
+  attach?: string | AttachedInfo
 }
 
 export interface CreateSessionDeps {
@@ -57,9 +61,11 @@ export function createSessionSource(options: CreateSessionOptions, deps: CreateS
   if (via === 'attach') {
     if (!relay)
       throw new TypeError('createSessionSource: `via: "attach"` needs the relay endpoint (`relay: { url, token }`): the page watches attached apps over it')
-    if (typeof attach !== 'string' || !attach)
-      throw new TypeError('createSessionSource: `via: "attach"` needs the attached socket\'s id (`attach: info.attachId`)')
-    return new RelaySession(rest, { log: deps.log, relay, id: deps.id, carry: deps.carry, watch: attach })
+    const info = typeof attach === 'object' && attach !== null ? attach : undefined
+    const attachId = info ? info.attachId : attach
+    if (typeof attachId !== 'string' || !attachId)
+      throw new TypeError('createSessionSource: `via: "attach"` needs the attached socket (`attach: info` from AttachLobby, or `attach: info.attachId`)')
+    return new RelaySession(rest, { log: deps.log, relay, id: deps.id, carry: deps.carry, watch: attachId, watchInfo: info })
   }
   if (via === 'relay') {
     if (!relay)
