@@ -63,8 +63,29 @@ interface ServerSocketLike extends EmitterLike {
   offAny: (fn?: (...args: any[]) => void) => unknown
   onAnyOutgoing: (fn: (...args: any[]) => void) => unknown
   offAnyOutgoing: (fn?: (...args: any[]) => void) => unknown
+  /** socket.io 4.x internals the ack correlation wraps (per instance, restored on detach); absent → no acks. */
+  _onpacket?: (packet: AckPacketLike) => unknown
+  packet?: (packet: AckPacketLike, opts?: unknown) => unknown
 }
 interface PacketLike { data?: unknown }
+/** A socket.io packet as the server socket handles it (socket.io-parser's PacketType numbers). */
+interface AckPacketLike { type?: number, id?: number, data?: unknown }
+
+// socket.io-parser's PacketType (the wire's numbers: stable since protocol 4).
+const EVENT = 2
+const ACK = 3
+const BINARY_EVENT = 5
+const BINARY_ACK = 6
+/** Ack requests remembered per socket, each way: a client that never answers cannot grow them. */
+const MAX_PENDING_ACKS = 1000
+
+interface PendingAck { readonly correlationId: string, readonly name: string, readonly mono: number }
+
+function remember(map: Map<number, PendingAck>, id: number, pending: PendingAck): void {
+  if (map.size >= MAX_PENDING_ACKS)
+    map.delete(map.keys().next().value as number)
+  map.set(id, pending)
+}
 interface AdapterLike {
   broadcast?: (packet: PacketLike, opts: unknown) => unknown
   broadcastWithAck?: (packet: PacketLike, opts: unknown, ...rest: unknown[]) => unknown
@@ -165,6 +186,8 @@ class ServerMirror {
   private detached = false
   /** Outgoing-listener calls so far (an adapter's broadcast that made none did not notify: see `wrapAdapter`). */
   private notified = 0
+  /** Correlation ids of the acks (`s.i…` the clients asked, `s.o…` the server asked). */
+  private ackSeq = 0
 
   constructor(private readonly io: ServerInternals, options: AttachServerOptions, onError: (message: string) => void) {
     const attachId = randomId()
@@ -261,13 +284,68 @@ class ServerMirror {
       const entry: Record<string, unknown> = { ...fields, time: timeOrigin + mono, mono, direction, peer, peerNamespace }
       this.mirror.push(entry as unknown as MirrorEntry)
     }
+    // Acks (both ways): the socket's own `_onpacket` and `packet` see the ids onAny/onAnyOutgoing do not. The
+    // incoming packet comes first (its id is remembered, then onAny logs the event with the correlation id); an
+    // emit's outgoing listeners run just before `packet()` (the event entry is still unsent: it gets its id).
+    const asked = new Map<number, PendingAck>()
+    const askedByUs = new Map<number, PendingAck>()
+    let nextInCorrelation: string | undefined
+    let lastOut: Record<string, unknown> | undefined
+    const ackEntry = (direction: 'in' | 'out', p: PendingAck, data: unknown): void => {
+      const mono = performance.now()
+      const args = Array.isArray(data) ? (data.length === 0 ? NO_ARGS : data) : NO_ARGS
+      this.mirror.push({ kind: 'ack', time: timeOrigin + mono, mono, direction, correlationId: p.correlationId, name: p.name, args, latencyMs: mono - p.mono, timedOut: false, peer, peerNamespace } as unknown as MirrorEntry)
+    }
+    const onPacketIn = (packet: AckPacketLike): void => {
+      const id = packet?.id
+      if (typeof id !== 'number')
+        return
+      if (packet.type === EVENT || packet.type === BINARY_EVENT) {
+        const data = packet.data
+        const correlationId = `s.i${++this.ackSeq}`
+        remember(asked, id, { correlationId, name: Array.isArray(data) ? String(data[0]) : '', mono: performance.now() })
+        nextInCorrelation = correlationId
+      }
+      else if (packet.type === ACK || packet.type === BINARY_ACK) {
+        const p = askedByUs.get(id)
+        if (p !== undefined) {
+          askedByUs.delete(id)
+          ackEntry('in', p, packet.data)
+        }
+      }
+    }
+    const onPacketOut = (packet: AckPacketLike): void => {
+      const id = packet?.id
+      const out = lastOut
+      lastOut = undefined
+      if (typeof id !== 'number')
+        return
+      if (packet.type === EVENT || packet.type === BINARY_EVENT) {
+        if (out === undefined || !Array.isArray(packet.data) || out.name !== String(packet.data[0]))
+          return
+        const correlationId = `s.o${++this.ackSeq}`
+        out.correlationId = correlationId
+        remember(askedByUs, id, { correlationId, name: out.name as string, mono: out.mono as number })
+      }
+      else if (packet.type === ACK || packet.type === BINARY_ACK) {
+        const p = asked.get(id)
+        if (p !== undefined) {
+          asked.delete(id)
+          ackEntry('out', p, packet.data)
+        }
+      }
+    }
+    const unwrapAcks = this.wrapSocketPackets(socket, onPacketIn, onPacketOut)
     const onIn = (name: unknown, ...args: unknown[]): void => {
       if (!this.observing)
         return
       try {
         // socket.io hands the client's ack callback last; its arguments are the rest.
-        const end = args.length > 0 && typeof args[args.length - 1] === 'function' ? args.length - 1 : args.length
-        this.event(peer, peerNamespace, 'in', name, end === 0 ? NO_ARGS : end === args.length ? args : args.slice(0, end))
+        const asks = args.length > 0 && typeof args[args.length - 1] === 'function'
+        const end = asks ? args.length - 1 : args.length
+        const correlationId = asks ? nextInCorrelation : undefined
+        nextInCorrelation = undefined
+        this.event(peer, peerNamespace, 'in', name, end === 0 ? NO_ARGS : end === args.length ? args : args.slice(0, end), correlationId)
       }
       catch (err) {
         this.mirror.fail('the incoming-event observer', err)
@@ -278,7 +356,7 @@ class ServerMirror {
         return
       this.notified++
       try {
-        this.event(peer, peerNamespace, 'out', name, args.length === 0 ? NO_ARGS : args)
+        lastOut = this.event(peer, peerNamespace, 'out', name, args.length === 0 ? NO_ARGS : args)
       }
       catch (err) {
         this.mirror.fail('the outgoing-event observer', err)
@@ -300,6 +378,9 @@ class ServerMirror {
       socket.offAny(onIn)
       socket.offAnyOutgoing(onOut)
       off(socket, 'disconnect', onDisconnect)
+      unwrapAcks()
+      asked.clear()
+      askedByUs.clear()
     })
     const fields: Record<string, unknown> = { kind: 'connect', socketId: peer, recovered: socket.recovered === true }
     if (socket.conn?.id)
@@ -310,9 +391,55 @@ class ServerMirror {
   }
 
   /** The hot path: one event entry (the arguments by reference; encoded at flush, as the client's). */
-  private event(peer: string, peerNamespace: string, direction: 'in' | 'out', name: unknown, args: readonly unknown[]): void {
+  private event(peer: string, peerNamespace: string, direction: 'in' | 'out', name: unknown, args: readonly unknown[], correlationId?: string): Record<string, unknown> {
     const mono = performance.now()
-    this.mirror.push({ kind: 'event', time: timeOrigin + mono, mono, direction, name: String(name), args, peer, peerNamespace })
+    const entry: Record<string, unknown> = { kind: 'event', time: timeOrigin + mono, mono, direction, name: String(name), args, peer, peerNamespace }
+    if (correlationId !== undefined)
+      entry.correlationId = correlationId
+    this.mirror.push(entry as unknown as MirrorEntry)
+    return entry
+  }
+
+  /**
+   * Wrap the socket instance's `_onpacket` (incoming packets, before socket.io handles them) and `packet`
+   * (outgoing ones) for the ack ids: own properties calling the prototype's, removed by the returned function.
+   * An observer that throws is reported, never thrown into socket.io. A socket without them: no ack rows.
+   */
+  private wrapSocketPackets(socket: ServerSocketLike, onIn: (packet: AckPacketLike) => void, onOut: (packet: AckPacketLike) => void): () => void {
+    const undo: (() => void)[] = []
+    const wrap = (key: '_onpacket' | 'packet', observe: (packet: AckPacketLike) => void, where: string): void => {
+      const hidden = socket[key]
+      if (typeof hidden !== 'function')
+        return
+      const own = Object.prototype.hasOwnProperty.call(socket, key)
+      const mirror = this.mirror
+      const active = (): boolean => this.observing
+      const wrapper = function (this: unknown, packet: AckPacketLike, ...rest: unknown[]): unknown {
+        if (active()) {
+          try {
+            observe(packet)
+          }
+          catch (err) {
+            mirror.fail(where, err)
+          }
+        }
+        return (hidden as (...a: unknown[]) => unknown).call(this, packet, ...rest)
+      }
+      ;(socket as unknown as Record<string, unknown>)[key] = wrapper
+      undo.push(() => {
+        if ((socket as unknown as Record<string, unknown>)[key] !== wrapper)
+          return // wrapped again by someone else since: leave their wrapper (it calls ours, which passes through)
+        if (own)
+          (socket as unknown as Record<string, unknown>)[key] = hidden
+        else
+          delete (socket as unknown as Record<string, unknown>)[key]
+      })
+    }
+    wrap('_onpacket', onIn, 'the incoming-ack observer')
+    wrap('packet', onOut, 'the outgoing-ack observer')
+    return () => {
+      for (const u of undo) u()
+    }
   }
 
   /**

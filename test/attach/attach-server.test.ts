@@ -105,6 +105,48 @@ describe('attachServer()', () => {
     expect(app.problems).toEqual([])
   })
 
+  it('links acks both ways: a client\'s request and the server\'s answer, the server\'s request and the client\'s answer', async () => {
+    const { io, url } = await appServer()
+    attached(io)
+    const app = await hub.app()
+    const c = await client(url('/chat'))
+    c.on('ask', (n: number, answer: (v: unknown) => void) => answer({ doubled: n * 2 }))
+    // The client asks, the server's handler answers (the echo handler calls the ack with the arguments).
+    expect(await c.emitWithAck('echo', 'ping', 7)).toBe('ping')
+    const asked = await entry(app, e => e.kind === 'event' && e.direction === 'in' && e.name === 'echo' && e.peer === c.id)
+    expect(asked.correlationId).toMatch(/^s\.i\d+$/)
+    const answered = await entry(app, e => e.kind === 'ack' && e.direction === 'out' && e.correlationId === asked.correlationId)
+    expect(answered).toMatchObject({ name: 'echo', args: ['ping', 7], timedOut: false, peer: c.id, peerNamespace: '/chat' })
+    expect(answered.latencyMs).toBeGreaterThanOrEqual(0)
+    // The server asks, the client answers.
+    const server = [...io.of('/chat').sockets.values()].find(s => s.id === c.id)!
+    expect(await server.timeout(2000).emitWithAck('ask', 21)).toEqual({ doubled: 42 })
+    const out = await entry(app, e => e.kind === 'event' && e.direction === 'out' && e.name === 'ask')
+    expect(out.correlationId).toMatch(/^s\.o\d+$/)
+    const back = await entry(app, e => e.kind === 'ack' && e.direction === 'in' && e.correlationId === out.correlationId)
+    expect(back).toMatchObject({ name: 'ask', args: [{ doubled: 42 }], timedOut: false, peer: c.id })
+    // An event without an ack request carries no correlation id.
+    c.emit('echo', 'plain')
+    const plain = await entry(app, e => e.kind === 'event' && e.direction === 'in' && e.name === 'echo' && (e.args as unknown[])[0] === 'plain')
+    expect(plain.correlationId).toBeUndefined()
+    expect(app.problems).toEqual([])
+  })
+
+  it('restores the sockets\' packet methods on detach (no own property left)', async () => {
+    const { io, url } = await appServer()
+    const d = attached(io)
+    await hub.app()
+    const c = await client(url('/'))
+    const server = [...io.of('/').sockets.values()].find(s => s.id === c.id)!
+    expect(Object.prototype.hasOwnProperty.call(server, 'packet')).toBe(true)
+    expect(Object.prototype.hasOwnProperty.call(server, '_onpacket')).toBe(true)
+    d()
+    expect(Object.prototype.hasOwnProperty.call(server, 'packet')).toBe(false)
+    expect(Object.prototype.hasOwnProperty.call(server, '_onpacket')).toBe(false)
+    // The socket works as before.
+    expect(await c.emitWithAck('echo', 'after')).toBe('after')
+  })
+
   it('mirrors broadcasts once per local recipient (io.emit, io.to(room).emit, socket.broadcast.emit)', async () => {
     const { io, url } = await appServer()
     attached(io)
