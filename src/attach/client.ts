@@ -25,6 +25,7 @@ import type { AttachStats } from './mirror'
 import type { MirrorEntry } from './shared'
 import { ATTACH_MAX_NAME } from '../core/attach/protocol'
 import { decodeTagged } from '../core/export/encoding'
+import { frameData } from '../core/util/frame-data'
 import { DEFAULT_MAX_BUFFER, Mirror } from './mirror'
 import { errorMessage, isFirst, noteEntry, on, onFirst, plainDetail, quietTimer, randomId, runtime, timeOrigin, utf8Length } from './shared'
 
@@ -122,19 +123,6 @@ const MAX_ID_HISTORY = 100
 const DEFAULT_ACK_TIMEOUT_MS = 10_000
 
 const NO_ARGS: readonly unknown[] = Object.freeze([])
-
-/** Bytes of an engine packet's data as the entry keeps them (Node Buffers are Uint8Arrays: no copy). */
-function frameData(data: unknown): string | Uint8Array | undefined {
-  if (typeof data === 'string' || data === undefined)
-    return data
-  if (data instanceof Uint8Array)
-    return data
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  if (data instanceof ArrayBuffer)
-    return new Uint8Array(data)
-  return undefined
-}
 
 /** `http://host:port` of a Manager's uri (which may hold the namespace as its path), plus the namespace. */
 function socketUrl(uri: string | undefined, nsp: string): string {

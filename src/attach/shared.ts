@@ -4,6 +4,9 @@
  */
 import type { DisconnectEntry, LogEntry, NoteEntry } from '../core/types'
 
+export { plainDetail } from '../core/util/plain-detail'
+export { utf8Length } from '../core/util/utf8'
+
 /**
  * An entry as the app sends it (attach/protocol.ts): the core's shape without `id` and `sessionId`, and
  * without what the hub completes (`bytes`, a disconnect's `explanation`).
@@ -37,32 +40,6 @@ export function randomId(): string {
   return out
 }
 
-const nodeBuffer = (globalThis as { Buffer?: { byteLength: (s: string, enc: 'utf8') => number } }).Buffer
-
-/** UTF-8 length of a string (a frame's size): Node's native count where there is one, else a tight loop. */
-export function utf8Length(s: string): number {
-  if (nodeBuffer !== undefined && typeof nodeBuffer.byteLength === 'function')
-    return nodeBuffer.byteLength(s, 'utf8')
-  let n = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) {
-      n += 1
-    }
-    else if (c < 0x800) {
-      n += 2
-    }
-    else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xFC00) === 0xDC00) {
-      n += 4
-      i++
-    }
-    else {
-      n += 3
-    }
-  }
-  return n
-}
-
 export function errorMessage(err: unknown): string {
   if (err instanceof Error)
     return err.message
@@ -72,37 +49,6 @@ export function errorMessage(err: unknown): string {
   catch {
     return 'unknown error'
   }
-}
-
-/**
- * A disconnect's or connect_error's detail as a plain value the wire encodes: an Error → its name, message
- * and description; a plain object → itself; anything else (a DOM event, a socket) → its class name.
- * Bounded: three levels.
- */
-export function plainDetail(v: unknown, depth = 0): unknown {
-  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    return v
-  if (v instanceof Error) {
-    const out: Record<string, unknown> = { name: v.name, message: v.message }
-    const ext = v as Error & { description?: unknown, type?: unknown }
-    if (ext.type !== undefined)
-      out.type = plainDetail(ext.type, depth + 1)
-    if (ext.description !== undefined && depth < 3)
-      out.description = plainDetail(ext.description, depth + 1)
-    return out
-  }
-  if (typeof v === 'object' && depth < 3) {
-    const proto = Object.getPrototypeOf(v)
-    if (proto !== Object.prototype && proto !== null && !Array.isArray(v))
-      return `[${(v as object).constructor?.name ?? 'object'}]`
-    try {
-      return JSON.parse(JSON.stringify(v)) as unknown
-    }
-    catch {
-      return String(v)
-    }
-  }
-  return typeof v === 'object' ? '[object]' : String(v)
 }
 
 /** A note entry of the mirror itself (dropped entries, an observer that failed, detach). */

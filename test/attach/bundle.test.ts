@@ -27,7 +27,7 @@ let file: string
 function newestSource(): number {
   const files = [
     ...readdirSync(join(repo, 'src/attach')).map(f => join(repo, 'src/attach', f)),
-    ...['src/core/attach/protocol.ts', 'src/core/export/encoding.ts', 'src/core/log/preview.ts', 'src/core/types.ts', 'tsdown.config.ts'].map(f => join(repo, f)),
+    ...['src/core/attach/protocol.ts', 'src/core/export/encoding.ts', 'src/core/log/preview.ts', 'src/core/types.ts', 'src/core/util/utf8.ts', 'src/core/util/plain-detail.ts', 'src/core/util/frame-data.ts', 'tsdown.config.ts'].map(f => join(repo, f)),
   ]
   return Math.max(...files.map(f => statSync(f).mtimeMs))
 }

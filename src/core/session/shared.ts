@@ -7,6 +7,9 @@ import type { Disposer, SessionEvents, SessionSnapshot } from '../types'
 import { RESERVED_EVENTS } from '../composer/parse'
 import { RESERVED_EVENTS_V2 } from './reserved-v2'
 
+export { plainDetail } from '../util/plain-detail'
+export { utf8Length } from '../util/utf8'
+
 /** What a closed session answers to emit and answerAck. */
 export const DISPOSED_ERROR = 'This session is closed (disposed).'
 
@@ -75,32 +78,6 @@ export const DEFAULT_ACK_TIMEOUT_MS = 10_000
 /** How long a server's ack request waits for the user's answer unless configured. */
 export const DEFAULT_SERVER_ACK_TIMEOUT_MS = 60_000
 
-const hasBuffer = typeof (globalThis as { Buffer?: unknown }).Buffer === 'function'
-
-/** UTF-8 length of a string. Node: native; elsewhere a tight loop (only runs when frames are captured). */
-export function utf8Length(s: string): number {
-  if (hasBuffer)
-    return Buffer.byteLength(s, 'utf8')
-  let n = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0x80) {
-      n += 1
-    }
-    else if (c < 0x800) {
-      n += 2
-    }
-    else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xFC00) === 0xDC00) {
-      n += 4
-      i++
-    }
-    else {
-      n += 3
-    }
-  }
-  return n
-}
-
 /** The message of anything thrown or passed as an error (Error, `{message}`, string, other). */
 export function errorMessage(err: unknown): string {
   if (typeof err === 'string')
@@ -110,37 +87,6 @@ export function errorMessage(err: unknown): string {
   if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
     return (err as { message: string }).message
   return String(err)
-}
-
-/**
- * A bounded, plain copy of an error detail: never keep XHR objects, requests or sockets alive in the log
- * (and keep entries serialisable for the relay and export).
- */
-export function plainDetail(v: unknown, depth = 0): unknown {
-  if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    return v
-  if (v instanceof Error) {
-    const out: Record<string, unknown> = { name: v.name, message: v.message }
-    const ext = v as Error & { description?: unknown, type?: unknown }
-    if (ext.type !== undefined)
-      out.type = plainDetail(ext.type, depth + 1)
-    if (ext.description !== undefined && depth < 3)
-      out.description = plainDetail(ext.description, depth + 1)
-    return out
-  }
-  if (typeof v === 'object' && depth < 3) {
-    const proto = Object.getPrototypeOf(v)
-    if (proto !== Object.prototype && proto !== null && !Array.isArray(v))
-      return `[${(v as object).constructor?.name ?? 'object'}]`
-    try {
-      // Plain JSON-ish values (e.g. `err.data` from a middleware) are cloned; a few KB at most is typical.
-      return JSON.parse(JSON.stringify(v)) as unknown
-    }
-    catch {
-      return String(v)
-    }
-  }
-  return String(v)
 }
 
 /** Minimal emitter shape shared by socket.io-client's Manager, Socket and engine.io-client's Socket. */

@@ -5,6 +5,7 @@ import type { Emitterish } from '../shared'
 import type { AckAnswer, ClientAdapter, ClientEmitOptions, ClientFaults, ClientOptions, ClientReports, ClientTarget, EmitDisposition } from './adapter'
 import { Manager } from 'socket.io-client'
 import * as msgpackParser from 'socket.io-msgpack-parser'
+import { frameData } from '../../util/frame-data'
 import { on } from '../shared'
 /**
  * socket.io-client 4.x behind `ClientAdapter` (./adapter.ts): a Manager (own, or shared through a
@@ -30,22 +31,6 @@ function packetNamespace(text: string): string {
     return '/'
   const comma = text.indexOf(',', i)
   return comma < 0 ? text.slice(i) : text.slice(i, comma)
-}
-
-/**
- * Bytes as the object received when it is a Uint8Array (a Node Buffer included: no copy, no new view, so the
- * event's argument and the frame share one object), otherwise a Uint8Array view over it.
- */
-function frameData(data: unknown): string | Uint8Array | undefined {
-  if (typeof data === 'string' || data === undefined)
-    return data
-  if (data instanceof Uint8Array)
-    return data
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  if (data instanceof ArrayBuffer)
-    return new Uint8Array(data)
-  return undefined
 }
 
 /** The Manager's and engine's internals the faults use (socket.io-client 4.8, engine.io-client 6.6). */
