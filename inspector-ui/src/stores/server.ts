@@ -5,10 +5,11 @@
  * burst of admin-ui events costs one flatten and one render. The first full tree (the `all_sockets`
  * snapshot) is published at once, not after the throttle.
  */
-import type { ActionResult, AdminState, ExpandedFn, SocketInfo, TreeRow } from '#core'
-import { AdminClient } from '#core'
+import type { ActionResult, AdminState, ExpandedFn, ServerEvent, ServerEventDirection, ServerEventFeedStats, SocketInfo, TreeRow } from '#core'
+import type { ViewIds } from '../lib/log-projection'
+import { AdminClient, rowKey } from '#core'
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import { loadRuntimeConfig } from '../config'
 import { useSessionsStore } from './sessions'
 
@@ -20,6 +21,7 @@ export const PUBLISH_EVERY_MS = 100
 let client: AdminClient | undefined
 let offModel: (() => void) | undefined
 let offState: (() => void) | undefined
+let offFeed: (() => void) | undefined
 
 /** The live admin client of the page, if any (tests, the tutorial). */
 export function getAdminClient(): AdminClient | undefined {
@@ -50,6 +52,14 @@ export const useServerStore = defineStore('server', () => {
   const busy = ref(false)
   /** ms the last flatten took (shown in the footer; for the 5,000-socket budget). */
   const flattenMs = ref(0)
+
+  // The event feed (issue 16): the core ring (`client.events`) holds the events; the store publishes the
+  // seqs that pass the filter (sorted, for VirtualList) at most every PUBLISH_EVERY_MS, so 1,000 events/s
+  // cost ten scans of at most 5,000 entries and ten renders of the visible rows a second.
+  const feedText = ref('')
+  const feedDirection = ref<ServerEventDirection | 'all'>('all')
+  const feedView = shallowRef<ViewIds>(Object.freeze({ ids: [], length: 0 }))
+  const feedStats = shallowRef<ServerEventFeedStats | undefined>()
 
   const sessions = useSessionsStore()
 
@@ -120,10 +130,48 @@ export const useServerStore = defineStore('server', () => {
     timer = setTimeout(publishNow, wait)
   }
 
+  let feedTimer: ReturnType<typeof setTimeout> | undefined
+  let lastFeedPublish = 0
+
+  function publishFeedNow(): void {
+    clearTimeout(feedTimer)
+    feedTimer = undefined
+    lastFeedPublish = Date.now()
+    const feed = client?.events
+    const ids = feed ? feed.ids({ text: feedText.value, direction: feedDirection.value }) : []
+    feedView.value = Object.freeze({ ids, length: ids.length })
+    feedStats.value = feed?.stats()
+  }
+
+  function scheduleFeed(): void {
+    if (feedTimer !== undefined)
+      return
+    feedTimer = setTimeout(publishFeedNow, Math.max(0, PUBLISH_EVERY_MS - (Date.now() - lastFeedPublish)))
+  }
+
+  // A new filter is applied at once (a scan of at most the ring's capacity).
+  watch([feedText, feedDirection], publishFeedNow)
+
+  /** An event of the feed by seq (the rows' ids), while the ring still holds it. */
+  function feedEvent(seq: number): ServerEvent | undefined {
+    return client?.events.get(seq)
+  }
+
+  function setFeedPaused(paused: boolean): void {
+    client?.events.setPaused(paused)
+    publishFeedNow()
+  }
+
+  function clearFeed(): void {
+    client?.events.clear()
+    publishFeedNow()
+  }
+
   function detach(): void {
     offModel?.()
     offState?.()
-    offModel = offState = undefined
+    offFeed?.()
+    offModel = offState = offFeed = undefined
     client?.dispose()
     client = undefined
   }
@@ -147,10 +195,15 @@ export const useServerStore = defineStore('server', () => {
       if (client === c)
         schedule()
     })
+    offFeed = c.events.subscribe(() => {
+      if (client === c)
+        scheduleFeed()
+    })
     state.value = c.state()
     shownSnapshot = false
     rows.value = []
     lastAction.value = undefined
+    publishFeedNow()
     busy.value = true
     try {
       await c.connect()
@@ -200,6 +253,35 @@ export const useServerStore = defineStore('server', () => {
     publishNow()
   }
 
+  /**
+   * Open what the socket is listed under (its first public room, or its namespace's "in no room" group)
+   * and return the key of its row, to select it (the event feed's socket ids). Undefined when the tree
+   * doesn't hold the socket (gone since the event).
+   */
+  function revealSocket(nsp: string, id: string): string | undefined {
+    const info = client?.model.getSocket(nsp, id)
+    if (!info)
+      return undefined
+    let room: string | undefined
+    for (const r of info.rooms) {
+      if (r !== info.id) {
+        room = r
+        break
+      }
+    }
+    const next = new Map(overrides.value)
+    const servers = client!.model.servers
+    // One server: its row is the tree's root. A cluster's node rows are a second listing: left alone.
+    if (servers.size === 1)
+      next.set(rowKey.server(servers.keys().next().value!), true)
+    next.set(rowKey.namespace(nsp), true)
+    next.set(room === undefined ? rowKey.group(nsp) : rowKey.room(nsp, room), true)
+    overrides.value = next
+    publishNow()
+    const key = rowKey.socket(nsp, room, id)
+    return rows.value.some(r => r.key === key) ? key : undefined
+  }
+
   function socketInfo(nsp: string, id: string): SocketInfo | undefined {
     return client?.model.getSocket(nsp, id)
   }
@@ -242,5 +324,13 @@ export const useServerStore = defineStore('server', () => {
     leave,
     disconnectSocket,
     emitTo,
+    feedText,
+    feedDirection,
+    feedView,
+    feedStats,
+    feedEvent,
+    setFeedPaused,
+    clearFeed,
+    revealSocket,
   }
 })

@@ -18,6 +18,7 @@ import type { Socket } from 'socket.io-client'
 import type { Disposer } from '../types'
 import type { AdminClientEvents, AdminFeature, AdminServerEvents, SerializedSocket } from './protocol'
 import { io } from 'socket.io-client'
+import { ServerEventFeed } from './events'
 import { ServerModel } from './model'
 import { isAdminConfig, isSerializedSocket, isServerStats, isSocketUpdate } from './protocol'
 
@@ -57,6 +58,8 @@ export interface AdminClientOptions {
   configTimeoutMs?: number
   /** Connection timeout, ms. @default 10000 */
   timeout?: number
+  /** Events the event feed keeps (oldest dropped). @default SERVER_EVENT_CAPACITY (5,000) */
+  eventCapacity?: number
 }
 
 export interface AdminState {
@@ -196,7 +199,9 @@ export async function probeSocketIo(url: string, path = '/socket.io', timeoutMs 
  */
 export class AdminClient {
   readonly model = new ServerModel()
-  private readonly opts: Required<Omit<AdminClientOptions, 'username' | 'password'>> & { username?: string, password?: string }
+  /** `event_received` / `event_sent` (admin-ui in development mode), bounded: the server view's event feed. */
+  readonly events: ServerEventFeed
+  private readonly opts: Required<Omit<AdminClientOptions, 'username' | 'password' | 'eventCapacity'>> & { username?: string, password?: string }
   private socket: Socket<AdminServerEvents, AdminClientEvents> | undefined
   private sessionId: string | undefined
   private current: AdminState
@@ -221,6 +226,7 @@ export class AdminClient {
       configTimeoutMs: options.configTimeoutMs ?? 3000,
       timeout: options.timeout ?? 10_000,
     }
+    this.events = new ServerEventFeed({ capacity: options.eventCapacity })
     this.current = {
       status: 'idle',
       url: this.opts.url,
@@ -255,6 +261,7 @@ export class AdminClient {
   connect(): Promise<{ ok: true } | { ok: false, error: AdminError }> {
     this.close()
     this.model.clear()
+    this.events.reset()
     this.everConnected = false
     this.startedAt = performance.now()
     this.set({ status: 'connecting', error: undefined, features: [], socketId: undefined, firstTreeMs: undefined, warnings: 0, lastWarning: undefined })
@@ -517,6 +524,7 @@ export class AdminClient {
       }
       clearTimeout(this.configTimer)
       this.set({ status: 'connected', features: [...config.supportedFeatures] })
+      this.events.setFeatures(config.supportedFeatures)
       this.settle({ ok: true })
     })
     socket.on('server_stats', (stats) => {
@@ -575,6 +583,10 @@ export class AdminClient {
     if (typeof nsp !== 'string' || typeof id !== 'string' || !Array.isArray(args))
       return this.warn(`event_${direction}: unexpected shape`)
     this.observe(direction === 'sent' ? 'event_sent' : 'event_received', [nsp, id, args])
+    // The feed keeps it (or only counts it while paused). A payload without a string event name is not
+    // admin-ui's: counted as a warning, never shown.
+    if (!this.events.push(direction === 'sent' ? 'out' : 'in', nsp, id, args, ts) && typeof args[0] !== 'string')
+      this.warn(`event_${direction}: no event name`)
     if (this.listeners.activity.size === 0)
       return
     const a: AdminActivity = { direction, nsp, socketId: id, args, time: typeof ts === 'string' ? Date.parse(ts) || Date.now() : Date.now() }

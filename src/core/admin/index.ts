@@ -1,4 +1,5 @@
 export * from './client'
+export * from './events'
 export * from './model'
 export * from './protocol'
 export * from './welcome'
