@@ -165,6 +165,6 @@ describe('relaySession in watch mode', () => {
   it('needs a relay endpoint and an attach id', () => {
     const log = new EventLog()
     expect(() => createSessionSource({ via: 'attach', attach: 'x'.repeat(8), url: 'http://localhost:3000/' }, { log })).toThrow(/needs the relay endpoint/)
-    expect(() => createSessionSource({ via: 'attach', url: 'http://localhost:3000/', relay: endpoint }, { log })).toThrow(/needs the attached socket's id/)
+    expect(() => createSessionSource({ via: 'attach', url: 'http://localhost:3000/', relay: endpoint }, { log })).toThrow(/needs the attached socket \(/)
   })
 })

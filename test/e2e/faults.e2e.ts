@@ -70,7 +70,10 @@ describeE2E('the Faults panel', () => {
     await expect.poll(() => page.getByTestId('fault-stop-pings').getAttribute('aria-pressed')).toBe('true')
     await expect.poll(() => serverReasons, { timeout: UI_TIMEOUT }).toContain('ping timeout')
     await activeTab(page).and(page.locator('[data-state="disconnected"]')).waitFor({ timeout: UI_TIMEOUT })
-    expect(await rows(page, 'lifecycle').filter({ hasText: 'transport close' }).count()).toBeGreaterThanOrEqual(2)
+    // The second disconnect is logged too. The server ends the session (its pong wait ran out), so the client
+    // usually sees `transport close`; on a loaded machine the relayed client's own heartbeat timer (interval +
+    // timeout after the last ping) can run out first and it says `ping timeout`: both are the held heartbeat.
+    await expect.poll(() => rows(page, 'lifecycle').filter({ hasText: /\btransport close\b|\bping timeout\b/ }).count(), { timeout: UI_TIMEOUT }).toBeGreaterThanOrEqual(2)
     expect(stack.pageErrors).toEqual([])
   })
 
