@@ -10,14 +10,8 @@
  */
 import type { AppWork, AttachResult } from './attach-client'
 import type { BenchPayload } from './stream-server'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { dirname, join } from 'node:path'
-import process from 'node:process'
-import { fileURLToPath } from 'node:url'
-import { median, startStreamServerProcess } from './ingest'
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+import { median, runMeasurementProcess, startListeningProcess, startStreamServerProcess } from './ingest'
 
 export const ATTACH_TARGET = 0.9
 
@@ -44,37 +38,11 @@ export interface AttachRow {
 }
 
 function startInspector(token: string): Promise<{ port: number, stop: () => void }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'attach-inspector.ts'), token], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (text: string) => {
-      const match = /LISTENING (\d+)/.exec(text)
-      if (match)
-        resolve({ port: Number(match[1]), stop: () => child.kill('SIGTERM') })
-    })
-    child.once('exit', code => reject(new Error(`inspector exited with ${code}`)))
-  })
+  return startListeningProcess('attach-inspector.ts', [token])
 }
 
 function runApp(variant: Variant, payload: BenchPayload, work: AppWork, count: number, port: number, inspectorPort: number, token: string): Promise<AttachResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'attach-client.ts'), variant, payload, String(count), String(port), String(inspectorPort), token, work], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-    let out = ''
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (text: string) => {
-      out += text
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000)
-    child.once('exit', () => {
-      clearTimeout(timer)
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as AttachResult)
-      }
-      catch {
-        reject(new Error(`attach app (${variant}, ${payload}) printed no result: ${out.slice(0, 500)}`))
-      }
-    })
-  })
+  return runMeasurementProcess<AttachResult>('attach-client.ts', [variant, payload, String(count), String(port), String(inspectorPort), token, work], `attach app (${variant}, ${payload})`)
 }
 
 export async function runAttachBench(runs: number, log: (line: string) => void): Promise<AttachRow[]> {

@@ -18,22 +18,31 @@ export const INGEST_PLAN: Array<{ payload: BenchPayload, count: number, label: s
 
 export interface StreamServerProcess { port: number, stop: () => void }
 
-export function startStreamServerProcess(): Promise<StreamServerProcess> {
+/** A bench server in a child process (`node --import tsx <script> ...args`) that prints `LISTENING <port>`. */
+export function startListeningProcess(script: string, args: string[] = []): Promise<StreamServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'stream-server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (text: string) => {
       const match = /LISTENING (\d+)/.exec(text)
       if (match)
         resolve({ port: Number(match[1]), stop: () => child.kill('SIGTERM') })
     })
-    child.once('exit', code => reject(new Error(`stream server exited with ${code}`)))
+    child.once('exit', code => reject(new Error(`${script} exited with ${code}`)))
   })
 }
 
-export function runIngestClient(variant: 'bare' | 'log' | 'frames', payload: BenchPayload, count: number, port: number): Promise<IngestResult> {
+export function startStreamServerProcess(): Promise<StreamServerProcess> {
+  return startListeningProcess('stream-server.ts')
+}
+
+/**
+ * One measurement in a fresh process (`node --expose-gc [flags] --import tsx <script> ...args`): its last
+ * stdout line is the JSON result; killed after 180 s.
+ */
+export function runMeasurementProcess<T>(script: string, args: string[], what: string, nodeFlags: string[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', join(ROOT, 'bench', 'ingest-client.ts'), variant, payload, String(count), String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, '--import', 'tsx', join(ROOT, 'bench', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (text: string) => {
@@ -44,13 +53,17 @@ export function runIngestClient(variant: 'bare' | 'log' | 'frames', payload: Ben
       clearTimeout(timer)
       const line = out.trim().split('\n').pop() ?? ''
       try {
-        resolve(JSON.parse(line) as IngestResult)
+        resolve(JSON.parse(line) as T)
       }
       catch {
-        reject(new Error(`ingest client (${variant}, ${payload}) printed no result: ${out.slice(0, 500)}`))
+        reject(new Error(`${what} printed no result: ${out.slice(0, 500)}`))
       }
     })
   })
+}
+
+export function runIngestClient(variant: 'bare' | 'log' | 'frames', payload: BenchPayload, count: number, port: number): Promise<IngestResult> {
+  return runMeasurementProcess<IngestResult>('ingest-client.ts', [variant, payload, String(count), String(port)], `ingest client (${variant}, ${payload})`, ['--max-old-space-size=4096'])
 }
 
 export function median(values: number[]): number {
