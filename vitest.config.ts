@@ -7,6 +7,8 @@ export default defineConfig({
       {
         // The Vue plugin lets component tests under test/ui mount .vue files (happy-dom).
         plugins: [vue()],
+        // vue-i18n's feature flags, as in inspector-ui/vite.config.ts.
+        define: { __VUE_I18N_FULL_INSTALL__: false, __VUE_I18N_LEGACY_API__: false, __INTLIFY_PROD_DEVTOOLS__: false },
         test: {
           name: 'unit',
           environment: 'node',

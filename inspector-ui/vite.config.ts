@@ -30,6 +30,13 @@ export default defineConfig(({ mode }) => ({
   base: './',
   plugins: [vue(), devRuntimeConfig()],
   worker: { format: 'es' },
+  // vue-i18n's esm-bundler build: Composition API only (no legacy API in the bundle), no devtools hooks.
+  // Messages are compiled at runtime without eval (JIT, vue-i18n 10+), as the page's CSP requires.
+  define: {
+    __VUE_I18N_FULL_INSTALL__: false,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   build: {
     // `--mode bench` (bench/build-ui.ts) is the shipped app plus the benchmark probe (main.ts): its own
     // folder, so inspector-ui/dist never carries the probe.

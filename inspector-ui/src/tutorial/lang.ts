@@ -8,6 +8,9 @@ export type Lang = 'en' | 'ko'
 export const LANGS: readonly Lang[] = ['en', 'ko']
 export const LANG_STORAGE_KEY = 'sio-inspector-v1-lang'
 
+/** Each language's name in itself (the `ui-lang` select and the tutorial's switch). */
+export const LANG_NAMES: Readonly<Record<Lang, string>> = { en: 'English', ko: '한국어' }
+
 /** A text in every language. */
 export type Localized = Readonly<Record<Lang, string>>
 
