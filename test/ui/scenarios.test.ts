@@ -203,3 +203,47 @@ describe('useScenariosStore', () => {
     expect(localStorage.keys().some(k => k.startsWith('sio-inspector-v1-damaged-scenarios'))).toBe(true)
   })
 })
+
+describe('secret variables in scenarios (issue 16 item 2)', () => {
+  it('keeps a secret as {{name}} in the saved scenario, and replays it with the value the user has', async () => {
+    const { createServer } = await import('node:http')
+    const { Server } = await import('socket.io')
+    const { useEnvironmentsStore } = await import('../../inspector-ui/src/stores/environments')
+    const http = createServer()
+    const io = new Server(http)
+    const received: unknown[] = []
+    io.on('connection', (socket) => {
+      socket.on('login', (token: unknown, ack?: (answer: unknown) => void) => {
+        received.push(token)
+        ack?.({ ok: token === 's3cret-value' })
+      })
+    })
+    await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(http.address() as { port: number }).port}/`
+    try {
+      const envs = useEnvironmentsStore()
+      envs.setVariables({ token: 's3cret-value' }, { token: true })
+      const sessions = useSessionsStore()
+      const id = sessions.openSession({ url })
+      await until(() => sessions.snapshotOf(id)?.status === 'connected', 'the tab to connect')
+      // What the composer sends after resolving `{{token}}`.
+      sessions.emit(id, 'login', ['s3cret-value'], { ack: true })
+      await until(() => hasEntry(id, e => e.kind === 'ack'), 'the login ack')
+      const store = useScenariosStore()
+      store.saveFromSessions([id], 'login')
+      const stored = localStorage.getItem(KEY)!
+      expect(stored).not.toContain('s3cret-value')
+      expect(stored).toContain('{{token}}')
+      expect(store.exportText(store.activeId!)).not.toContain('s3cret-value')
+
+      received.length = 0
+      const result = await store.runActive({ fast: true })
+      expect(result?.ok, JSON.stringify(result?.steps.filter(s => s.status !== 'pass'))).toBe(true)
+      expect(received).toEqual(['s3cret-value'])
+    }
+    finally {
+      io.close()
+      await new Promise(resolve => http.close(resolve))
+    }
+  })
+})

@@ -1,16 +1,17 @@
 import { ref } from 'vue'
+import { t } from '../i18n'
 
 /** Copy text; `copied` names what was copied last, for a second, as feedback. */
 export function useClipboard() {
   const copied = ref<string | undefined>()
   let timer: ReturnType<typeof setTimeout> | undefined
-  async function copy(text: string, what = 'value'): Promise<void> {
+  async function copy(text: string, what = t('log.detail.copiedValue')): Promise<void> {
     try {
       await navigator.clipboard.writeText(text)
       copied.value = what
     }
     catch {
-      copied.value = `${what} (copy refused by the browser)`
+      copied.value = t('session.copyRefused', { what })
     }
     clearTimeout(timer)
     timer = setTimeout(() => {

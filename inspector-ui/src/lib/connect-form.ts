@@ -6,6 +6,7 @@ import type { CreateSessionOptions, SessionParser, TransportName } from '#core'
 import type { RuntimeConfig } from '../config'
 import { DEFAULT_SERVER_ACK_TIMEOUT_MS, handshakePathProblem } from '#core'
 import JSON5 from 'json5'
+import { t } from '../i18n'
 
 export type TransportChoice = 'polling+websocket' | 'websocket' | 'polling'
 
@@ -132,12 +133,12 @@ const FORBIDDEN_IN_BROWSER = new Set([
 function checkHeaders(headers: Record<string, unknown>, viaRelay: boolean): string | undefined {
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name))
-      return `Headers: "${name}" is not a valid header name (letters, digits and - only, no spaces or colons)`
+      return t('connectForm.headerName', { name })
     if (typeof value === 'string' && /[\r\n\0]/.test(value))
-      return `Headers: the value of "${name}" contains a line break`
+      return t('connectForm.headerLineBreak', { name })
     const lower = name.toLowerCase()
     if (!viaRelay && (FORBIDDEN_IN_BROWSER.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')))
-      return `Headers: a browser page cannot send "${name}" (it drops it silently); turn on "through the relay"${lower === 'cookie' ? ' and use the Cookies field' : lower === 'origin' ? ' and use the Origin field' : ''}`
+      return t(lower === 'cookie' ? 'connectForm.headerForbiddenCookie' : lower === 'origin' ? 'connectForm.headerForbiddenOrigin' : 'connectForm.headerForbidden', { name })
   }
   return undefined
 }
@@ -149,10 +150,10 @@ function checkOrigin(text: string): string | undefined {
     url = new URL(text)
   }
   catch {
-    return 'Origin must be an origin like https://app.example.com'
+    return t('connectForm.origin')
   }
   if (!['http:', 'https:'].includes(url.protocol) || url.origin !== text.replace(/\/$/, ''))
-    return 'Origin must be only scheme, host and port, like https://app.example.com (no path)'
+    return t('connectForm.originOnly')
   return undefined
 }
 
@@ -172,19 +173,24 @@ export function transportChoice(transports: readonly TransportName[] | undefined
 export function validateUrl(text: string): string | undefined {
   const value = text.trim()
   if (!value)
-    return 'Enter the server URL, e.g. http://localhost:3000/namespace1'
+    return t('connectForm.urlEmpty')
   let url: URL
   try {
     url = new URL(value)
   }
   catch {
-    return 'Not a URL: write it with its scheme, e.g. http://localhost:3000/'
+    return t('connectForm.notUrl')
   }
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol))
-    return `Unsupported scheme "${url.protocol}": use http://, https://, ws:// or wss://`
+    return t('connectForm.scheme', { scheme: url.protocol })
   if (!url.hostname)
-    return 'The URL has no host'
+    return t('connectForm.noHost')
   return undefined
+}
+
+/** A field's name in the UI's language, for its messages (`connectForm.fields.*`). */
+function field(key: string): string {
+  return t(`connectForm.fields.${key}`)
 }
 
 function parseObject(text: string, what: string, stringsOnly: boolean): { value?: Record<string, unknown>, error?: string } {
@@ -197,14 +203,14 @@ function parseObject(text: string, what: string, stringsOnly: boolean): { value?
   }
   catch (error) {
     const message = error instanceof Error ? error.message.replace(/^JSON5: /, '') : String(error)
-    return { error: `${what} is not valid JSON5: ${message}` }
+    return { error: t('connectForm.notJson5', { what: field(what), message }) }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { error: `${what} must be an object, like { "key": "value" }` }
+    return { error: t('connectForm.notObject', { what: field(what) }) }
   if (stringsOnly) {
     for (const [key, item] of Object.entries(value)) {
       if (typeof item !== 'string')
-        return { error: `${what}: the value of "${key}" must be a string` }
+        return { error: t('connectForm.notString', { what: field(what), key }) }
     }
   }
   return { value: value as Record<string, unknown> }
@@ -213,10 +219,10 @@ function parseObject(text: string, what: string, stringsOnly: boolean): { value?
 function parseInteger(text: string, what: string, min: number, max: number): { value?: number, error?: string } {
   const trimmed = text.trim()
   if (!/^\d+$/.test(trimmed))
-    return { error: `${what} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}` }
+    return { error: min > 0 ? t('connectForm.wholeMin', { what: field(what), min }) : t('connectForm.whole', { what: field(what) }) }
   const value = Number(trimmed)
   if (value < min || value > max)
-    return { error: `${what} must be between ${min} and ${max}` }
+    return { error: t('connectForm.between', { what: field(what), min, max }) }
   return { value }
 }
 
@@ -234,20 +240,20 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
     errors.url = urlError
   const path = form.path.trim()
   if (!path.startsWith('/'))
-    errors.path = 'The handshake path starts with "/", e.g. /socket.io'
+    errors.path = t('connectForm.pathSlash')
   else if (/\s/.test(path))
-    errors.path = 'The handshake path cannot contain spaces'
+    errors.path = t('connectForm.pathSpaces')
   else if (handshakePathProblem(path))
     // The same rule as the probe's: a path it would refuse to probe is refused here, as it is typed.
     errors.path = handshakePathProblem(path)!.replace(/^the/, 'The')
 
-  const auth = parseObject(form.auth, 'Auth', false)
+  const auth = parseObject(form.auth, 'auth', false)
   if (auth.error)
     errors.auth = auth.error
-  const query = parseObject(form.query, 'Query', true)
+  const query = parseObject(form.query, 'query', true)
   if (query.error)
     errors.query = query.error
-  const headers = parseObject(form.headers, 'Headers', true)
+  const headers = parseObject(form.headers, 'headers', true)
   if (headers.error) {
     errors.headers = headers.error
   }
@@ -260,49 +266,49 @@ export function formToOptions(form: ConnectForm, context: FormContext = { relayA
   // Forms saved before the field existed have none: the default parser.
   const parser: SessionParser = form.parser === 'msgpack' ? 'msgpack' : 'default'
   if (form.parser !== undefined && form.parser !== 'default' && form.parser !== 'msgpack')
-    errors.parser = `Parser: unknown parser "${String(form.parser)}" (use default or msgpack)`
+    errors.parser = t('connectForm.parserUnknown', { parser: String(form.parser) })
   else if (parser === 'msgpack' && form.client === 'v2')
-    errors.parser = 'Parser: msgpack needs the v4 client (socket.io-msgpack-parser 3 speaks the Socket.IO protocol of socket.io 3/4, not 2.x)'
+    errors.parser = t('connectForm.parserV2')
 
   if (form.relay && !context.relayAvailable)
-    errors.relay = 'The relay is not available: this page was not served by the inspector\'s server (npm start)'
+    errors.relay = t('connectForm.noRelay')
   const cookies = form.cookies.trim()
   const origin = form.origin.trim()
   const ca = form.tlsCa.trim()
   if (form.relay) {
     if (/[\r\n\0]/.test(cookies))
-      errors.cookies = 'Cookies: one line, like sid=abc; theme=dark'
+      errors.cookies = t('connectForm.cookiesLine')
     else if (cookies && !cookies.split(';').every(part => /^\s*[^=\s;]+=[^;]*$/.test(part) || !part.trim()))
-      errors.cookies = 'Cookies: write name=value pairs separated by "; ", like sid=abc; theme=dark'
+      errors.cookies = t('connectForm.cookiesPairs')
     if (origin) {
       const problem = checkOrigin(origin)
       if (problem)
         errors.origin = problem
     }
     if (ca && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(ca))
-      errors.tlsCa = 'CA certificate: paste a PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)'
+      errors.tlsCa = t('connectForm.ca')
   }
 
   let attempts: number | undefined
   if (form.reconnectionAttempts.trim()) {
-    const parsed = parseInteger(form.reconnectionAttempts, 'Attempts', 0, 1_000_000)
+    const parsed = parseInteger(form.reconnectionAttempts, 'attempts', 0, 1_000_000)
     if (parsed.error)
       errors.reconnectionAttempts = parsed.error
     attempts = parsed.value
   }
-  const delay = parseInteger(form.reconnectionDelay, 'Delay', 0, 3_600_000)
+  const delay = parseInteger(form.reconnectionDelay, 'delay', 0, 3_600_000)
   if (delay.error)
     errors.reconnectionDelay = delay.error
-  const delayMax = parseInteger(form.reconnectionDelayMax, 'Max delay', 0, 3_600_000)
+  const delayMax = parseInteger(form.reconnectionDelayMax, 'maxDelay', 0, 3_600_000)
   if (delayMax.error)
     errors.reconnectionDelayMax = delayMax.error
   else if (delay.value !== undefined && delayMax.value !== undefined && delayMax.value < delay.value)
-    errors.reconnectionDelayMax = 'Max delay must be at least the delay'
-  const timeout = parseInteger(form.timeout, 'Timeout', 1, 3_600_000)
+    errors.reconnectionDelayMax = t('connectForm.maxDelay')
+  const timeout = parseInteger(form.timeout, 'timeout', 1, 3_600_000)
   if (timeout.error)
     errors.timeout = timeout.error
   // Forms saved before the field existed have none: the default window.
-  const ackWindow = parseInteger(form.ackWindow ?? String(DEFAULT_SERVER_ACK_TIMEOUT_MS), 'Answer window', 1000, 3_600_000)
+  const ackWindow = parseInteger(form.ackWindow ?? String(DEFAULT_SERVER_ACK_TIMEOUT_MS), 'ackWindow', 1000, 3_600_000)
   if (ackWindow.error)
     errors.ackWindow = ackWindow.error
 
@@ -539,5 +545,5 @@ export function formatConnectedAt(at: number, now = Date.now()): string {
  * @example recentLabel({ url: 'http://localhost:3000/', lastConnectedAt: Date.now() }) // 'http://localhost:3000/ · connected 14:02'
  */
 export function recentLabel(entry: Pick<RecentEntry, 'url' | 'lastConnectedAt'>, now = Date.now()): string {
-  return entry.lastConnectedAt === undefined ? entry.url : `${entry.url} · connected ${formatConnectedAt(entry.lastConnectedAt, now)}`
+  return entry.lastConnectedAt === undefined ? entry.url : t('connectForm.recentConnected', { url: entry.url, at: formatConnectedAt(entry.lastConnectedAt, now) })
 }

@@ -1,6 +1,7 @@
 /** Downloads and uploads for export / import. */
 import type { ImportProgressResult, Inspector } from '#core'
 import { logIndexOf } from '#core'
+import { t } from '../i18n'
 
 /** Refuse before reading: a capture this big would freeze the page while parsing. */
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024
@@ -27,14 +28,14 @@ export type ReadResult = { ok: true, text: string } | { ok: false, error: string
 
 export async function readImportFile(file: File): Promise<ReadResult> {
   if (file.size > MAX_IMPORT_BYTES)
-    return { ok: false, error: `"${file.name}" is ${(file.size / 1024 / 1024).toFixed(0)} MB: the limit is ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split the capture or export fewer sessions.` }
+    return { ok: false, error: t('session.import.tooBig', { name: file.name, size: (file.size / 1024 / 1024).toFixed(0), limit: MAX_IMPORT_BYTES / 1024 / 1024 }) }
   if (file.size === 0)
-    return { ok: false, error: `"${file.name}" is empty: not an inspector export.` }
+    return { ok: false, error: t('session.import.empty', { name: file.name }) }
   try {
     return { ok: true, text: await file.text() }
   }
   catch (error) {
-    return { ok: false, error: `"${file.name}" could not be read: ${error instanceof Error ? error.message : String(error)}` }
+    return { ok: false, error: t('session.import.unreadable', { name: file.name, message: error instanceof Error ? error.message : String(error) }) }
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { LogLimits } from '#core'
 import { DEFAULT_LOG_LIMITS } from '#core'
+import { t } from '../i18n'
 
 /** The query parameter that sets `maxEntries`. */
 export const MAX_ENTRIES_PARAM = 'maxEntries'
@@ -26,7 +27,7 @@ export function logLimitsFromSearch(search: string): LimitsFromSearch {
     return { ok: true, limits: undefined }
   const n = Number(raw.replace(/[_,]/g, ''))
   if (!Number.isInteger(n) || n < MAX_ENTRIES_MIN || n > MAX_ENTRIES_MAX)
-    return { ok: false, error: `?${MAX_ENTRIES_PARAM}=${raw.slice(0, 40)} is not a whole number from ${MAX_ENTRIES_MIN.toLocaleString('en-US')} to ${MAX_ENTRIES_MAX.toLocaleString('en-US')}; keeping ${DEFAULT_LOG_LIMITS.maxEntries.toLocaleString('en-US')} entries` }
+    return { ok: false, error: t('log.limits.bad', { param: MAX_ENTRIES_PARAM, value: raw.slice(0, 40), min: MAX_ENTRIES_MIN.toLocaleString('en-US'), max: MAX_ENTRIES_MAX.toLocaleString('en-US'), keep: DEFAULT_LOG_LIMITS.maxEntries.toLocaleString('en-US') }) }
   return { ok: true, limits: { maxEntries: n } }
 }
 

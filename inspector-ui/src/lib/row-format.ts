@@ -4,6 +4,9 @@
  */
 import type { LogEntry } from '#core'
 import { binaryPreview, frameWireText, kindTitle, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '#core'
+import { t } from '../i18n'
+import { lang } from '../tutorial/lang'
+import { disconnectText } from './kind-text'
 
 export interface RowText {
   /** Event name, or the lifecycle kind. */
@@ -17,6 +20,8 @@ export interface RowText {
 const PREVIEW_CHARS = ROW_PREVIEW_CHARS
 const CACHE_MAX = 4000
 const cache = new Map<number, RowText>()
+/** The language the cached texts are in: a switch empties the cache (reading it makes a row follow `lang`). */
+let cacheLang = lang.value
 
 export function formatTime(ms: number): string {
   const d = new Date(ms)
@@ -31,12 +36,12 @@ export function formatLatency(ms: number): string {
 function build(entry: LogEntry): RowText {
   switch (entry.kind) {
     case 'event':
-      return { title: entry.name, argc: entry.args.length, preview: `${entry.queued ? '(queued while offline) ' : ''}${previewArgs(entry.args, PREVIEW_CHARS)}` }
+      return { title: entry.name, argc: entry.args.length, preview: `${entry.queued ? `${t('log.row.queued')} ` : ''}${previewArgs(entry.args, PREVIEW_CHARS)}` }
     case 'ack':
       return {
         title: entry.name,
         argc: entry.args.length,
-        preview: entry.timedOut ? `no answer within ${formatLatency(entry.latencyMs)}` : previewArgs(entry.args, PREVIEW_CHARS),
+        preview: entry.timedOut ? t('log.row.noAnswer', { latency: formatLatency(entry.latencyMs) }) : previewArgs(entry.args, PREVIEW_CHARS),
       }
     case 'connecting':
       return { title: kindTitle(entry), argc: undefined, preview: entry.url }
@@ -44,24 +49,24 @@ function build(entry: LogEntry): RowText {
       return {
         title: kindTitle(entry),
         argc: undefined,
-        preview: `id ${entry.socketId}${entry.transport ? ` over ${entry.transport}` : ''}${entry.recovered ? ' (recovered)' : ''}`,
+        preview: [t('log.row.connectId', { id: entry.socketId }), entry.transport ? t('log.row.over', { transport: entry.transport }) : '', entry.recovered ? t('log.row.recovered') : ''].filter(Boolean).join(' '),
       }
     case 'connect_error':
       return {
         title: kindTitle(entry),
         argc: undefined,
-        preview: `${entry.message}${entry.data !== undefined ? ` — data: ${previewValue(entry.data, 120)}` : ''}${entry.willRetry ? ' (will retry)' : ''}`,
+        preview: `${entry.message}${entry.data !== undefined ? ` — ${t('log.row.data', { data: previewValue(entry.data, 120) })}` : ''}${entry.willRetry ? ` ${t('log.row.willRetry')}` : ''}`,
       }
     case 'disconnect':
-      return { title: kindTitle(entry), argc: undefined, preview: `${entry.reason} — ${entry.explanation}` }
+      return { title: kindTitle(entry), argc: undefined, preview: `${entry.reason} — ${disconnectText(entry.reason, entry.explanation)}` }
     case 'reconnect_attempt':
-      return { title: kindTitle(entry), argc: undefined, preview: `attempt ${entry.attempt}` }
+      return { title: kindTitle(entry), argc: undefined, preview: t('log.row.attempt', { n: entry.attempt }) }
     case 'reconnect_error':
       return { title: kindTitle(entry), argc: undefined, preview: entry.message }
     case 'reconnect':
-      return { title: kindTitle(entry), argc: undefined, preview: `after ${entry.attempt} ${entry.attempt === 1 ? 'attempt' : 'attempts'}` }
+      return { title: kindTitle(entry), argc: undefined, preview: t('log.row.after', { n: entry.attempt }, entry.attempt) }
     case 'reconnect_failed':
-      return { title: kindTitle(entry), argc: undefined, preview: 'gave up reconnecting' }
+      return { title: kindTitle(entry), argc: undefined, preview: t('log.row.gaveUp') }
     case 'upgrading':
     case 'upgrade':
     case 'upgrade_error':
@@ -88,6 +93,10 @@ function build(entry: LogEntry): RowText {
 }
 
 export function rowText(entry: LogEntry): RowText {
+  if (lang.value !== cacheLang) {
+    cache.clear()
+    cacheLang = lang.value
+  }
   let text = cache.get(entry.id)
   if (!text) {
     text = build(entry)

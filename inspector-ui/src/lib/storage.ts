@@ -4,6 +4,7 @@
  * and reported in `storageProblems`, which the app shows in a banner.
  */
 import { shallowRef } from 'vue'
+import { migrateStorage } from './storage-migrate'
 
 export const STORAGE_PREFIX = 'sio-inspector-v1-'
 
@@ -16,13 +17,37 @@ export interface StorageProblem {
 
 export const storageProblems = shallowRef<readonly StorageProblem[]>([])
 
+let migrated: Storage | undefined
+
 function storage(): Storage | undefined {
+  let store: Storage | undefined
   try {
-    return globalThis.localStorage
+    store = globalThis.localStorage
   }
   catch {
     return undefined
   }
+  // The layout is brought up to date once per page (per Storage object: tests swap it), before the first read.
+  if (store && migrated !== store) {
+    migrated = store
+    try {
+      const outcome = migrateStorage(store)
+      if (outcome.problem)
+        report({ key: 'sio-inspector-v1-schema', movedTo: undefined, message: outcome.problem })
+    }
+    catch (error) {
+      report({ key: 'sio-inspector-v1-schema', movedTo: undefined, message: `could not check the stored layout: ${error instanceof Error ? error.message : String(error)}` })
+    }
+  }
+  return store
+}
+
+/**
+ * Check the stored layout again on the next read (storage edited by hand or by a test since the page
+ * started; the migration itself runs once per page otherwise).
+ */
+export function recheckStoredLayout(): void {
+  migrated = undefined
 }
 
 function report(problem: StorageProblem): void {

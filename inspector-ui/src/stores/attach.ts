@@ -13,6 +13,7 @@ import { AttachLobby, createSessionSource } from '#core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { loadRuntimeConfig } from '../config'
+import { t } from '../i18n'
 import { relayEndpoint, useSessionsStore } from './sessions'
 
 /** Entries kept per attached server, all its sockets together (the oldest go first). */
@@ -279,7 +280,7 @@ export const useAttachStore = defineStore('attach', () => {
     if (!config?.token)
       return
     if (!relay) {
-      startError.value = 'The relay is not available on this page, so attached apps cannot be shown.'
+      startError.value = t('attach.relayUnavailable')
       return
     }
     endpoint = relay

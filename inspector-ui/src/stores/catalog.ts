@@ -11,6 +11,7 @@ import { catalogNamespace, catalogOrigin, EventCatalog, exportAsyncApi } from '#
 import { defineStore } from 'pinia'
 import { markRaw, shallowRef, watch } from 'vue'
 import { fetchOnServer, importUnavailableReason, parseOnServer } from '../components/catalog/asyncapi-api'
+import { t } from '../i18n'
 import { getInspector, useSessionsStore } from './sessions'
 
 let catalog: EventCatalog | undefined
@@ -183,7 +184,7 @@ export const useCatalogStore = defineStore('catalog', () => {
     try {
       const parsed = await load()
       if (!parsed.ok) {
-        const outcome: CatalogImportOutcome = { ok: false, error: `${what} was not imported: ${parsed.error}`, diagnostics: parsed.diagnostics }
+        const outcome: CatalogImportOutcome = { ok: false, error: t('catalog.import.notImported', { what, error: parsed.error }), diagnostics: parsed.diagnostics }
         lastImport.value = outcome
         return outcome
       }
@@ -194,9 +195,9 @@ export const useCatalogStore = defineStore('catalog', () => {
     }
   }
 
-  /** Import a document's text (a file the user chose), parsed by the inspector server. */
-  function importText(text: string, origin: string, fileName = 'The document'): Promise<CatalogImportOutcome> {
-    return importFrom(() => parseOnServer(text), origin, fileName === 'The document' ? fileName : `"${fileName}"`)
+  /** Import a document's text (a file the user chose, named in the messages), parsed by the inspector server. */
+  function importText(text: string, origin: string, fileName?: string): Promise<CatalogImportOutcome> {
+    return importFrom(() => parseOnServer(text), origin, fileName === undefined || fileName === 'The document' ? t('catalog.import.theDocument') : `"${fileName}"`)
   }
 
   /** Import the document the server at `url` serves about itself, fetched and parsed by the inspector server. */

@@ -10,11 +10,13 @@
  * URL, with the time): a failed attempt never overwrites a working entry.
  */
 import type { SuggestedSettings } from '#core'
-import type { ConnectForm, ConnectOptions, FormContext, FormErrors } from '../lib/connect-form'
+import type { ConnectForm, ConnectOptions, FormContext, FormErrors, FormResult } from '../lib/connect-form'
 import { defineStore } from 'pinia'
 import { reactive, ref, watch } from 'vue'
 import { defaultConnectUrl } from '../config'
 import { defaultForm, formToOptions, optionsToForm, sameOptions } from '../lib/connect-form'
+import { resolveConnectForm, templateOptions, usesVariables } from '../lib/connect-vars'
+import { useEnvironmentsStore } from './environments'
 import { usePrefsStore } from './prefs'
 import { relayEndpoint, useSessionsStore } from './sessions'
 
@@ -44,6 +46,7 @@ function parserFromLocation(): 'msgpack' | undefined {
 export const useConnectStore = defineStore('connect', () => {
   const sessions = useSessionsStore()
   const prefs = usePrefsStore()
+  const envs = useEnvironmentsStore()
   const fromLink = urlFromLocation()
   const forms = reactive<Record<string, ConnectForm>>({})
   const errors = reactive<Record<string, FormErrors>>({})
@@ -110,6 +113,18 @@ export const useConnectStore = defineStore('connect', () => {
   }
 
   /**
+   * The form as the session would run it (issue 16 item 2): its `{{variables}}` resolved with the current
+   * environment, then parsed. An unknown variable is the error of the field it is in (naming it). The
+   * form itself keeps the template: that is what Recent, saved connections and restored tabs keep.
+   */
+  function parse(form: ConnectForm): FormResult {
+    const resolved = resolveConnectForm(form, text => envs.resolveText(text))
+    if (!resolved.ok)
+      return { ok: false, errors: { [resolved.field]: resolved.message } }
+    return formToOptions(resolved.form, context())
+  }
+
+  /**
    * The form's problems now, field by field (checked as the user types; the URL's once Connect was
    * pressed for this form). Empty for an imported tab.
    */
@@ -118,7 +133,7 @@ export const useConnectStore = defineStore('connect', () => {
     const form = forms[key]
     if (!form || (tabId && sessions.snapshotOf(tabId)?.readonly))
       return {}
-    const result = formToOptions(form, context())
+    const result = parse(form)
     if (result.ok)
       return {}
     const { url, ...rest } = result.errors
@@ -130,7 +145,8 @@ export const useConnectStore = defineStore('connect', () => {
     if (!tabId)
       return true
     const own = sessions.optionsById[tabId]
-    const result = formToOptions(formFor(tabId), context())
+    // Resolved: a variable whose value changed makes Connect connect again with the new value.
+    const result = parse(formFor(tabId))
     return !own || !result.ok || !sameOptions(own, result.options)
   }
 
@@ -143,7 +159,7 @@ export const useConnectStore = defineStore('connect', () => {
     if (snapshot?.readonly || snapshot?.attached)
       return undefined
     submitted[key] = true
-    const result = formToOptions(form, context())
+    const result = parse(form)
     if (!result.ok) {
       errors[key] = result.errors
       return undefined
@@ -151,7 +167,9 @@ export const useConnectStore = defineStore('connect', () => {
     errors[key] = {}
     const options = result.options
     delete recentOmitted[key]
-    const remember = { options, rememberSecrets: form.rememberSecrets }
+    // Recent keeps the template, never a variable's resolved value (connect-vars.ts `templateOptions`).
+    const recentOptions = usesVariables(form) ? templateOptions(form, options, envs.allSecrets()) : options
+    const remember = { options: recentOptions, rememberSecrets: form.rememberSecrets }
     if (!tabId || !snapshot) {
       const id = sessions.openSession(options, { connect: false })
       forms[id] = { ...form }
@@ -229,9 +247,24 @@ export const useConnectStore = defineStore('connect', () => {
     errors[key] = {}
   }
 
+  /**
+   * The `?url=` link's form, once (later calls: undefined). Tabs restored after a reload (stores/workspace.ts)
+   * open the link in an extra tab with it; without restored tabs the first form takes the link as before.
+   */
+  function takeLinkForm(): ConnectForm | undefined {
+    if (!linkUrl.value)
+      return undefined
+    const form = blankForm()
+    form.url = linkUrl.value
+    if (parserFromLocation())
+      form.parser = 'msgpack'
+    linkUrl.value = undefined
+    return form
+  }
+
   function omittedFor(tabId: string | undefined): readonly string[] {
     return recentOmitted[tabId ?? NO_TAB] ?? []
   }
 
-  return { forms, errors, recentOmitted, formFor, errorsFor, omittedFor, changed, connect, newTab, loadRecent, applyFix, context }
+  return { forms, errors, recentOmitted, formFor, errorsFor, omittedFor, changed, connect, newTab, loadRecent, applyFix, context, takeLinkForm }
 })

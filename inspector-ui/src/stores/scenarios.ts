@@ -6,10 +6,12 @@
  */
 import type { LogEntry, NewEntry, Scenario, ScenarioRunResult, ScenarioSession, SessionSource, StepResult, ValueRule } from '#core'
 import type { ConnectOptions } from '../lib/connect-form'
-import { exportLog, parseScenario, runScenario, scenarioFromCapture } from '#core'
+import { exportLog, parseScenario, redactSecrets, redactText, restoreSecrets, runScenario, scenarioFromCapture } from '#core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
+import { t } from '../i18n'
 import { expectArray, isRecord, readStored, setAside, writeStored } from '../lib/storage'
+import { useEnvironmentsStore } from './environments'
 import { getInspector, useSessionsStore } from './sessions'
 
 const STORAGE_NAME = 'scenarios'
@@ -65,12 +67,12 @@ function readList(raw: unknown): SavedScenario[] {
   items.forEach((item, i) => {
     try {
       if (!isRecord(item) || typeof item.id !== 'string')
-        throw new Error('not a saved scenario (no id)')
+        throw new Error(t('scenario.store.noId'))
       const scenario = parseScenario(JSON.stringify(item.scenario))
       out.push({ id: item.id, scenario, savedAt: typeof item.savedAt === 'number' ? item.savedAt : 0 })
     }
     catch (error) {
-      setAside(`${STORAGE_NAME}-${i}`, item, `scenario ${i + 1}: ${error instanceof Error ? error.message : String(error)}`)
+      setAside(`${STORAGE_NAME}-${i}`, item, t('scenario.store.setAside', { n: i + 1, error: error instanceof Error ? error.message : String(error) }))
     }
   })
   return out
@@ -108,7 +110,9 @@ export const useScenariosStore = defineStore('scenarios', () => {
     const snapshots = sessionIds.map(id => sessions.snapshotOf(id)).filter(s => s !== undefined)
     const named = snapshots.map(snap => sessions.names[snap.id] ? { ...snap, label: sessions.names[snap.id] } : snap)
     const entries = [...getInspector().log].filter(entry => ids.has(entry.sessionId))
-    return exportLog(entries, named)
+    // Secret variables' values (issue 16 item 2) are not kept in a scenario (localStorage, its file): they
+    // are `{{name}}` there, and `runActive` puts the user's values back when it replays.
+    return redactText(exportLog(entries, named), useEnvironmentsStore().allSecrets())
   }
 
   /**
@@ -119,14 +123,14 @@ export const useScenariosStore = defineStore('scenarios', () => {
     const scenario = scenarioFromCapture(captureText(sessionIds), { name: name ?? defaultName(sessionIds) })
     const withOptions = scenario.sessions.map((session): ScenarioSession => {
       const options = sessions.optionsById[session.id]
-      return options ? { ...session, options: { ...safeOptions(options), ...session.options } } : session
+      return options ? { ...session, options: { ...redactSecrets(safeOptions(options), useEnvironmentsStore().allSecrets()), ...session.options } } : session
     })
     return add({ ...scenario, sessions: withOptions })
   }
 
   function defaultName(sessionIds: readonly string[]): string {
     const first = sessionIds.length === 1 ? sessions.snapshotOf(sessionIds[0]!) : undefined
-    const what = first ? sessions.labelOf(first) : `${sessionIds.length} sessions`
+    const what = first ? sessions.labelOf(first) : t('scenario.store.sessions', { n: sessionIds.length })
     return `${what} — ${new Date().toLocaleString()}`
   }
 
@@ -136,7 +140,7 @@ export const useScenariosStore = defineStore('scenarios', () => {
       return { ok: true, id: add(parseScenario(text)) }
     }
     catch (error) {
-      return { ok: false, error: `"${fileName}" is not a scenario: ${error instanceof Error ? error.message : String(error)}` }
+      return { ok: false, error: t('scenario.store.notAScenario', { file: fileName, error: error instanceof Error ? error.message : String(error) }) }
     }
   }
 
@@ -217,7 +221,7 @@ export const useScenariosStore = defineStore('scenarios', () => {
       return bridged.session
     }) satisfies typeof import('#core').createSessionSource
     try {
-      const result = await runScenario(saved.scenario, {
+      const result = await runScenario(restoreSecrets(saved.scenario, useEnvironmentsStore().allSecrets()), {
         fast: options.fast,
         createSession,
         signal: abort.signal,

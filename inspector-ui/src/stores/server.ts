@@ -11,6 +11,7 @@ import { AdminClient, rowKey } from '#core'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { loadRuntimeConfig } from '../config'
+import { t } from '../i18n'
 import { useSessionsStore } from './sessions'
 
 /** Below this many rows (everything open), rooms and groups start open: small servers show every socket. */
@@ -288,15 +289,15 @@ export const useServerStore = defineStore('server', () => {
 
   async function act(label: string, run: (c: AdminClient) => Promise<ActionResult>): Promise<ActionResult> {
     const c = client
-    const result: ActionResult = c ? await run(c) : { ok: false, error: 'Not connected to the admin namespace.' }
+    const result: ActionResult = c ? await run(c) : { ok: false, error: t('server.action.notConnected') }
     lastAction.value = { label, result, at: Date.now() }
     return result
   }
 
-  const join = (nsp: string, room: string, target: string) => act(`join ${target} → ${room}`, c => c.join(nsp, room, target))
-  const leave = (nsp: string, room: string, target: string) => act(`leave ${target} ✕ ${room}`, c => c.leave(nsp, room, target))
-  const disconnectSocket = (nsp: string, target: string, close = false) => act(`disconnect ${target}`, c => c.disconnectSocket(nsp, target, close))
-  const emitTo = (nsp: string, filter: string | undefined, event: string, args: unknown[]) => act(`emit "${event}" → ${filter || nsp}`, c => c.emitTo(nsp, filter, event, args))
+  const join = (nsp: string, room: string, target: string) => act(t('server.action.join', { target, room }), c => c.join(nsp, room, target))
+  const leave = (nsp: string, room: string, target: string) => act(t('server.action.leave', { target, room }), c => c.leave(nsp, room, target))
+  const disconnectSocket = (nsp: string, target: string, close = false) => act(t('server.action.disconnect', { target }), c => c.disconnectSocket(nsp, target, close))
+  const emitTo = (nsp: string, filter: string | undefined, event: string, args: unknown[]) => act(t('server.action.emit', { event, target: filter || nsp }), c => c.emitTo(nsp, filter, event, args))
 
   return {
     url,

@@ -9,6 +9,7 @@ import { Inspector } from '#core'
 import { defineStore } from 'pinia'
 import { markRaw, ref, shallowRef } from 'vue'
 import { loadRuntimeConfig } from '../config'
+import { t } from '../i18n'
 import { pageLogLimits } from '../lib/log-limits'
 
 export type ActiveView = 'session' | 'timeline' | 'server' | 'tutorial' | 'scenario' | 'catalog'
@@ -182,7 +183,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   function openSession(options: ConnectOptions, opts: { connect?: boolean, activate?: boolean } = {}): string {
     const relay = options.via === 'relay' ? relayEndpoint() : undefined
     if (options.via === 'relay' && !relay)
-      throw new Error('The relay is not available: this page was not served by the inspector\'s server')
+      throw new Error(t('session.noRelay'))
     const session = engine.createSession(relay ? { ...options, relay } : options)
     optionsById.value = { ...optionsById.value, [session.id]: options }
     sync()
@@ -229,7 +230,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   function replaceSession(id: string, options: ConnectOptions, opts: { connect?: boolean } = {}): string {
     const relay = options.via === 'relay' ? relayEndpoint() : undefined
     if (options.via === 'relay' && !relay)
-      throw new Error('The relay is not available: this page was not served by the inspector\'s server')
+      throw new Error(t('session.noRelay'))
     const session = engine.replaceSession(id, relay ? { ...options, relay } : options)
     optionsById.value = { ...optionsById.value, [id]: options }
     replacedAt.value = { ...replacedAt.value, [id]: Date.now() }
@@ -257,7 +258,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (tab)
       return labelOf(tab)
     const closed = closedLabels.value[id]
-    return closed === undefined ? undefined : `${closed} (closed)`
+    return closed === undefined ? undefined : t('session.closedLabel', { label: closed })
   }
 
   function noteImported(ids: readonly string[], info: ImportedInfo): void {
@@ -299,26 +300,26 @@ export const useSessionsStore = defineStore('sessions', () => {
   function emit(id: string, name: string, args: unknown[], options?: EmitOptions): EmitResult {
     const session = engine.get(id)
     if (!session)
-      return { ok: false, error: 'This tab has no session' }
+      return { ok: false, error: t('session.noSession') }
     return session.emit(name, args, options)
   }
 
   function answerAck(id: string, correlationId: string, args: unknown[]): EmitResult {
     const session = engine.get(id)
     if (!session)
-      return { ok: false, error: 'This tab has no session' }
+      return { ok: false, error: t('session.noSession') }
     return session.answerAck(correlationId, args)
   }
 
   /** Fault injection (the Faults panel): the session carries it out, socket.io reacts. */
   function injectFault(id: string, fault: Fault): EmitResult {
-    return engine.get(id)?.injectFault(fault) ?? { ok: false, error: 'This tab has no session' }
+    return engine.get(id)?.injectFault(fault) ?? { ok: false, error: t('session.noSession') }
   }
   function setReconnection(id: string, on: boolean): EmitResult {
-    return engine.get(id)?.setReconnection(on) ?? { ok: false, error: 'This tab has no session' }
+    return engine.get(id)?.setReconnection(on) ?? { ok: false, error: t('session.noSession') }
   }
   function setQueueWhileOffline(id: string, on: boolean): EmitResult {
-    return engine.get(id)?.setQueueWhileOffline(on) ?? { ok: false, error: 'This tab has no session' }
+    return engine.get(id)?.setQueueWhileOffline(on) ?? { ok: false, error: t('session.noSession') }
   }
 
   function snapshotOf(id: string): SessionSnapshot | undefined {

@@ -5,6 +5,7 @@
  * parsed JSON, or the parser's diagnostics, and treats both as data.
  */
 import { loadRuntimeConfig } from '../../config'
+import { t } from '../../i18n'
 
 /** One message of the parser, with where in the document it points (`channels.chat.messages…`). */
 export interface ImportDiagnostic {
@@ -20,7 +21,7 @@ export type ServerParseResult
 export function importUnavailableReason(): string | undefined {
   return loadRuntimeConfig().asyncapi
     ? undefined
-    : 'Importing AsyncAPI documents needs the inspector\'s Node server (it parses them; the page\'s security policy forbids the parser). Start it with `npm start` or `npx socketio-inspector`; `npm run dev:ui` alone has no server. Export works without it.'
+    : t('catalog.import.unavailable')
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,34 +52,34 @@ async function readAnswer(response: Response): Promise<ServerParseResult> {
     body = await response.json()
   }
   catch {
-    return { ok: false, error: `the inspector server answered ${response.status} ${response.statusText} without a readable body`, diagnostics: [] }
+    return { ok: false, error: t('catalog.import.unreadable', { status: response.status, statusText: response.statusText }), diagnostics: [] }
   }
   if (!isRecord(body))
-    return { ok: false, error: `the inspector server answered ${response.status} with an unexpected body`, diagnostics: [] }
+    return { ok: false, error: t('catalog.import.unexpected', { status: response.status }), diagnostics: [] }
   if (body.found === false)
-    return { ok: false, error: typeof body.reason === 'string' ? body.reason : 'the server serves no AsyncAPI document', diagnostics: [], notFound: true }
+    return { ok: false, error: typeof body.reason === 'string' ? body.reason : t('catalog.import.noDocument'), diagnostics: [], notFound: true }
   if (response.ok && body.ok === true && 'document' in body)
     return { ok: true, document: body.document, url: typeof body.url === 'string' ? body.url : undefined }
   const diagnostics = toDiagnostics(body.diagnostics)
   const error = typeof body.error === 'string'
     ? body.error
     : diagnostics.length > 0
-      ? `the AsyncAPI parser refused it (${diagnostics.length} ${diagnostics.length === 1 ? 'problem' : 'problems'})`
-      : `the inspector server refused it (${response.status})`
+      ? t('catalog.import.parserRefused', { n: diagnostics.length }, diagnostics.length)
+      : t('catalog.import.refused', { status: response.status })
   return { ok: false, error, diagnostics }
 }
 
 async function call(which: 'parse' | 'fetch', query: string, init: RequestInit = {}): Promise<ServerParseResult> {
   const config = loadRuntimeConfig().asyncapi
   if (!config)
-    return { ok: false, error: importUnavailableReason() ?? 'not available', diagnostics: [] }
+    return { ok: false, error: importUnavailableReason() ?? t('catalog.import.notAvailable'), diagnostics: [] }
   const url = (which === 'parse' ? config.parseUrl : config.fetchUrl) + query
   try {
     const headers = { ...init.headers as Record<string, string>, Authorization: `Bearer ${config.token}` }
     return await readAnswer(await fetch(url, { ...init, headers }))
   }
   catch (error) {
-    return { ok: false, error: `the inspector server could not be reached: ${error instanceof Error ? error.message : String(error)}`, diagnostics: [] }
+    return { ok: false, error: t('catalog.import.unreachable', { error: error instanceof Error ? error.message : String(error) }), diagnostics: [] }
   }
 }
 

@@ -7,6 +7,7 @@
  * offset; comments and strings are skipped the way JSON5 reads them.
  */
 import type { JsonSchema } from '#core'
+import { t } from '../../i18n'
 
 export type CompletionKind = 'key' | 'value' | 'snippet'
 
@@ -212,7 +213,7 @@ export function skeleton(schema: JsonSchema | undefined, depth = 0): string {
   if (Array.isArray(schema.enum) && schema.enum.length > 0)
     return JSON.stringify(schema.enum[0]) ?? 'null'
   const first = (schema.anyOf ?? schema.oneOf)?.[0]
-  const type = Array.isArray(schema.type) ? schema.type.find(t => t !== 'null') ?? schema.type[0] : schema.type
+  const type = Array.isArray(schema.type) ? schema.type.find(one => one !== 'null') ?? schema.type[0] : schema.type
   if (!type && first)
     return skeleton(first, depth + 1)
   switch (type) {
@@ -247,7 +248,7 @@ export function schemaCompletions(tuple: JsonSchema | undefined, text: string, o
     return []
   const context = cursorContext(text, offset)
   if (context.at === 'top')
-    return [{ label: 'arguments from the schema', insertText: skeleton({ type: 'array', items: tupleItems(tuple) }), kind: 'snippet', detail: 'every argument, required keys filled' }]
+    return [{ label: t('catalog.complete.fromSchemaLabel'), insertText: skeleton({ type: 'array', items: tupleItems(tuple) }), kind: 'snippet', detail: t('catalog.complete.fromSchemaDetail') }]
   const schemas = schemasAt(tuple, context.path)
   const out: SchemaSuggestion[] = []
   const seen = new Set<string>()
@@ -268,7 +269,7 @@ export function schemaCompletions(tuple: JsonSchema | undefined, text: string, o
           label: key,
           insertText: context.inString ? key : `${keyText(key)}: `,
           kind: 'key',
-          detail: `${required.has(key) ? 'required' : 'optional'}${type ? ` ${type}` : ''}${prop.format ? ` (${prop.format})` : ''}`,
+          detail: `${required.has(key) ? t('catalog.complete.required') : t('catalog.complete.optional')}${type ? ` ${type}` : ''}${prop.format ? ` (${prop.format})` : ''}`,
         })
       }
     }
@@ -281,7 +282,7 @@ export function schemaCompletions(tuple: JsonSchema | undefined, text: string, o
         continue
       const text = context.inString ? String(value) : JSON.stringify(value)
       if (text !== undefined)
-        add({ label: text, insertText: text, kind: 'value', detail: 'allowed value' })
+        add({ label: text, insertText: text, kind: 'value', detail: t('catalog.complete.allowedValue') })
     }
     const types = Array.isArray(schema.type) ? schema.type : schema.type ? [schema.type] : []
     if (!context.inString && types.includes('boolean')) {
@@ -289,7 +290,7 @@ export function schemaCompletions(tuple: JsonSchema | undefined, text: string, o
       add({ label: 'false', insertText: 'false', kind: 'value' })
     }
     if (!context.inString && (types.includes('object') || types.includes('array')) && values.length === 0)
-      add({ label: types.includes('object') ? '{…}' : '[…]', insertText: skeleton(schema), kind: 'snippet', detail: 'from the schema' })
+      add({ label: types.includes('object') ? '{…}' : '[…]', insertText: skeleton(schema), kind: 'snippet', detail: t('catalog.complete.fromSchema') })
   }
   return out
 }
