@@ -458,7 +458,35 @@ describe('the workspace panel', () => {
     await wrapper.get('[data-testid="workspace-item"][data-name="c"]').trigger('click')
     await nextTick()
     expect(sessions.tabs.map(t => sessions.labelOf(t))).toEqual(['c'])
+    // A sidebar: opening a connection leaves the list where it is.
+    expect(wrapper.emitted('close')).toBeUndefined()
+    expect(workspace.panelOpen).toBe(true)
+    await wrapper.get('[data-testid="workspace-close"]').trigger('click')
     expect(wrapper.emitted('close')).toHaveLength(1)
     wrapper.unmount()
+  })
+})
+
+describe('the workspace sidebar', () => {
+  it('is closed in a fresh browser, opens when a connection is saved, and keeps its state across reloads', async () => {
+    const connect = useConnectStore()
+    let workspace = useWorkspaceStore()
+    expect(workspace.panelOpen).toBe(false)
+    connect.formFor(undefined).url = 'http://localhost:3000/a'
+    expect(workspace.save('a', undefined).ok).toBe(true)
+    expect(workspace.panelOpen).toBe(true)
+    await nextTick()
+    expect(localStorage.getItem('sio-inspector-v1-workspace-sidebar')).toBe('true')
+
+    // A reload with saved connections and no choice stored: open.
+    localStorage.removeItem('sio-inspector-v1-workspace-sidebar')
+    setActivePinia(createPinia())
+    workspace = useWorkspaceStore()
+    expect(workspace.panelOpen).toBe(true)
+    // Closed by the user: closed after the next reload too.
+    workspace.closePanel()
+    await nextTick()
+    setActivePinia(createPinia())
+    expect(useWorkspaceStore().panelOpen).toBe(false)
   })
 })

@@ -197,7 +197,16 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   const connections = shallowRef<readonly SavedConnection[]>(readStored('workspace', validateStored, [], { saveRepaired: true }))
-  const panelOpen = ref(false)
+  /**
+   * The sidebar's open state, kept across reloads (`sio-inspector-v1-workspace-sidebar`); until the user
+   * opens or closes it, it is open when there are saved connections. Saving one opens it.
+   */
+  const panelOpen = ref(readStored('workspace-sidebar', (raw) => {
+    if (typeof raw !== 'boolean')
+      throw new Error('workspace sidebar: expected true or false')
+    return raw
+  }, connections.value.length > 0))
+  watch(panelOpen, open => writeStored('workspace-sidebar', open))
   /** Per tab opened from a saved connection (or restored) without its secrets: what to fill in again. */
   const openedOmitted = reactive<Record<string, string[]>>({})
   /** Tabs recreated after the reload and not connected since: what "reconnect all" connects. */
@@ -265,6 +274,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       ? connections.value.map(c => c.name === chosen ? entry : c)
       : [...connections.value, entry]
     persist()
+    // The list shows what was saved (it is a sidebar: nothing else is covered).
+    panelOpen.value = true
     return { ok: true, entry, replaced: exists, omitted: entry.omitted ?? [], literal: entry.secretsKept ?? [] }
   }
 
@@ -347,7 +358,6 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       const form = tabForm(tab.id)
       if (form && sameForm(splitFormSecrets(form, keep).kept, entry.form)) {
         sessions.activate(tab.id)
-        panelOpen.value = false
         return tab.id
       }
     }
@@ -355,7 +365,6 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     sessions.rename(id, entry.name)
     if (entry.omitted?.length)
       openedOmitted[id] = [...entry.omitted]
-    panelOpen.value = false
     return id
   }
 
