@@ -42,7 +42,13 @@ async function setVariables(page: Page, json: string): Promise<void> {
     await page.getByTestId('env-open').click()
   await page.getByTestId('env-vars').fill(json)
   await page.getByTestId('env-save').click()
-  await page.getByTestId('env-saved').waitFor({ timeout: UI_TIMEOUT })
+  // Saving closes the panel: the page is usable at once.
+  await page.getByTestId('env-panel').waitFor({ state: 'detached', timeout: UI_TIMEOUT })
+}
+
+async function openPanel(page: Page): Promise<void> {
+  await page.getByTestId('env-open').click()
+  await page.getByTestId('env-panel').waitFor({ timeout: UI_TIMEOUT })
 }
 
 async function closePanel(page: Page): Promise<void> {
@@ -78,6 +84,7 @@ describeE2E('environments and {{variables}}', () => {
     await expect(page.getByTestId('env-panel').getAttribute('aria-modal')).resolves.toBe('true')
     await expect(page.getByTestId('env-hint').textContent()).resolves.toContain('{{name}}')
     await setVariables(page, `{"port": "${stack.demo.port}", "ns": "/"}`)
+    await openPanel(page)
     await expect(page.getByTestId('env-var').evaluateAll(els => els.map(el => el.getAttribute('data-name')))).resolves.toEqual(['port', 'ns'])
     await closePanel(page)
     await page.getByTestId('connect-url').fill('http://127.0.0.1:{{port}}{{ns}}')
@@ -109,6 +116,7 @@ describeE2E('environments and {{variables}}', () => {
   it('rejects variables that are not a JSON object of text, applying nothing', async () => {
     const page = await stack.newPage()
     await setVariables(page, '{"host": "a"}')
+    await openPanel(page)
     await page.getByTestId('env-vars').fill('{"host": ')
     await page.getByTestId('env-save').click()
     await expect(page.getByTestId('env-error').textContent({ timeout: UI_TIMEOUT })).resolves.toContain('not valid JSON')
@@ -121,6 +129,7 @@ describeE2E('environments and {{variables}}', () => {
   it('sends a secret variable in auth to the server, and keeps it out of localStorage, Recent, the exported log and the workspace file; a reload keeps it for the tab', async () => {
     const page = await stack.newPage()
     await setVariables(page, `{"token": "${TOKEN}", "who": "me"}`)
+    await openPanel(page)
     await page.locator('[data-testid="env-secret"][data-name="token"]').check()
     // Masked in the list and in the text.
     await expect(page.locator('[data-testid="env-var"][data-name="token"]').textContent()).resolves.not.toContain(TOKEN)
@@ -170,6 +179,7 @@ describeE2E('environments and {{variables}}', () => {
   it('keeps environments apart: the header select switches the current one, and Connect resolves with it', async () => {
     const page = await stack.newPage()
     await setVariables(page, `{"port": "1"}`)
+    await openPanel(page)
     await page.getByTestId('env-new-name').fill('demo')
     await page.getByTestId('env-add').click()
     await expect(page.getByTestId('env-select').inputValue()).resolves.toBe('demo')

@@ -319,10 +319,12 @@ describe('the environments panel', () => {
     const wrapper = await mountPanel()
     const vars = wrapper.get('[data-testid="env-vars"]')
     await vars.setValue(`{ "host": "h", "token": "${TOKEN}" }`)
-    // Ticked before Apply: the secret never reaches localStorage.
+    // Ticked before Save: the secret never reaches localStorage.
     await wrapper.get('[data-testid="env-secret"][data-name="token"]').setValue(true)
     await wrapper.get('[data-testid="env-save"]').trigger('click')
     expect(envs.current).toEqual({ host: 'h', token: TOKEN })
+    // Saved: the panel asks to close (the page is usable at once).
+    expect(wrapper.emitted('close')).toHaveLength(1)
     expect(allLocalStorage()).not.toContain(TOKEN)
     expect(wrapper.text()).not.toContain(TOKEN)
     const text = (vars.element as HTMLTextAreaElement).value
@@ -342,6 +344,7 @@ describe('the environments panel', () => {
     await wrapper.get('[data-testid="env-save"]').trigger('click')
     expect(wrapper.get('[data-testid="env-error"]').text()).toContain('The value of "host" must be text')
     expect(envs.current).toEqual({ host: 'h' })
+    expect(wrapper.emitted('close')).toBeUndefined()
     wrapper.unmount()
   })
 })
