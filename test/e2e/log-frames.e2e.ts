@@ -183,4 +183,19 @@ describeE2E('log filter, inline binary and frames (issue 11)', () => {
     }
     expect(stack.pageErrors).toEqual([])
   })
+  it('keeps log and frame rows visible and clickable in a short window with the connect options open', async () => {
+    // A short window, the header's tools on a second row, the options open: the detail panes shrink,
+    // the lists keep a few rows (a list squeezed to nothing had its rows under the toolbar, unclickable).
+    const page = await stack.newPage()
+    await page.setViewportSize({ width: 900, height: 620 })
+    await page.getByTestId('connect-url').fill(`${target.url}/`)
+    await page.getByTestId('connect-button').click()
+    await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: TIMEOUT })
+    await page.getByTestId('connect-options').click()
+    await rows(page, 'in', 'tick').first().click({ timeout: TIMEOUT })
+    await page.getByTestId('frames-tab').click()
+    await page.getByTestId('frame-row').first().click({ timeout: TIMEOUT })
+    expect(await page.getByTestId('frame-raw').count()).toBe(1)
+    expect(stack.pageErrors).toEqual([])
+  })
 })

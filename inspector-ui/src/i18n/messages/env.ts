@@ -4,7 +4,7 @@ import type { MessageModule } from '..'
 export default {
   en: {
     env: {
-      open: 'Environments',
+      open: 'Env',
       openTitle: 'Environments and {\'{{\'}variables{\'}}\'} (current: {env})',
       select: 'Environment',
       selectTitle: 'The current environment: its variables replace {\'{{\'}name{\'}}\'} when you connect or send',
