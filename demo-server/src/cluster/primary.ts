@@ -19,6 +19,50 @@ import { nodeName, shownUrl } from './config'
 const START_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 5_000
 
+/** How long a request for a session the primary does not know the node of yet waits for it. */
+const BIND_WAIT_MS = 2_000
+const SID = /sid=([\w-]{20})/
+
+/**
+ * @socket.io/sticky learns a session's node over IPC (the node's `sticky:connection` message), while the
+ * node answers the handshake straight on the client's socket: on a busy machine the client's next request
+ * (the CONNECT packet's POST) can reach the primary before that message, and sticky then sends it to the
+ * least busy node — another one, which answers 400 "Session ID unknown" (the client's `xhr post error`).
+ * So a connection whose first request names a session not bound yet waits (up to BIND_WAIT_MS) for the
+ * binding before sticky routes it. Requests without a sid, or with a known one, pass at once.
+ */
+function holdUntilBound(frontDoor: http.Server): void {
+  const bound = new Set<string>()
+  cluster.on('message', (_worker, message: { type?: string, data?: unknown }) => {
+    if (message?.type === 'sticky:connection' && typeof message.data === 'string')
+      bound.add(message.data)
+    else if (message?.type === 'sticky:disconnection' && typeof message.data === 'string')
+      bound.delete(message.data)
+  })
+  const emit = frontDoor.emit.bind(frontDoor)
+  frontDoor.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (event !== 'connection')
+      return emit(event as string, ...args)
+    const socket = args[0] as import('node:net').Socket
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause()
+      const sid = SID.exec(chunk.subarray(0, 2048).toString('latin1'))?.[1]
+      const deadline = Date.now() + BIND_WAIT_MS
+      const route = (): void => {
+        if (sid && !bound.has(sid) && Date.now() < deadline && !socket.destroyed) {
+          setTimeout(route, 2)
+          return
+        }
+        socket.unshift(chunk)
+        emit('connection', socket)
+        socket.resume()
+      }
+      route()
+    })
+    return true
+  }) as typeof frontDoor.emit
+}
+
 /** To `startDemoCluster` (when it forked us) as well as to the console. */
 function report(message: PrimaryMessage): void {
   process.send?.(message)
@@ -81,6 +125,7 @@ export async function runPrimary(config: ClusterConfig): Promise<void> {
   })
 
   const frontDoor = http.createServer()
+  holdUntilBound(frontDoor)
   setupMaster(frontDoor, { loadBalancingMethod: 'least-connection' })
 
   const stop = (code: number): void => {
