@@ -20,8 +20,11 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-/** Where the bench build goes by default (git-ignored; `inspector-ui/dist` stays the shipped build). */
-export const BENCH_DIST_DIR = join(ROOT, 'inspector-ui', 'dist-bench')
+/**
+ * Where the bench build goes by default (git-ignored; `inspector-ui/dist` stays the shipped build);
+ * `BENCH_DIST_DIR` moves it (two checkouts benchmarking at once must not build into one folder).
+ */
+export const BENCH_DIST_DIR = process.env.BENCH_DIST_DIR ?? join(ROOT, 'inspector-ui', 'dist-bench')
 
 export interface BenchBuildOptions {
   /** @default inspector-ui/dist-bench */

@@ -65,7 +65,29 @@ const ATTACH_DIAGNOSIS = [
   'What would close it, measured: the cheapest mirror there can be — a throwaway experiment that only keeps each incoming frame\'s text as received (the engine\'s `packet` strings, no entry, no re-encode) and sends them in 25 ms batches to a sink in another process — kept 0.83–0.86× of the app alone for small events and 0.49–0.63× for 1 KB ones in the same setup (2026-12-02, two rounds): even that misses 0.9× at saturation, because the bytes themselves (JSON-escaped once into the batch, UTF-8 encoded, masked in JavaScript by `ws`, written) cost about what socket.io-client\'s decoding costs. Forwarding frames as received (the inspector decoding them with socket.io-parser) would take the real mirror from ≈ 0.6 to ≈ 0.85 for small events; unmasked (zero-key) frames to a loopback inspector, or `bufferutil` installed beside `ws`, would remove the masking share. Neither is done in this round.',
 ]
 
-export interface BenchSection { title: string, markdown: string, notes?: string[] }
+/**
+ * One row of the summary at the top of bench/RESULTS.md: a goal, what this run measured, met or not, and
+ * (when missed) the measured reason in a sentence; the section has the detail.
+ */
+export interface BenchGoal { what: string, target: string, measured: string, met: boolean, why?: string }
+export interface BenchSection { title: string, markdown: string, notes?: string[], goals?: BenchGoal[] }
+
+function goalsMarkdown(all: BenchSection[]): string[] {
+  const rows = all.flatMap(section => (section.goals ?? []).map(goal => ({ section: section.title, ...goal })))
+  if (rows.length === 0)
+    return []
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  return [
+    '## Goals, this run',
+    '',
+    `${rows.filter(r => r.met).length} of ${rows.length} met. Every figure below is from this run; the sections after this table have the tables, the method and, for each miss, what was measured and tried.`,
+    '',
+    '| goal | target | measured | | why (when missed) | section |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(r => `| ${cell(r.what)} | ${cell(r.target)} | ${cell(r.measured)} | ${r.met ? 'met' : '**MISSED**'} | ${cell(r.met ? '' : r.why ?? '')} | ${cell(r.section.replace(/[:(].*$/, '').trim())} |`),
+    '',
+  ]
+}
 const sections: BenchSection[] = []
 const log = (line: string): void => console.log(line)
 const started = Date.now()
@@ -166,6 +188,7 @@ const body = [
   `Run: ${new Date().toISOString()} — \`npm run bench\` (${runs} runs per measurement, ${((Date.now() - started) / 1000).toFixed(0)} s in all).`,
   `Machine: ${machine}. Shared and noisy: compare ratios within a run, not absolute numbers across runs.`,
   '',
+  ...goalsMarkdown(sections),
   ...sections.flatMap(section => [`## ${section.title}`, '', section.markdown, '', ...(section.notes ?? []).map(note => `- ${note}`), '']),
 ].join('\n')
 if (!args.has('no-write'))

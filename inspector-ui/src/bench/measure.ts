@@ -79,3 +79,50 @@ export async function eachFrameUntil<T>(what: string, check: () => T | false | u
 export async function post(url: string, report: unknown): Promise<void> {
   await fetch(url, { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(report) })
 }
+
+/** `usedJSHeapSize` after a full GC when the page may call `gc()` (Chromium `--js-flags=--expose-gc`). */
+export async function heapNow(): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc) {
+    gc()
+    await new Promise(resolve => setTimeout(resolve, 0))
+    gc()
+  }
+  return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0
+}
+
+export const macrotask = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
+
+/** Resolves with the time the screen shows the change: `check()` true, then one frame painted. */
+export async function untilPainted(what: string, check: () => boolean, timeoutMs = 30_000): Promise<number> {
+  const end = performance.now() + timeoutMs
+  await new Promise<void>((resolve, reject) => {
+    if (check())
+      return resolve()
+    let timer: ReturnType<typeof setInterval> | undefined
+    let observer: MutationObserver | undefined
+    const finish = (error?: Error): void => {
+      observer?.disconnect()
+      clearInterval(timer)
+      if (error)
+        reject(error)
+      else resolve()
+    }
+    observer = new MutationObserver(() => {
+      if (check())
+        finish()
+    })
+    // A change Vue makes that the observer does not report is still seen by the interval.
+    timer = setInterval(() => {
+      if (check())
+        finish()
+      else if (performance.now() > end)
+        finish(new Error(`timed out (${timeoutMs / 1000} s) waiting for ${what}`))
+    }, 5)
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true })
+  })
+  // Rendered in the DOM; the frame that paints it runs after the next animation frame callback.
+  await nextFrame()
+  await macrotask()
+  return performance.now()
+}
