@@ -12,6 +12,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { Server } from 'socket.io'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
+import { loadLanguage } from '../../inspector-ui/src/i18n'
 import { binaryArgText, insertNextArgument, MAX_BINARY_FILE_BYTES, readBinaryArg } from '../../inspector-ui/src/lib/composer-binary'
 import { startRepeat, validateRepeat } from '../../inspector-ui/src/lib/composer-repeat'
 import { MAX_EVENT_MEMORY, remember, validateEventMemory } from '../../inspector-ui/src/lib/event-memory'
@@ -96,6 +97,9 @@ function reload(): void {
   useComposerStore().flushDraft()
   setActivePinia(createPinia())
 }
+
+// Korean is a chunk of its own in the app (loaded on the first switch); here it is loaded up front.
+beforeAll(() => loadLanguage('ko'))
 
 describe('per-event memory', () => {
   it('restores ack, timeout and arguments of the last emit of a name when that name is typed again', async () => {

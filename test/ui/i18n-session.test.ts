@@ -7,7 +7,8 @@
  */
 import type { Diagnosis, LogEntry } from '#core'
 import { diagnoseConnection, DIAGNOSES, DIAGNOSIS_CODES, ENTRY_KINDS, explainDisconnect, faultDisconnectExplanation, LOG_ENTRY_KINDS } from '#core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { loadLanguage } from '../../inspector-ui/src/i18n'
 import { defaultForm, formToOptions, validateUrl } from '../../inspector-ui/src/lib/connect-form'
 import { diagnosisSuggestion, diagnosisTitle } from '../../inspector-ui/src/lib/diagnosis-text'
 import { readImportFile } from '../../inspector-ui/src/lib/files'
@@ -19,6 +20,8 @@ import { lang, setLang } from '../../inspector-ui/src/tutorial/lang'
 const HANGUL = /[\uAC00-\uD7A3]/
 
 const original = lang.value
+// Korean is a chunk of its own in the app (loaded on the first switch); here it is loaded up front.
+beforeAll(() => loadLanguage('ko'))
 afterEach(() => setLang(original))
 
 function diagnosis(code: Diagnosis['code'], extra: Partial<Diagnosis> = {}): Diagnosis {

@@ -7,10 +7,10 @@
 import type { Component } from 'vue'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import { schemaCompletions } from '../../inspector-ui/src/components/catalog/schema-complete'
-import { t } from '../../inspector-ui/src/i18n'
+import { loadLanguage, t } from '../../inspector-ui/src/i18n'
 import { useCatalogStore } from '../../inspector-ui/src/stores/catalog'
 import { useScenariosStore } from '../../inspector-ui/src/stores/scenarios'
 import { useServerStore } from '../../inspector-ui/src/stores/server'
@@ -19,6 +19,9 @@ import { lang, setLang } from '../../inspector-ui/src/tutorial/lang'
 
 const ServerDetails = (await import('../../inspector-ui/src/components/server/ServerDetails.vue')).default as Component
 const ScenarioStepRow = (await import('../../inspector-ui/src/components/scenario/ScenarioStepRow.vue')).default as Component
+
+// Korean is a chunk of its own in the app (loaded on the first switch); here it is loaded up front.
+beforeAll(() => loadLanguage('ko'))
 
 describe('the views\' messages in English and Korean', () => {
   const original = lang.value

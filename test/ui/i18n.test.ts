@@ -4,8 +4,10 @@
  * switch changes what `t` returns.
  */
 import type { MessageTree } from '../../inspector-ui/src/i18n'
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { MESSAGES, t } from '../../inspector-ui/src/i18n'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { loadLanguage, t } from '../../inspector-ui/src/i18n'
+import EN from '../../inspector-ui/src/i18n/messages/en'
+import KO from '../../inspector-ui/src/i18n/messages/ko'
 import { lang, setLang } from '../../inspector-ui/src/tutorial/lang'
 
 function keysOf(tree: MessageTree, prefix = ''): string[] {
@@ -32,21 +34,23 @@ describe('the UI messages', () => {
   afterEach(() => setLang(original))
 
   it('has the same keys in English and Korean', () => {
-    const en = keysOf(MESSAGES.en).sort()
-    const ko = keysOf(MESSAGES.ko).sort()
+    const en = keysOf(EN).sort()
+    const ko = keysOf(KO).sort()
     expect(en.filter(key => !ko.includes(key)), 'English keys without a Korean text').toEqual([])
     expect(ko.filter(key => !en.includes(key)), 'Korean keys without an English text').toEqual([])
     expect(en.length).toBeGreaterThan(0)
   })
+
+  beforeAll(() => loadLanguage('ko'))
 
   it('compiles every message in both languages, and uses the same parameters in both', () => {
     const problems: string[] = []
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     try {
-      for (const key of keysOf(MESSAGES.en)) {
-        const enText = textOf(MESSAGES.en, key)
-        const koText = textOf(MESSAGES.ko, key)
+      for (const key of keysOf(EN)) {
+        const enText = textOf(EN, key)
+        const koText = textOf(KO, key)
         const enParams = Object.keys(paramsOf(enText)).sort()
         const koParams = Object.keys(paramsOf(koText)).sort()
         if (enParams.join() !== koParams.join())
@@ -73,6 +77,16 @@ describe('the UI messages', () => {
       setLang(original)
     }
     expect(problems).toEqual([])
+  })
+
+  it('shows Korean once its texts are loaded (a chunk of their own), English again at once', async () => {
+    // Korean is a chunk of its own: until its texts arrive the page stays in the language it shows.
+    setLang('ko')
+    await loadLanguage('ko')
+    expect(t('app.uiLang')).toBe('언어')
+    expect(globalThis.document?.documentElement.getAttribute('lang') ?? 'ko').toBe('ko')
+    setLang('en')
+    expect(t('app.uiLang')).toBe('Language')
   })
 
   it('follows the language choice', () => {

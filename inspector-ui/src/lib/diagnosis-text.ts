@@ -10,7 +10,7 @@
 import type { Diagnosis, DiagnosisCode } from '#core'
 import { DIAGNOSES } from '#core'
 import { hasText, t } from '../i18n'
-import { DIAGNOSIS_VARIANTS } from '../i18n/messages/diagnosis'
+import { DIAGNOSIS_VARIANTS } from '../i18n/messages/en/diagnosis'
 
 /**
  * Texts the core writes for some findings instead of the table's, word for word (diagnose/diagnose.ts): each

@@ -7,7 +7,7 @@
 import type { EntryTruncation, LogEntryKind } from '#core'
 import { explainDisconnect, formatBytes, kindInfo, MAX_ENCODE_DEPTH } from '#core'
 import { hasText, t } from '../i18n'
-import { DISCONNECT_REASON_KEYS } from '../i18n/messages/lifecycle'
+import { DISCONNECT_REASON_KEYS } from '../i18n/messages/en/lifecycle'
 
 /** A kind's one-line description (a row's tooltip); the core's English for a kind without a translation. */
 export function kindDescription(kind: LogEntryKind | string): string {

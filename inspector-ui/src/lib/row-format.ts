@@ -4,8 +4,7 @@
  */
 import type { LogEntry } from '#core'
 import { binaryPreview, frameWireText, kindTitle, previewArgs, previewValue, ROW_PREVIEW_CHARS } from '#core'
-import { t } from '../i18n'
-import { lang } from '../tutorial/lang'
+import { shownLang, t } from '../i18n'
 import { disconnectText } from './kind-text'
 
 export interface RowText {
@@ -20,8 +19,8 @@ export interface RowText {
 const PREVIEW_CHARS = ROW_PREVIEW_CHARS
 const CACHE_MAX = 4000
 const cache = new Map<number, RowText>()
-/** The language the cached texts are in: a switch empties the cache (reading it makes a row follow `lang`). */
-let cacheLang = lang.value
+/** The language the cached texts are in: a switch empties the cache (the language shown, not only chosen: Korean's texts arrive a moment after the choice; reading it makes a row follow it). */
+let cacheLang = shownLang()
 
 export function formatTime(ms: number): string {
   const d = new Date(ms)
@@ -93,9 +92,9 @@ function build(entry: LogEntry): RowText {
 }
 
 export function rowText(entry: LogEntry): RowText {
-  if (lang.value !== cacheLang) {
+  if (shownLang() !== cacheLang) {
     cache.clear()
-    cacheLang = lang.value
+    cacheLang = shownLang()
   }
   let text = cache.get(entry.id)
   if (!text) {

@@ -1,0 +1,80 @@
+/**
+ * The Catalog view (pages/CatalogPage.vue, components/catalog/*, stores/catalog.ts): the catalog's
+ * toolbar, its events, the AsyncAPI import/export and its messages, the "this server documents its API"
+ * offer, the schema completions of the composer. Texts with `backticks` are shown through RichText.
+ */
+import type { MessageTree } from '../..'
+
+export default {
+  catalog: {
+    label: 'Event catalog',
+    server: 'Server',
+    noneYet: 'none yet',
+    importTitle: 'Import an AsyncAPI 2.6 or 3.0 document (JSON or YAML) for this server',
+    importFile: 'Import AsyncAPI…',
+    urlPlaceholder: 'http://host:3000 (serves /asyncapi.json)',
+    urlLabel: 'A server URL: load the AsyncAPI document it serves (/asyncapi.json or /asyncapi.yaml)',
+    loadUrl: 'Load URL',
+    learningTitle: 'Learn event names and argument shapes from every tab\'s traffic (off: nothing new is learned; imported documents still check rows)',
+    learning: 'Learn from traffic',
+    exportTitle: 'Download this server\'s catalog as an AsyncAPI 3.0 document',
+    export: 'Export AsyncAPI 3.0',
+    imported: 'Imported for {origin}: ',
+    importedDetail: ' {version} (AsyncAPI {asyncapi}), {n} definitions in {namespaces}.',
+    noNamespace: 'no namespace',
+    remove: 'remove',
+    warnings: 'Imported with warnings: {list}',
+    empty: 'No events yet. Connect a tab and send or receive events: the catalog learns every event name, its direction and the shape of its arguments. Or import the server\'s AsyncAPI document.',
+    namespace: 'namespace',
+    exportNoServer: 'Connect to a server first: the catalog has nothing to document yet.',
+    exportFailed: 'Export failed, no file was written: {error}',
+    event: {
+      in: '↓ in',
+      out: '↑ out',
+      seen: 'seen {n} times',
+      lastSeen: 'last seen',
+      source: {
+        learned: 'learned',
+        imported: 'imported',
+        both: 'learned + imported',
+      },
+      example: 'Example',
+      noExample: 'none yet',
+      noArguments: 'no arguments',
+      arg: 'arg {i}',
+      schema: 'Schema of the arguments',
+      schemaImported: '(imported)',
+      schemaLearned: '(learned)',
+      anyArguments: 'any arguments',
+      ackArguments: 'Ack arguments',
+    },
+    offer: {
+      text: 'This server documents its API (AsyncAPI) — ',
+      serves: ' serves ',
+      end: '.',
+      load: 'Load it',
+      notNow: 'not now',
+      dismiss: 'dismiss',
+    },
+    import: {
+      theDocument: 'The document',
+      notImported: '{what} was not imported: {error}',
+      unavailable: 'Importing AsyncAPI documents needs the inspector\'s Node server (it parses them; the page\'s security policy forbids the parser). Start it with `npm start` or `npx socketio-inspector`; `npm run dev:ui` alone has no server. Export works without it.',
+      unreadable: 'the inspector server answered {status} {statusText} without a readable body',
+      unexpected: 'the inspector server answered {status} with an unexpected body',
+      noDocument: 'the server serves no AsyncAPI document',
+      parserRefused: 'the AsyncAPI parser refused it ({n} problem) | the AsyncAPI parser refused it ({n} problems)',
+      refused: 'the inspector server refused it ({status})',
+      unreachable: 'the inspector server could not be reached: {error}',
+      notAvailable: 'not available',
+    },
+    complete: {
+      fromSchemaLabel: 'arguments from the schema',
+      fromSchemaDetail: 'every argument, required keys filled',
+      required: 'required',
+      optional: 'optional',
+      allowedValue: 'allowed value',
+      fromSchema: 'from the schema',
+    },
+  },
+} satisfies MessageTree

@@ -1,0 +1,58 @@
+/** Korean texts of ../en/app.ts (the same keys and parameters: test/ui/i18n.test.ts). */
+import type { MessageTree } from '../..'
+
+export default {
+  app: {
+    uiLang: '언어',
+    sessions: '세션',
+    views: {
+      timeline: '타임라인',
+      server: '서버',
+      tutorial: '튜토리얼',
+      scenario: '시나리오',
+      catalog: '카탈로그',
+      attach: 'Attach',
+      attachTitle: '내 앱 검사하기: attach 토큰과 코드 조각, 지금 attach된 앱',
+      attachTitleUnavailable: '내 앱 검사하기 (이 페이지에서는 쓸 수 없습니다. 이유를 확인하세요)',
+      import: '가져오기',
+      importTitle: '내보낸 로그를 읽기 전용 탭으로 엽니다',
+    },
+    theme: {
+      system: '테마: 시스템',
+      dark: '테마: 다크',
+      light: '테마: 라이트',
+    },
+    tab: {
+      rename: '탭 이름 (비우면 기본 이름)',
+      renameHint: '{title}. 더블클릭하면 이름을 바꿉니다.',
+      close: '탭 {n} 닫기 ({label})',
+      closeTitle: '닫기 (세션을 폐기합니다)',
+      newTitle: '새 연결 (Ctrl/Cmd+T, Alt+T)',
+      state: {
+        connecting: '연결 중',
+        connected: '연결됨',
+        disconnected: '연결 끊김',
+        reconnecting: '재연결 중',
+        imported: '가져온 캡처',
+      },
+      v2: 'socket.io-client v2',
+      relay: '릴레이를 통해',
+      markV2: 'socket.io-client v2 (socket.io 2.x 서버용)',
+      markRelay: '릴레이를 통해 (인스펙터의 Node 프로세스)',
+      markImported: '가져온 캡처 (읽기 전용)',
+      attachedCanEmit: 'emit 가능: 작성기가 앱의 소켓으로 emit합니다',
+      attachedReadOnly: '읽기 전용: 앱이 emit을 허용하지 않았습니다',
+      attachedTitle: 'attached: {name} 앱의 소켓을 그대로 비춥니다 ({runtime}), {how}',
+      attachedLeftTitle: '{title} — 앱이 떠났습니다. 로그는 남아 있습니다',
+      left: '(떠남)',
+      leftTitle: '앱의 미러가 인스펙터를 떠났습니다. 탭은 로그를 유지하고, 앱이 다시 attach하면 이어집니다',
+    },
+    dismiss: '닫기',
+    scenarioNotSaved: '시나리오로 저장하지 못했습니다: {message}',
+    exportFailed: '내보내기에 실패해 파일을 쓰지 않았습니다: {message}',
+    importFailed: '"{file}"을(를) 가져오지 못했습니다: {message}',
+    importEmpty: '"{file}"에는 세션이 없습니다.',
+    storageProblem: '저장된 설정을 읽지 못했습니다 ({key}: {message}).',
+    storageMoved: '{movedTo}(으)로 옮겨 두고 기본값을 씁니다.',
+  },
+} satisfies MessageTree
