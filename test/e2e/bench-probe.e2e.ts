@@ -80,7 +80,7 @@ describeE2E('the benchmark probe is not in the shipped inspector', () => {
   afterAll(() => stack?.close())
 
   it('the probe sources carry the marker strings this test looks for', () => {
-    const sources = ['probe.ts', 'server-probe.ts', 'start.ts'].map(f => readFileSync(join(ROOT, 'inspector-ui', 'src', 'bench', f), 'utf8')).join('\n')
+    const sources = ['probe.ts', 'probe-biglog.ts', 'server-probe.ts', 'start.ts'].map(f => readFileSync(join(ROOT, 'inspector-ui', 'src', 'bench', f), 'utf8')).join('\n')
     for (const marker of PROBE_MARKERS)
       expect(sources).toContain(marker)
   })
