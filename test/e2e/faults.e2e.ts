@@ -102,7 +102,8 @@ describeE2E('the Faults panel', () => {
     await rows(page, 'lifecycle').filter({ hasText: 'injected outage' }).first().waitFor({ timeout: UI_TIMEOUT })
     await countdown.waitFor({ state: 'detached', timeout: UI_TIMEOUT })
     await activeTab(page).and(page.locator('[data-state="connected"]')).waitFor({ timeout: UI_TIMEOUT })
-    expect((await page.getByTestId('socket-id').textContent())!.trim()).not.toBe(socketId)
+    // The tab's state and the panel's socket id are rendered in different ticks: wait for the new id.
+    await expect.poll(async () => (await page.getByTestId('socket-id').textContent())?.trim(), { timeout: UI_TIMEOUT }).not.toBe(socketId)
 
     const toggle = page.getByTestId('fault-reconnection')
     expect(await toggle.getAttribute('data-value')).toBe('true')
