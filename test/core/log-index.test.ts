@@ -134,3 +134,54 @@ describe('logIndex over per-session drops', () => {
     index.dispose()
   })
 })
+
+describe('logIndex text search by a rare character', () => {
+  const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'tango', 'victor', 'hotel']
+
+  /** 3,000 entries of common words, a few with rare characters in them (non-ASCII and surrogate pairs too). */
+  function wordLog(): EventLog {
+    const log = new EventLog()
+    for (let i = 0; i < 3000; i++) {
+      const words = Array.from({ length: 6 }, (_, k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ')
+      const extra = i % 97 === 0 ? ' refund-7f3a' : i % 89 === 0 ? ' Zürich 😀-x' : i % 83 === 0 ? ' #7-7-7' : ''
+      log.append(eventEntry(i % 2 ? 'chat:message' : 'order:deleted', [{ text: `${words}${extra}`, n: i }]))
+    }
+    return log
+  }
+
+  const needles = ['refund-7f3a', '-7f3a', 'd-7', '-', '7-7', 'zürich', 'ü', '😀-x', '😀', '\uDE00-x', '#7', 'tango victor', 'alpha', 'a', 'o v', 'text: "', 'n: 29', '-7-7-7-', 'refund-7f3b']
+
+  it('gives the same ids as the walk for needles with and without a rare character', () => {
+    const log = wordLog()
+    const index = new LogIndex(log)
+    expect(index.warm(() => false)).toBe(true)
+    const entries = [...log]
+    for (const needle of needles) {
+      const ids: number[] = []
+      index.textIds(needle, 1, Number.POSITIVE_INFINITY, ids)
+      expect(ids, needle).toEqual(entries.filter(e => entryContains(e, needle)).map(e => e.id))
+      // A range that starts and ends inside blocks gives the same ids in it.
+      const part: number[] = []
+      index.textIds(needle, 1234, 2345, part)
+      expect(part, needle).toEqual(ids.filter(id => id >= 1234 && id <= 2345))
+    }
+    index.dispose()
+  })
+
+  it('looks for the rarest character of the needle first, and for a needle of common letters whole', () => {
+    const log = wordLog()
+    const index = new LogIndex(log)
+    index.warm(() => false)
+    // The plan is private: read it only to prove the fast path is the one the search above took.
+    const plan = (needle: string): { probe: string, probeAt: number } => (index as unknown as { planFor: (n: string) => { probe: string, probeAt: number } }).planFor(needle)
+    for (const needle of ['refund-7f3a', 'zürich', 'hotel 😀']) {
+      const { probe, probeAt } = plan(needle)
+      // Up to 4 characters of the needle, starting with one that no common word holds.
+      expect(probe, needle).toBe(needle.slice(probeAt, probeAt + 4))
+      expect(WORDS.join(' '), needle).not.toContain(probe[0])
+    }
+    // Spaces and a's are everywhere: the whole needle is looked for.
+    expect(plan('a a')).toEqual({ needle: 'a a', probe: 'a a', probeAt: 0 })
+    index.dispose()
+  })
+})
