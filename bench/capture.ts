@@ -179,8 +179,8 @@ export function captureMarkdown(rows: CaptureRow[]): string {
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
   const mb = (n: number): string => `${(n / 2 ** 20).toFixed(1)} MB`
   return [
-    '| payload | bare client | capture --out | capture / bare (target) | CPU µs/event bare / capture | CPU ratio | lost | file |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map(r => `| ${r.label} | ${fmt(r.bare)}/s | ${fmt(r.capture)}/s | ${r.ratio.toFixed(2)}× (≥ ${CAPTURE_TARGET}: ${r.ratio >= CAPTURE_TARGET ? 'met' : 'MISSED'}) | ${r.cpuMicros[0].toFixed(2)} / ${r.cpuMicros[1].toFixed(2)} | ${r.cpuRatio.toFixed(2)}× | ${r.lost} | ${mb(r.fileBytes)} |`),
+    '| payload | bare client | capture --out | capture / bare (target) | CPU µs/event bare / capture | CPU ratio | lost | file | bytes/event |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(r => `| ${r.label} | ${fmt(r.bare)}/s | ${fmt(r.capture)}/s | ${r.ratio.toFixed(2)}× (≥ ${CAPTURE_TARGET}: ${r.ratio >= CAPTURE_TARGET ? 'met' : 'MISSED'}) | ${r.cpuMicros[0].toFixed(2)} / ${r.cpuMicros[1].toFixed(2)} | ${r.cpuRatio.toFixed(2)}× | ${r.lost} | ${mb(r.fileBytes)} | ${fmt(r.fileBytes / CAPTURE_PLAN.find(p => p.payload === r.payload)!.count)} |`),
   ].join('\n')
 }

@@ -29,7 +29,7 @@ const demo = await startDemoServer({ port: 0, host: '127.0.0.1', log: () => {} }
 const demoUrl = `http://127.0.0.1:${demo.port}`
 const inspector = await startInspectorServer({ port: 0, config: { demoUrl }, distDir: outDir })
 const capture = mode === 'biglog' ? await makeCapture(100_000) : undefined
-const bench = await startBenchHttp(demoUrl, capture?.text ?? '')
+const bench = await startBenchHttp(capture?.text ?? '')
 void (null as unknown as AddressInfo)
 
 const { chromium } = await import('playwright-core')

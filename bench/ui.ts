@@ -1,10 +1,11 @@
 /**
  * Parts 2-5 of `npm run bench` (issue 6), imported by bench/run.ts; one file per part in bench/ui/:
- *   2. UI ingest (ui/ingest.ts): the inspector's bench build (the app plus its probe, bench/build-ui.ts) and
- *      a bare socket.io-client page (ui/bare-page.ts), side by side, on the demo server's `stream:start`
- *      firehose, in Chromium started with NO automation attached (a DevTools connection halves a page's
- *      intake). Pages report over HTTP to the bench server (ui/shared.ts).
- *   3. Big log (ui/big-log.ts): 100,000 imported entries: first screen, filters, scrolling, heap per entry.
+ *   2. UI ingest (ui/ingest.ts): the inspector's bench build (the app plus its probe, bench/build-ui.ts),
+ *      direct and through the relay, against a page that only counts what socket.io-client delivers
+ *      (ui/counting-page.ts), on the demo server's `stream:start` firehose, in Chromium started with NO
+ *      automation attached (a DevTools connection halves a page's intake). Pages report over HTTP to the
+ *      bench server (ui/shared.ts).
+ *   3. Big log (ui/big-log.ts): a million imported entries: first screen, filters, scrolling, heap per entry.
  *   4. Page load (ui/page-load.ts): initial JS + CSS gzipped, time to a usable connect button (Playwright),
  *      on the shipped build (inspector-ui/dist, no probe).
  *   5. Server view (ui/server-view.ts): 5,000 sockets in 500 rooms (clients in a child process).
@@ -13,7 +14,7 @@
 import type { BenchHttp, BenchSection, Log } from './ui/shared'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
-import { bigLog, makeCapture } from './ui/big-log'
+import { BIG_LOG_ENTRIES, bigLog, makeCapture } from './ui/big-log'
 import { uiIngest } from './ui/ingest'
 import { pageLoad } from './ui/page-load'
 import { serverView } from './ui/server-view'
@@ -51,8 +52,8 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
   try {
     inspector = await startInspectorServer({ port: 0, config: { demoUrl }, ...(benchDist ? { distDir: benchDist } : {}) })
     const inspectorUrl = `http://127.0.0.1:${inspector.port}`
-    const capture = parts.includes('big-log') ? await makeCapture(100_000) : undefined
-    bench = await startBenchHttp(demoUrl, capture?.text ?? '')
+    const capture = parts.includes('big-log') ? await makeCapture(BIG_LOG_ENTRIES) : undefined
+    bench = await startBenchHttp(capture?.text ?? '')
 
     const timed = async (title: string, run: () => Promise<BenchSection>): Promise<void> => {
       log(`\n== ${title}`)
@@ -64,7 +65,7 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
       sections.push(section)
     }
     if (parts.includes('ui-ingest'))
-      await timed(`2. UI ingest, real Chromium (${browserRuns} run(s))`, () => uiIngest(browserRuns, demoUrl, inspectorUrl, bench!, log))
+      await timed(`2. UI ingest, real Chromium (${browserRuns} run(s))`, () => uiIngest(browserRuns, demoUrl, benchDist!, bench!, log))
     if (capture)
       await timed(`3. Big log (${Math.min(browserRuns, 2)} run(s))`, () => bigLog(Math.min(browserRuns, 2), inspectorUrl, bench!, capture, log))
     if (parts.includes('page-load'))

@@ -2,7 +2,7 @@
  * What the browser parts of `npm run bench` (bench/ui.ts: parts 2-5, one file each in this folder) share:
  * Chromium started with NO automation attached (a DevTools connection halves a page's intake) and stopped
  * with its whole process group, Playwright for the one part that measures a time, the bench HTTP server
- * the pages report to (and that serves the bare page and the big capture), and the table formatting.
+ * the pages report to (and that serves the counting page and the big capture), and the table formatting.
  * Every process started here is stopped in a `finally`.
  */
 import type { ChildProcess } from 'node:child_process'
@@ -68,7 +68,7 @@ export function failed(title: string, error: unknown): BenchSection {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Bench HTTP server: the bare page, the big capture, and the reports pages POST.
+// Bench HTTP server: the counting page, the big capture, and the reports pages POST.
 
 export interface BenchHttp {
   url: string
@@ -81,10 +81,11 @@ export interface BenchHttp {
 }
 
 /**
- * The bare page's script: bench/ui/bare-page.ts (and the measurement helpers it shares with the
- * inspector's probe) bundled by Vite into one classic script, in memory, once per bench server.
+ * The counting page's script: bench/ui/counting-page.ts with socket.io-client from node_modules (the build the
+ * inspector bundles) and the measurement helpers it shares with the inspector's probe, bundled and minified by
+ * Vite into one classic script (as the inspector's own build is minified), in memory, once per bench server.
  */
-async function bundleBarePage(): Promise<string> {
+async function bundleCountingPage(): Promise<string> {
   const { build } = await import('vite')
   const result = await build({
     configFile: false,
@@ -93,9 +94,8 @@ async function bundleBarePage(): Promise<string> {
     logLevel: 'warn',
     build: {
       write: false,
-      minify: false,
       target: 'es2022',
-      lib: { entry: join(ROOT, 'bench', 'ui', 'bare-page.ts'), formats: ['iife'], name: 'benchBarePage', fileName: () => 'bare.js' },
+      lib: { entry: join(ROOT, 'bench', 'ui', 'counting-page.ts'), formats: ['iife'], name: 'benchCountingPage', fileName: () => 'counting.js' },
     },
   })
   for (const output of Array.isArray(result) ? result : [result]) {
@@ -105,11 +105,11 @@ async function bundleBarePage(): Promise<string> {
     if (chunk && chunk.type === 'chunk')
       return chunk.code
   }
-  throw new Error('bundling bench/ui/bare-page.ts produced no script')
+  throw new Error('bundling bench/ui/counting-page.ts produced no script')
 }
 
-export async function startBenchHttp(demoUrl: string, capture: string): Promise<BenchHttp> {
-  const bareJs = await bundleBarePage()
+export async function startBenchHttp(capture: string): Promise<BenchHttp> {
+  const countingJs = await bundleCountingPage()
   const waiting = new Map<string, (report: Report) => void>()
   const holds = new Map<string, { released: boolean, answer: Array<() => void> }>()
   const server = http.createServer((req, res) => {
@@ -146,15 +146,15 @@ export async function startBenchHttp(demoUrl: string, capture: string): Promise<
       })
       return
     }
-    if (req.method === 'GET' && path === '/bare.html') {
+    if (req.method === 'GET' && path === '/counting.html') {
       res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' })
-      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>bare</title></head><body>bare socket.io-client page
-<script src="${demoUrl}/socket.io/socket.io.min.js"></script><script src="/bare.js"></script></body></html>`)
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>counting</title></head><body>socket.io-client, counting only
+<script src="/counting.js"></script></body></html>`)
       return
     }
-    if (req.method === 'GET' && path === '/bare.js') {
+    if (req.method === 'GET' && path === '/counting.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' })
-      res.end(bareJs)
+      res.end(countingJs)
       return
     }
     if (req.method === 'GET' && path === '/capture.json') {

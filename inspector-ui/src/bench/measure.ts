@@ -1,7 +1,7 @@
 /**
  * What the in-page benchmark probes measure with (bench/ui.ts runs Chromium with no automation
  * attached, so the page measures itself): animation-frame intervals, long tasks, percentiles, and the
- * POST that carries a report home. The bare page of the UI ingest part (bench/ui/bare-page.ts) imports it
+ * POST that carries a report home. The counting page of the UI ingest part (bench/ui/counting-page.ts) imports it
  * too, so both pages are measured the same way: keep it free of app imports.
  */
 
@@ -59,6 +59,22 @@ export function round1(n: number): number {
 
 export function frameStats(deltas: number[]): { frames: number, p95FrameMs: number, maxFrameMs: number } {
   return { frames: deltas.length, p95FrameMs: round1(percentile(deltas, 95)), maxFrameMs: round1(Math.max(0, ...deltas)) }
+}
+
+/**
+ * What every ingest page reports about one stream, computed one way (the counting page and the inspector's
+ * probe are compared with each other): losses against what the server says it sent (or was asked, when it
+ * never said), the rate over [t0, t1], long tasks in that window and the frame intervals sampled in it.
+ */
+export function streamStats(stream: { count: number, sent: number, received: number, t0: number, t1: number, deltas: number[] }): Record<string, number> {
+  const seconds = (stream.t1 - stream.t0) / 1000
+  return {
+    lost: stream.sent < 0 ? stream.count - stream.received : stream.sent - stream.received,
+    seconds,
+    eventsPerSecond: stream.received / seconds,
+    ...tasksBetween(stream.t0, stream.t1),
+    ...frameStats(stream.deltas),
+  }
 }
 
 export const nextFrame = (): Promise<number> => new Promise(resolve => requestAnimationFrame(resolve))

@@ -3,6 +3,7 @@
  * dispatched by ./start.ts): import a capture, time the first screen, a name filter and a text filter
  * (typed into the log's inputs), scroll through it, report heap per entry.
  */
+import { logIndexOf } from '#core'
 import { importCaptureText } from '../lib/files'
 import { getInspector, useSessionsStore } from '../stores/sessions'
 import { frameStats, heapNow, longTasks, macrotask, nextFrame, post, round1, sampleFrames, tasksBetween, untilPainted } from './measure'
@@ -14,6 +15,8 @@ export interface BigLogConfig {
   capture: string
   nameFilter: string
   textFilter: string
+  /** A second text filter whose characters are all common in the log (no rare character to scan for). */
+  textFilterCommon: string
   /** Frames for one pass through the whole log (large jumps: a dragged scrollbar). */
   jumpFrames: number
   /** Frames of wheel-like scrolling (`wheelPx` per frame). */
@@ -86,6 +89,33 @@ async function scrollRun(frames: number, position: (i: number, el: HTMLElement) 
   return { ...frameStats(deltas), longestTaskMs: tasksBetween(t0, t1).longestTaskMs }
 }
 
+/**
+ * The floor under the heap per entry: `count` lines of the capture parsed with `JSON.parse` and frozen,
+ * held in an array (as the log holds its entries), nothing else; bytes per entry after gc. What the import
+ * keeps of an entry is this object (its parsed value becomes the entry, no copy), so no index or view
+ * can bring the log below it.
+ */
+async function parsedEntryBytes(capture: string, count: number): Promise<number> {
+  const text = await (await fetch(capture)).text()
+  const lines: string[] = []
+  // Line 1 is the header; entry n is on line n + 1, each but the last followed by a comma.
+  for (let at = text.indexOf('\n') + 1; lines.length < count;) {
+    const end = text.indexOf('\n', at)
+    if (end < 0)
+      break
+    const line = text.slice(at, end)
+    if (line.startsWith('{'))
+      lines.push(line.endsWith(',') ? line.slice(0, -1) : line)
+    at = end + 1
+  }
+  const before = await heapNow()
+  const held: unknown[] = lines.map(line => Object.freeze(JSON.parse(line)))
+  const after = await heapNow()
+  const perEntry = Math.round((after - before) / Math.max(1, held.length))
+  held.length = 0
+  return perEntry
+}
+
 async function bigLog(config: BigLogConfig): Promise<Record<string, unknown>> {
   const sessions = useSessionsStore()
   const inspector = getInspector()
@@ -125,11 +155,16 @@ async function bigLog(config: BigLogConfig): Promise<Record<string, unknown>> {
   const nameCleared = await timeFilter('log-name-filter', '', () => true)
   const byText = await timeFilter('log-filter', config.textFilter, () => true)
   const textCleared = await timeFilter('log-filter', '', () => true)
+  const byCommonText = await timeFilter('log-filter', config.textFilterCommon, () => true)
+  await timeFilter('log-filter', '', () => true)
 
   const jump = await scrollRun(config.jumpFrames, (i, el) => Math.round(i / config.jumpFrames * (el.scrollHeight - el.clientHeight)))
   const wheel = await scrollRun(config.wheelFrames, i => i * config.wheelPx)
 
   const heapAfter = await heapNow()
+  // How much of the heap the text filter's search texts are (one-byte strings: a byte a character).
+  const searchTextChars = logIndexOf(inspector.log).textSize
+  const parsedEntryFloor = await parsedEntryBytes(config.capture, 100_000)
   return {
     entries,
     fetchMs: round1(fetchMs),
@@ -144,11 +179,15 @@ async function bigLog(config: BigLogConfig): Promise<Record<string, unknown>> {
     textFilterMs: byText.ms,
     textFilterShown: byText.shown,
     textClearMs: textCleared.ms,
+    commonTextFilterMs: byCommonText.ms,
+    commonTextFilterShown: byCommonText.shown,
     scrollJump: jump,
     scrollWheel: wheel,
     heapBefore,
     heapAfter,
     heapPerEntry: Math.round((heapAfter - heapBefore) / Math.max(1, entries)),
+    searchTextChars,
+    parsedEntryFloor,
     rowsInDom: document.querySelectorAll(ROW).length,
   }
 }

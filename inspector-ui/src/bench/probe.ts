@@ -6,14 +6,16 @@
  * one JSON report to `report`: the benchmark runs Chromium with no automation attached, because a
  * DevTools connection halves the page's intake.
  *
- *   ingest:  open a session on the demo server, ask its firehose for `count` ticks at `rate`/s, count
- *            what the core log records, report rate, losses, disconnects, frames, tasks, heap.
+ *   ingest:  open a session on the demo server (directly, or through the relay of the inspector server that
+ *            served the page: `via: 'relay'`), ask its firehose for `count` ticks at `rate`/s, count what the
+ *            core log records, report rate, losses, disconnects, frames, tasks, heap; POST the stream's start
+ *            and end to `marks` (the bench reads the processes' CPU time when they arrive).
  *   biglog:  ./probe-biglog (its own file, dispatched by ./start).
  */
 import type { LogEntry } from '#core'
 import { useCatalogStore } from '../stores/catalog'
 import { getInspector, useSessionsStore } from '../stores/sessions'
-import { frameStats, heapNow, longTasks, nextFrame, post, sampleFrames, tasksBetween } from './measure'
+import { heapNow, longTasks, nextFrame, post, sampleFrames, streamStats } from './measure'
 
 export interface IngestConfig {
   mode: 'ingest'
@@ -24,6 +26,10 @@ export interface IngestConfig {
   count: number
   /** `false`: the catalog does not learn during the run (the bench's baseline for its cost). @default true */
   catalog?: boolean
+  /** `relay`: the session runs in the inspector server's relay (the connect form's "via relay"). @default 'direct' */
+  via?: 'direct' | 'relay'
+  /** Where to say "stream starts" (just before the emit) and "stream done" (when `stream:done` is recorded). */
+  marks?: { start: string, end: string }
 }
 
 const ROW = '[data-testid="log-row"]'
@@ -54,7 +60,7 @@ async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
   const sessions = useSessionsStore()
   const inspector = getInspector()
   useCatalogStore().learning = config.catalog !== false
-  const id = sessions.openSession({ url: config.url, transports: ['websocket'] })
+  const id = sessions.openSession({ url: config.url, transports: ['websocket'], ...(config.via === 'relay' ? { via: 'relay' as const } : {}) })
   const session = inspector.get(id)!
   await new Promise<void>((resolve, reject) => {
     let off: (() => void) | undefined
@@ -92,6 +98,8 @@ async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
         else if (entry.name === 'stream:done') {
           sent = (entry.args[0] as { sent: number }).sent
           doneAt = performance.now()
+          if (config.marks)
+            void post(config.marks.end, {})
           resolveDone()
         }
       }
@@ -106,6 +114,8 @@ async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
   const settleMs = await settle()
   await heapNow()
   const frames = sampleFrames()
+  if (config.marks)
+    void post(config.marks.start, {})
   const t0 = performance.now()
   const emitted = sessions.emit(id, 'stream:start', [{ rate: config.rate, count: config.count }], { ack: true })
   if (!emitted.ok)
@@ -124,7 +134,7 @@ async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
   }
   const heapBytes = await heapNow()
   return {
-    variant: 'inspector',
+    variant: config.via === 'relay' ? 'relay' : 'inspector',
     rate: config.rate,
     count: config.count,
     sent,
@@ -132,12 +142,8 @@ async function ingest(config: IngestConfig): Promise<Record<string, unknown>> {
     held,
     droppedFromLog: inspector.log.dropped.entries,
     logSize: inspector.log.size,
-    lost: sent < 0 ? config.count - received : sent - received,
     disconnects,
-    seconds: (t1 - t0) / 1000,
-    eventsPerSecond: received / ((t1 - t0) / 1000),
-    ...tasksBetween(t0, t1),
-    ...frameStats(deltas),
+    ...streamStats({ count: config.count, sent, received, t0, t1, deltas }),
     heapBytes,
     rowsInDom: document.querySelectorAll(ROW).length,
     settleMs: Math.round(settleMs),
