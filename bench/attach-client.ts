@@ -1,7 +1,7 @@
 /**
  * One measurement of attach() overhead, in its own process: an "app" (a plain socket.io-client socket with
  * no-op listeners) receives a stream as fast as it can, unattached or attached to the inspector.
- *   node --expose-gc --import tsx bench/attach-client.ts <variant> <payload> <count> <port> [<inspector-port> <token>]
+ *   node --expose-gc --import tsx bench/attach-client.ts <variant> <payload> <count> <port> [<inspector-port> <token> <work> <linger-ms>]
  * variant: `app` (unattached), `attached` (attach(socket, …)), `attached-frames` (frames: true). Prints one JSON line.
  */
 import type { BenchPayload } from './stream-server'
@@ -13,7 +13,7 @@ import { attach } from '../src/attach/index'
 type Variant = 'app' | 'attached' | 'attached-frames'
 /** `noop`: listeners that only count (the worst case); `store`: each event formatted and kept in a 1,000-slot history, as a chat or a dashboard does. */
 export type AppWork = 'noop' | 'store'
-const [variant, payload, countText, portText, inspectorPort, token, workText] = process.argv.slice(2) as [Variant, BenchPayload, string, string, string?, string?, string?]
+const [variant, payload, countText, portText, inspectorPort, token, workText, lingerText] = process.argv.slice(2) as [Variant, BenchPayload, string, string, string?, string?, string?, string?]
 const work: AppWork = workText === 'store' ? 'store' : 'noop'
 const count = Number(countText)
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
@@ -31,6 +31,10 @@ export interface AttachResult {
   elu: number
   /** The mirror's drop counter at the end (its buffer is bounded). */
   dropped: number | null
+  /** After the last event, until the mirror had sent everything it held, ms (not in the rate). */
+  drainMs: number
+  /** When the last event arrived (or the window ended), ms since the epoch (performance.timeOrigin based: comparable across processes here). */
+  endedAt: number
 }
 
 const socket = io(`http://127.0.0.1:${portText}`, { transports: ['websocket'], reconnection: false })
@@ -83,12 +87,27 @@ await new Promise<void>((resolve) => {
   }, 1)
 })
 const cpu = process.cpuUsage(cpuStart)
+const endedAt = performance.timeOrigin + performance.now()
 const seconds = (performance.now() - start) / 1000
 const elu = performance.eventLoopUtilization(eluStart).utilization
 if (detach)
   dropped = detach.stats().dropped
+// Outside the measured window: let the mirror send what it still holds (a page watching counts it), then
+// give the engine time to write its last frames before the process exits.
+let drainMs = 0
+if (detach) {
+  const mirror = detach
+  for (const t0 = performance.now(); mirror.stats().buffered > 0 && performance.now() - t0 < 10_000;) {
+    await new Promise(resolve => setTimeout(resolve, 10))
+    drainMs = performance.now() - t0
+  }
+}
 detach?.()
 socket.close()
-const result: AttachResult = { variant, payload, work, received, lost: count - received, seconds, eventsPerSecond: received / seconds, cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received), elu, dropped }
+// A page watching the mirror (bench/attach-watcher.ts) counts the tail: the engine and the socket write it
+// after detach() returns, so stay up a while (`linger` ms) rather than cut it with process.exit.
+if (detach)
+  await new Promise(resolve => setTimeout(resolve, Number(lingerText ?? 300) || 300))
+const result: AttachResult = { variant, payload, work, received, lost: count - received, seconds, eventsPerSecond: received / seconds, cpuMicrosPerEvent: (cpu.user + cpu.system) / Math.max(1, received), elu, dropped, drainMs, endedAt }
 console.log(JSON.stringify(result))
 process.exit(0)

@@ -16,17 +16,24 @@ export const INGEST_PLAN: Array<{ payload: BenchPayload, count: number, label: s
   { payload: 'binary64k', count: 5_000, label: '64 KB binary' },
 ]
 
-export interface StreamServerProcess { port: number, stop: () => void }
+export interface StreamServerProcess {
+  port: number
+  stop: () => void
+  /** The child's pid (its CPU time: /proc). */
+  pid: number
+  /** The rest of the `LISTENING <port>` line (what else the child announced). */
+  rest: string
+}
 
-/** A bench server in a child process (`node --import tsx <script> ...args`) that prints `LISTENING <port>`. */
+/** A bench server in a child process (`node --import tsx <script> ...args`) that prints `LISTENING <port>[ <rest>]`. */
 export function startListeningProcess(script: string, args: string[] = []): Promise<StreamServerProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
     child.stdout.setEncoding('utf8')
     child.stdout.on('data', (text: string) => {
-      const match = /LISTENING (\d+)/.exec(text)
+      const match = /LISTENING (\d+)([^\n]*)/.exec(text)
       if (match)
-        resolve({ port: Number(match[1]), stop: () => child.kill('SIGTERM') })
+        resolve({ port: Number(match[1]), stop: () => child.kill('SIGTERM'), pid: child.pid!, rest: match[2].trim() })
     })
     child.once('exit', code => reject(new Error(`${script} exited with ${code}`)))
   })

@@ -8,6 +8,10 @@ export const DEFAULT_LOG_LIMITS: Readonly<Required<LogLimits>> = Object.freeze({
 
 /** Bytes counted for entries that carry no `bytes` field (lifecycle, notes): a small object's footprint. */
 const BASE_ENTRY_BYTES = 96
+/** Distinct event names the log keeps one copy of (an app has tens; a stream of unique names is not held). */
+const MAX_INTERNED_NAMES = 10_000
+/** Longer names are not interned (rare, and the map would hold them). */
+const MAX_INTERNED_NAME_LENGTH = 200
 
 export interface EventLogOptions {
   /**
@@ -106,6 +110,8 @@ export class EventLog implements InspectorLog {
   private readonly active: Share[] = []
   private lastShare: Share | undefined
   private readonly listeners = new Set<Listener>()
+  /** Event names seen, each the one copy entries share (`internName`). */
+  private readonly names = new Map<string, string>()
   private readonly resetListeners = new Set<() => void>()
   private pending: LogEntry[] = []
   private scheduled = false
@@ -153,9 +159,13 @@ export class EventLog implements InspectorLog {
   }
 
   append<E extends LogEntry>(entry: NewEntry<E>): E {
-    const full = entry as unknown as { id: number }
+    const full = entry as unknown as { id: number, name?: unknown }
     const id = this.nextId++
     full.id = id
+    // Event names repeat: every parsed packet or imported line brings its own copy of the string (V8
+    // internalizes only very short JSON strings), ≈ 30 B an entry at a million entries. Keep one.
+    if (typeof full.name === 'string')
+      full.name = this.internName(full.name)
     const frozen = Object.freeze(full) as unknown as E
     const size = entryBytes(frozen)
     const share = this.shareOf(frozen.sessionId)
@@ -186,6 +196,16 @@ export class EventLog implements InspectorLog {
       this.requestFlush()
     }
     return frozen
+  }
+
+  /** One string per event name (bounded: a stream of unique names is kept as it comes). */
+  private internName(name: string): string {
+    const known = this.names.get(name)
+    if (known !== undefined)
+      return known
+    if (this.names.size < MAX_INTERNED_NAMES && name.length <= MAX_INTERNED_NAME_LENGTH)
+      this.names.set(name, name)
+    return name
   }
 
   private shareOf(sessionId: string): Share {
@@ -492,6 +512,7 @@ export class EventLog implements InspectorLog {
   /** Remove every entry. Ids keep counting (never reused); the drop counts are not changed. */
   clear(): void {
     this.ring.fill(undefined)
+    this.names.clear()
     this.head = 0
     this.used = 0
     this.live = 0
