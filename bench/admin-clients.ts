@@ -3,9 +3,14 @@
  *   node --import tsx bench/admin-clients.ts <url> <sockets> <rooms>
  * Connects <sockets> socket.io clients to <url> (WebSocket), each entering `room-<i % rooms>`, prints
  * `READY`. Then reads commands on stdin:
- *   churn <moves> <leaves> <joins>  <moves> sockets leave their room and enter `moved-<i % 50>`, the next
- *                                    <leaves> sockets disconnect, <joins> new sockets connect and enter a
- *                                    room; prints `CHURNED <sockets now>`
+ *   churn <moves> <leaves> <joins>  <moves> sockets leave their room and enter `moved-<i % 50>`, then
+ *                                    <joins> new sockets connect and enter a room, then the <leaves> sockets
+ *                                    after the movers disconnect; prints `CHURNED <sockets now>`
+ * Joins before leaves, on purpose: the count then rises and falls once, so the final count (sockets -
+ * leaves + joins, below the start) shows only when the last disconnect is in. With the leaves first the
+ * count would pass through the final value on its way down, and a page could look settled mid-churn.
+ * The joins are acknowledged (connect, then `enter`) before any disconnect is sent, so the server sees
+ * them in that order too, even though every socket is a TCP connection of its own.
  *   exit                             disconnects everything and exits
  */
 import type { Socket } from 'socket.io-client'
@@ -45,8 +50,8 @@ async function main(): Promise<void> {
         await s.timeout(20_000).emitWithAck('leave', `room-${i % rooms}`)
         await s.timeout(20_000).emitWithAck('enter', `moved-${i % 50}`)
       }))
-      for (const s of sockets.splice(moves, leaves)) s.disconnect()
-      sockets.push(...await connect(joins, moves + leaves))
+      const joined = await connect(joins, moves + leaves)
+      for (const s of sockets.splice(moves, leaves, ...joined)) s.disconnect()
       console.log(`CHURNED ${sockets.length}`)
     }
     else if (command === 'exit') {

@@ -8,7 +8,8 @@
  *   3. Big log (ui/big-log.ts): a million imported entries: first screen, filters, scrolling, heap per entry.
  *   4. Page load (ui/page-load.ts): initial JS + CSS gzipped, time to a usable connect button (Playwright),
  *      on the shipped build (inspector-ui/dist, no probe).
- *   5. Server view (ui/server-view.ts): 5,000 sockets in 500 rooms (clients in a child process).
+ *   5. Server view (ui/server-view.ts): the inspector against @socket.io/admin-ui's own UI, 1,000 and 5,000
+ *      sockets (clients in a child process), and the inspector churning beside a CPU burner.
  * This file builds what the parts need, starts the servers they share and stops them in a `finally`.
  */
 import type { BenchHttp, BenchSection, Log } from './ui/shared'
@@ -31,7 +32,8 @@ export async function runUiBench(options: { runs: number, only?: string[], log: 
     return []
   if (!existsSync(CHROMIUM))
     return [failed('2–5. UI in Chromium', new Error(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`))]
-  // Browser parts repeat less than the Node part: each run is a fresh browser, and the whole bench must stay under 5 minutes.
+  // Browser parts repeat less than the Node part: each run is a fresh browser (and a server view run with
+  // admin-ui's page takes a minute).
   const browserRuns = Math.max(1, Math.min(options.runs, 3))
 
   // The probe parts run on the bench build (the app plus the probe, inspector-ui/dist-bench, built here

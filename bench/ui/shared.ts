@@ -23,7 +23,8 @@ export type { BenchSection }
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_FLAGS = [
+/** Flags of every bench Chromium (bench/ui/page-heap.ts adds a DevTools port to them). */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

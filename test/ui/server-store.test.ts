@@ -6,7 +6,7 @@ import type { StartedDemoServer } from '../../demo-server/src/start'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startDemoServer } from '../../demo-server/src/start'
-import { useServerStore } from '../../inspector-ui/src/stores/server'
+import { disposeServerHost, useServerStore } from '../../inspector-ui/src/stores/server'
 import { resetInspector, useSessionsStore } from '../../inspector-ui/src/stores/sessions'
 
 async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
@@ -33,6 +33,7 @@ describe('useServerStore', () => {
   })
   afterAll(async () => {
     resetInspector()
+    disposeServerHost()
     await demo?.close()
   })
 
@@ -74,8 +75,21 @@ describe('useServerStore', () => {
     // Collapsing a room hides its sockets; the choice sticks across batches.
     const vip = server.rows.find(r => r.kind === 'room' && r.name === 'vip')!
     server.toggle(vip)
-    expect(server.rows.some(r => r.kind === 'socket' && r.room === 'vip')).toBe(false)
+    await until(() => !server.rows.some(r => r.kind === 'socket' && r.room === 'vip'), 'vip to close')
+    expect(server.rows.find(r => r.kind === 'room' && r.name === 'vip')).toMatchObject({ expanded: false })
+
+    // The details panel's socket info comes from the host's model (asked for on first read).
+    expect(server.socketInfo('/namespace1', id2)).toBeUndefined()
+    const info = await until(() => server.socketInfo('/namespace1', id2), 'the socket\'s info')
+    expect([...info.rooms]).toContain('vip')
+    // Revealing a socket from the feed opens its room again and names its row.
+    const key = await server.revealSocket('/namespace1', id2)
+    expect(key).toBeDefined()
+    expect(server.rows.some(r => r.key === key)).toBe(true)
+    // In Node there is no Worker: the same host runs in the page (the inline transport).
+    expect(server.transport).toBe('inline')
     server.disconnect()
+    await until(() => server.status === 'disconnected', 'the disconnect')
   })
 
   it('reports wrong credentials', async () => {

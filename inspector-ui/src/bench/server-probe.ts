@@ -6,11 +6,14 @@
  * 1. Open the Server tab, fill the form through its inputs, press Connect; time until the summary shows
  *    `sockets` (plus the view's own admin socket) and one frame has painted: the first full tree.
  *    POST that to `firstReport`.
+ *    "In the model" is when the admin host's model held the `all_sockets` snapshot (the store's
+ *    `snapshotAt`, reported by the host, in this page's clock).
  * 2. Wait for `churnStarted` to answer (the bench holds it until it starts the churn), then sample frames
- *    and long tasks until the summary shows `finalSockets`; POST to `report`.
+ *    and long tasks until the summary shows `finalSockets`; POST to `report`, with the heap after the
+ *    churn: the page's plus the admin Worker's own (a Worker has its own isolate).
  */
-import { getAdminClient } from '../stores/server'
-import { eachFrameUntil, frameStats, nextFrame, post, round1, sampleFrames, tasksBetween } from './measure'
+import { useServerStore } from '../stores/server'
+import { eachFrameUntil, frameStats, heapNow, nextFrame, post, round1, sampleFrames, tasksBetween } from './measure'
 
 export interface ServerViewConfig {
   mode: 'serverview'
@@ -41,6 +44,7 @@ function summarySockets(): number {
 }
 
 export async function runServerView(config: ServerViewConfig): Promise<Record<string, unknown>> {
+  const server = useServerStore()
   el<HTMLButtonElement>('server-tab')?.click()
   const connect = await eachFrameUntil('the server form', () => el<HTMLButtonElement>('server-connect') ?? false, 10_000)
   fill('server-url', config.admin.url)
@@ -51,32 +55,24 @@ export async function runServerView(config: ServerViewConfig): Promise<Record<st
   // Phase 1: connect → first full tree.
   const frames1 = sampleFrames()
   const t0 = performance.now()
-  let snapshotAt = 0
   connect.click()
-  // When the model holds the `all_sockets` snapshot (notified once per macrotask after it is applied):
-  // splits the server and the wire from the page's own flatten and render.
-  const untilSnapshot = eachFrameUntil('the admin client', () => getAdminClient(), 10_000).then((client) => {
-    const off = client.model.subscribe(() => {
-      if (!snapshotAt && client.model.hasSnapshot) {
-        snapshotAt = performance.now()
-        off()
-      }
-    })
-  })
   const shown = await eachFrameUntil(`${config.sockets} sockets in the summary`, () => {
     const n = summarySockets()
     return n >= config.sockets ? n : false
   }, 60_000)
   await nextFrame()
   const firstTreeMs = performance.now() - t0
-  await untilSnapshot
+  // When the host's model held the `all_sockets` snapshot: splits the server and the wire from the
+  // flatten, the post to the page and the render.
+  const snapshotAt = server.snapshotAt
   const loading = { ...frameStats(frames1.stop()), ...tasksBetween(t0, performance.now()) }
   const own = shown - config.sockets
   await post(config.firstReport, {
     ok: true,
     firstTreeMs: round1(firstTreeMs),
-    snapshotInModelMs: snapshotAt ? round1(snapshotAt - t0) : null,
+    snapshotInModelMs: snapshotAt !== undefined ? round1(snapshotAt - t0) : null,
     own,
+    transport: server.transport ?? null,
     loading,
   })
 
@@ -88,9 +84,15 @@ export async function runServerView(config: ServerViewConfig): Promise<Record<st
   await nextFrame()
   const settledMs = performance.now() - t1
   const updating = { ...frameStats(frames2.stop()), ...tasksBetween(t1, performance.now()) }
+  const heapWorker = await server.hostHeap()
+  const heapPage = await heapNow()
   return {
     settledMs: round1(settledMs),
     updating,
+    transport: server.transport ?? null,
+    heapAfterChurn: heapPage ? heapPage + (heapWorker ?? 0) : null,
+    heapPage: heapPage || null,
+    heapWorker,
     footer: document.querySelector('.foot')?.textContent?.trim() ?? '',
   }
 }
