@@ -7,50 +7,19 @@
  * read `Runtime.getHeapUsage` (`usedSize`, V8's heap in use). Both pages are measured this way, from
  * outside, the same way (admin-ui has no heap figure of its own).
  */
-import type { ChildProcess } from 'node:child_process'
 import type { Report } from './shared'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import process from 'node:process'
 import WebSocket from 'ws'
-import { CHROMIUM, CHROMIUM_FLAGS, sleep } from './shared'
+import { CHROMIUM, CHROMIUM_FLAGS, sleep, stopProcessGroup } from './shared'
 
 const FLAGS = [
   ...CHROMIUM_FLAGS,
   // Chromium picks the port and writes it to <profile>/DevToolsActivePort; nothing connects while the page measures.
   '--remote-debugging-port=0',
 ]
-
-function stopGroup(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
-      return resolve()
-    const pid = child.pid
-    const hard = setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL')
-      }
-      catch {}
-    }, 3000)
-    child.once('exit', () => {
-      clearTimeout(hard)
-      try {
-        process.kill(-pid, 'SIGKILL')
-      }
-      catch {}
-      resolve()
-    })
-    try {
-      process.kill(-pid, 'SIGTERM')
-    }
-    catch {
-      clearTimeout(hard)
-      resolve()
-    }
-  })
-}
 
 interface HeapReading { pageBytes: number, workerBytes: number, workers: number }
 
@@ -140,7 +109,7 @@ export async function runPageUnattachedThenHeap(url: string, report: Promise<Rep
   }
   finally {
     clearTimeout(timer)
-    await stopGroup(child)
+    await stopProcessGroup(child)
     rmSync(profile, { recursive: true, force: true, maxRetries: 3 })
   }
 }

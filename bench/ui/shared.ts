@@ -197,7 +197,8 @@ export async function startBenchHttp(capture: string): Promise<BenchHttp> {
 // ---------------------------------------------------------------------------------------------------
 // Chromium with no automation: spawned here, pointed at a URL, killed when the page has reported.
 
-function stopProcessGroup(child: ChildProcess): Promise<void> {
+/** Stop a Chromium spawned detached (its own process group: browser, zygote, renderers). */
+export function stopProcessGroup(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
       return resolve()
