@@ -1,25 +1,17 @@
 /**
  * Part 5 of `npm run bench` (bench/ui/server-view.ts): a page run with no automation attached while it
  * measures, and the page's JS heap read once it has reported. Same Chromium and flags as
- * ./shared.ts `runPageUnattached` (`CHROMIUM_FLAGS`), plus a DevTools
+ * ./shared.ts `runPageUnattached` (it runs through it, with `afterReport`), plus a DevTools
  * port nobody connects to until the page's last report is in: only then does the bench attach to the page
  * target and its dedicated Workers, force two full collections in each (`HeapProfiler.collectGarbage`) and
  * read `Runtime.getHeapUsage` (`usedSize`, V8's heap in use). Both pages are measured this way, from
  * outside, the same way (admin-ui has no heap figure of its own).
  */
 import type { Report } from './shared'
-import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { CHROMIUM, CHROMIUM_FLAGS, sleep, stopProcessGroup } from './shared'
-
-const FLAGS = [
-  ...CHROMIUM_FLAGS,
-  // Chromium picks the port and writes it to <profile>/DevToolsActivePort; nothing connects while the page measures.
-  '--remote-debugging-port=0',
-]
+import { runPageUnattached, sleep } from './shared'
 
 interface HeapReading { pageBytes: number, workerBytes: number, workers: number }
 
@@ -84,32 +76,18 @@ async function pageHeapOverDevTools(profile: string): Promise<HeapReading> {
  * (the JS heap of the page and its Workers after full collections, read over DevTools; `heapWorkerBytes`
  * the Workers' part; `heapError` when it could not be read).
  */
-export async function runPageUnattachedThenHeap(url: string, report: Promise<Report>, timeoutMs: number): Promise<Report> {
-  const profile = mkdtempSync(join(tmpdir(), 'sio-bench-chromium-'))
-  const child = spawn(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, url], { detached: true, stdio: 'ignore' })
-  let timer: NodeJS.Timeout | undefined
-  try {
-    const exited = new Promise<Report>((resolve) => {
-      child.once('exit', code => resolve({ ok: false, error: `Chromium exited (${code}) before the page reported` }))
-      child.once('error', error => resolve({ ok: false, error: `Chromium did not start: ${error.message}` }))
-    })
-    const timeout = new Promise<Report>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, error: `no report within ${timeoutMs / 1000} s` }), timeoutMs)
-    })
-    const result = await Promise.race([report, exited, timeout])
-    if (!result.ok)
-      return result
-    try {
-      const heap = await pageHeapOverDevTools(profile)
-      return { ...result, heapBytes: heap.pageBytes + heap.workerBytes, heapWorkerBytes: heap.workerBytes, heapWorkers: heap.workers }
-    }
-    catch (error) {
-      return { ...result, heapBytes: Number.NaN, heapError: error instanceof Error ? error.message : String(error) }
-    }
-  }
-  finally {
-    clearTimeout(timer)
-    await stopProcessGroup(child)
-    rmSync(profile, { recursive: true, force: true, maxRetries: 3 })
-  }
+export function runPageUnattachedThenHeap(url: string, report: Promise<Report>, timeoutMs: number): Promise<Report> {
+  // Chromium picks the port and writes it to <profile>/DevToolsActivePort; nothing connects while the page measures.
+  return runPageUnattached(url, report, timeoutMs, {
+    flags: ['--remote-debugging-port=0'],
+    afterReport: async (result, profile) => {
+      try {
+        const heap = await pageHeapOverDevTools(profile)
+        return { ...result, heapBytes: heap.pageBytes + heap.workerBytes, heapWorkerBytes: heap.workerBytes, heapWorkers: heap.workers }
+      }
+      catch (error) {
+        return { ...result, heapBytes: Number.NaN, heapError: error instanceof Error ? error.message : String(error) }
+      }
+    },
+  })
 }

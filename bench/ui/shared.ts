@@ -228,10 +228,17 @@ export function stopProcessGroup(child: ChildProcess): Promise<void> {
   })
 }
 
-export async function runPageUnattached(url: string, report: Promise<Report>, timeoutMs: number): Promise<Report> {
+/** What a caller of `runPageUnattached` may add: flags, and work on the browser once the page has reported `ok`. */
+export interface UnattachedOptions {
+  flags?: readonly string[]
+  /** Runs before the browser is stopped (its profile folder still there), with the page's `ok` report. */
+  afterReport?: (report: Report, profile: string) => Promise<Report>
+}
+
+export async function runPageUnattached(url: string, report: Promise<Report>, timeoutMs: number, options: UnattachedOptions = {}): Promise<Report> {
   const profile = mkdtempSync(join(tmpdir(), 'sio-bench-chromium-'))
   // Its own process group (detached), so the browser and its helpers stop together.
-  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, url], { detached: true, stdio: 'ignore' })
+  const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, ...(options.flags ?? []), `--user-data-dir=${profile}`, url], { detached: true, stdio: 'ignore' })
   let timer: NodeJS.Timeout | undefined
   try {
     const exited = new Promise<Report>((resolve) => {
@@ -241,7 +248,8 @@ export async function runPageUnattached(url: string, report: Promise<Report>, ti
     const timeout = new Promise<Report>((resolve) => {
       timer = setTimeout(() => resolve({ ok: false, error: `no report within ${timeoutMs / 1000} s` }), timeoutMs)
     })
-    return await Promise.race([report, exited, timeout])
+    const result = await Promise.race([report, exited, timeout])
+    return result.ok && options.afterReport ? await options.afterReport(result, profile) : result
   }
   finally {
     clearTimeout(timer)
